@@ -1,0 +1,101 @@
+using SkiaSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Detection;
+
+/// <summary>
+/// A square face crop cut out of a source image, ready for an encoder. Owns <see cref="Pixels"/>:
+/// dispose the crop to free it.
+/// </summary>
+public sealed class FaceCrop : IDisposable
+{
+    /// <summary>Wraps a 3×S×S float32 crop. The crop takes ownership of <paramref name="pixels"/>.</summary>
+    /// <param name="pixels">The crop, channels first (RGB), float32.</param>
+    /// <param name="face">The detection the crop was cut from.</param>
+    /// <param name="isStandardized">True when the values are <c>(x − 127.5) / 128</c>, false when 0..255.</param>
+    public FaceCrop(Tensor pixels, DetectedFace face, bool isStandardized)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(face);
+        if (pixels.dim() != 3 || pixels.shape[0] != 3 || pixels.shape[1] != pixels.shape[2])
+            throw new ArgumentException($"A face crop must be 3×S×S; got [{string.Join(", ", pixels.shape)}].", nameof(pixels));
+        if (pixels.dtype != ScalarType.Float32)
+            throw new ArgumentException($"A face crop must be float32; got {pixels.dtype}.", nameof(pixels));
+        Pixels = pixels;
+        Face = face;
+        IsStandardized = isStandardized;
+    }
+
+    /// <summary>The crop, 3×S×S float32, RGB, channels first.</summary>
+    public Tensor Pixels { get; }
+
+    /// <summary>The detection this crop was cut from.</summary>
+    public DetectedFace Face { get; }
+
+    /// <summary>True when <see cref="Pixels"/> holds <c>(x − 127.5) / 128</c>; false for raw 0..255 values.</summary>
+    public bool IsStandardized { get; }
+
+    /// <summary>Side length S of the square crop.</summary>
+    public int Size => (int)Pixels.shape[1];
+
+    /// <summary>
+    /// Writes the crop as an image before standardization, as facenet-pytorch's <c>save_path</c> does.
+    /// The format follows the extension (.png, .jpg/.jpeg, .webp). The file is written to a temporary
+    /// name and renamed, so a failure never leaves a half-written image.
+    /// </summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SKEncodedImageFormat format = Path.GetExtension(path).ToUpperInvariant() switch
+        {
+            ".PNG" => SKEncodedImageFormat.Png,
+            ".JPG" or ".JPEG" => SKEncodedImageFormat.Jpeg,
+            ".WEBP" => SKEncodedImageFormat.Webp,
+            var other => throw new ArgumentException($"Cannot save a face crop as '{other}': use .png, .jpg or .webp.", nameof(path)),
+        };
+
+        byte[] rgb = ToRgbBytes();
+        int size = Size;
+        var info = new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var bitmap = new SKBitmap(info);
+        Span<byte> rgba = bitmap.GetPixelSpan();
+        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
+        {
+            rgba[j] = rgb[i];
+            rgba[j + 1] = rgb[i + 1];
+            rgba[j + 2] = rgb[i + 2];
+            rgba[j + 3] = 255;
+        }
+
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory != null) Directory.CreateDirectory(directory);
+        string temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var image = SKImage.FromBitmap(bitmap))
+            using (var data = image.Encode(format, 95) ?? throw new IOException($"SkiaSharp could not encode '{path}' as {format}."))
+            using (var stream = File.Create(temporary))
+            {
+                data.SaveTo(stream);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The crop as interleaved RGB bytes (H×W×3), undoing standardization and rounding as PIL does.</summary>
+    internal byte[] ToRgbBytes()
+    {
+        using var scope = NewDisposeScope();
+        Tensor values = IsStandardized ? Pixels * 128f + 127.5f : Pixels;
+        Tensor bytes = values.detach().to(CPU).round().clamp(0, 255).to(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        return bytes.data<byte>().ToArray();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Pixels.Dispose();
+}
