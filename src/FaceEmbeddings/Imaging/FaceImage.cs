@@ -70,7 +70,9 @@ public sealed class FaceImage : IDisposable
         using var data = SKData.CreateCopy(encoded);
         using var skiaStream = new SKMemoryStream(data);
         using var codec = SKCodec.Create(skiaStream, out SKCodecResult opened)
-            ?? throw new ImageDecodeException(source, $"the bytes are not an image format SkiaSharp can read ({opened})", null);
+            ?? throw new ImageDecodeException(source, opened == SKCodecResult.IncompleteInput
+                ? "the data ends inside the image header (truncated file)"
+                : $"the bytes are not an image format SkiaSharp can read ({opened})", null);
 
         SKImageInfo header = codec.Info;
         long pixelCount = (long)header.Width * header.Height;
