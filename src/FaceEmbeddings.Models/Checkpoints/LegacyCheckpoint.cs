@@ -19,34 +19,34 @@ internal static class LegacyCheckpoint
     public static CheckpointContents Read(CheckpointInput input)
     {
         if (RestrictedUnpickler.Load(input, "the magic-number pickle") is not BigInteger magic || magic != MagicNumber)
-            throw input.Error("does not begin with PyTorch's magic number 0x1950a86a20f9469cfc6c: it is not a PyTorch checkpoint.");
+            throw input.Error("the checkpoint does not begin with PyTorch's magic number 0x1950a86a20f9469cfc6c: it is not a PyTorch checkpoint.");
 
         object? protocol = RestrictedUnpickler.Load(input, "the protocol-version pickle");
         if (protocol is not ProtocolVersion)
-            throw input.Error($"declares serialization protocol {protocol}; PyTorch's legacy format is protocol {ProtocolVersion}.");
+            throw input.Error($"the checkpoint declares serialization protocol {protocol}; PyTorch's legacy format is protocol {ProtocolVersion}.");
 
         if (RestrictedUnpickler.Load(input, "the system-information pickle") is not PickleDict systemInfo)
-            throw input.Error("holds no system-information dictionary after its protocol version.");
+            throw input.Error("the checkpoint holds no system-information dictionary after its protocol version.");
         if (systemInfo.Items.TryGetValue("little_endian", out object? littleEndian) && littleEndian is not true)
-            throw input.Error("was written on a big-endian machine; only little-endian checkpoints are supported.");
+            throw input.Error("the checkpoint was written on a big-endian machine; only little-endian checkpoints are supported.");
 
         var storages = new StorageTable(input);
         object? root = RestrictedUnpickler.Load(input, "the state-dict pickle", storages.Resolve);
 
         if (RestrictedUnpickler.Load(input, "the storage-key pickle") is not List<object?> keys)
-            throw input.Error("holds no list of storage keys after its state dict.");
+            throw input.Error("the checkpoint holds no list of storage keys after its state dict.");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (object? item in keys)
         {
             if (item is not string key || !storages.Records.TryGetValue(key, out StorageRecord? record))
-                throw input.Error($"lists the storage key {item}, which its state dict never refers to.");
+                throw input.Error($"the storage-key list names {RestrictedUnpickler.Describe(item)} {item}, which the state dict never refers to.");
             if (!seen.Add(key))
-                throw input.Error($"lists the storage key '{key}' twice.");
+                throw input.Error($"the storage-key list names '{key}' twice.");
 
             long count = input.ReadInt64($"the element count of storage '{key}'");
             if (count != record.ElementCount)
             {
-                throw input.Error($"stores {count} elements for storage '{key}' at offset {input.Position - sizeof(long)}, "
+                throw input.Error($"the checkpoint stores {count} elements for storage '{key}' at offset {input.Position - sizeof(long)}, "
                     + $"but its state dict declares {record.ElementCount} × {record.Type.Name}.");
             }
             input.Require(record.ByteCount, $"storage '{key}' ({record.ElementCount} × {record.Type.Name})");

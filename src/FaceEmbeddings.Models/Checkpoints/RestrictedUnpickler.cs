@@ -285,7 +285,17 @@ internal sealed class RestrictedUnpickler
     private T Argument<T>(PickleGlobal callable, object?[] arguments, int index) =>
         arguments[index] is T value
             ? value
-            : throw Error($"passes a {Describe(arguments[index])} as argument {index} of {callable.FullName}, where a {typeof(T).Name} was expected.");
+            : throw Error($"passes a {Describe(arguments[index])} as argument {index} of {callable.FullName}, where a {ExpectedName<T>()} was expected.");
+
+    private static string ExpectedName<T>() => typeof(T) switch
+    {
+        var t when t == typeof(long) => "int",
+        var t when t == typeof(bool) => "bool",
+        var t when t == typeof(object?[]) => "tuple",
+        var t when t == typeof(StorageSlice) => "storage",
+        var t when t == typeof(TensorRecord) => "tensor",
+        var t => t.Name,
+    };
 
     private long[] Dimensions(PickleGlobal callable, object?[] values, string what)
     {

@@ -41,7 +41,7 @@ public static class TorchCheckpoint
     public static IReadOnlyDictionary<string, Tensor> Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Load(stream, "the checkpoint stream");
+        return Load(stream, "checkpoint stream");
     }
 
     private static OrderedDictionary<string, Tensor> Load(Stream stream, string source)
@@ -72,8 +72,8 @@ public static class TorchCheckpoint
         else
         {
             throw file.Error(headLength == 0
-                ? "is empty; a PyTorch checkpoint was expected."
-                : $"begins with the bytes {Convert.ToHexString(head)}: it is neither a zip-format PyTorch checkpoint ('PK') "
+                ? "the checkpoint is empty."
+                : $"the checkpoint begins with the bytes {Convert.ToHexString(head)}: it is neither a zip-format PyTorch checkpoint ('PK') "
                     + "nor a legacy one (a pickle, byte 0x80).");
         }
 

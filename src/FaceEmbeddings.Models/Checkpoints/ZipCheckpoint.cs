@@ -25,7 +25,7 @@ internal static class ZipCheckpoint
                     && entry.FullName.IndexOf('/', StringComparison.Ordinal) == entry.FullName.Length - PickleName.Length)
                 .ToList();
             if (pickles.Count != 1)
-                throw file.Error($"is a zip archive with {pickles.Count} '<name>/data.pkl' records; a PyTorch checkpoint has exactly one.");
+                throw file.Error($"the checkpoint is a zip archive with {pickles.Count} '<name>/data.pkl' records; a PyTorch checkpoint has exactly one.");
             string folder = pickles[0].FullName[..^PickleName.Length];
 
             RequireLittleEndian(archive, folder, file);
@@ -39,7 +39,7 @@ internal static class ZipCheckpoint
             {
                 string name = $"{folder}/data/{record.Key}";
                 ZipArchiveEntry entry = archive.GetEntry(name)
-                    ?? throw file.Error($"has no record '{name}' for storage '{record.Key}'.");
+                    ?? throw file.Error($"the archive has no record '{name}' for storage '{record.Key}'.");
                 if (entry.Length != record.ByteCount)
                 {
                     throw file.Error($"record '{name}' holds {entry.Length} bytes, but its state dict declares "
@@ -47,7 +47,7 @@ internal static class ZipCheckpoint
                 }
                 unclaimed -= record.ByteCount;
                 if (unclaimed < 0)
-                    throw file.Error($"declares storages of more bytes than the whole file holds ({file.Length}).");
+                    throw file.Error($"the state dict declares storages of more bytes than the whole file holds ({file.Length}).");
                 using Stream data = entry.Open();
                 record.Read(tensor => file.ReadInto(tensor, data, $"record '{name}'"));
             }
@@ -55,7 +55,7 @@ internal static class ZipCheckpoint
         }
         catch (InvalidDataException e)
         {
-            throw file.Error($"is not a readable zip archive: {e.Message}", e);
+            throw file.Error($"the checkpoint is not a readable zip archive: {e.Message}", e);
         }
     }
 
@@ -65,7 +65,7 @@ internal static class ZipCheckpoint
             return;
         string byteOrder = entry.Length <= 16 ? Encoding.ASCII.GetString(ReadRecord(entry, file)).Trim() : "?";
         if (byteOrder != "little")
-            throw file.Error($"declares byte order '{byteOrder}'; only little-endian checkpoints are supported.");
+            throw file.Error($"the archive declares byte order '{byteOrder}'; only little-endian checkpoints are supported.");
     }
 
     private static byte[] ReadRecord(ZipArchiveEntry entry, CheckpointInput file)
