@@ -47,11 +47,11 @@ public class ModelCatalogTests
     }
 
     [Fact]
-    public void An_unknown_name_lists_the_known_ones()
+    public async Task An_unknown_name_lists_the_known_ones()
     {
         var store = new ModelStore("/tmp/unused-store-root");
 
-        store.Invoking(s => s.GetAsync("vggface3")).Should().ThrowAsync<ArgumentException>()
+        await store.Invoking(s => s.GetAsync("vggface3")).Should().ThrowAsync<ArgumentException>()
             .WithMessage("Unknown model 'vggface3'. Known models: casia-webface, mtcnn-onet, mtcnn-pnet, mtcnn-rnet, vggface2*");
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace FaceEmbeddings.Models.Store;
 
@@ -36,7 +37,7 @@ internal sealed class ModelFileLock : IDisposable
         CancellationToken cancellationToken)
     {
         string lockPath = PathFor(modelPath);
-        var deadline = DateTime.UtcNow + timeout;
+        long started = Stopwatch.GetTimestamp();
         SemaphoreSlim gate = Gates.GetOrAdd(modelPath, static _ => new SemaphoreSlim(1, 1));
         if (!await gate.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
             throw new TimeoutException($"Another thread of this process held the download lock on '{modelPath}' for more than {timeout}.");
@@ -53,7 +54,7 @@ internal sealed class ModelFileLock : IDisposable
                 catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
                 {
                     // Another process holds it (a sharing violation); wait for it to finish.
-                    if (DateTime.UtcNow >= deadline)
+                    if (Stopwatch.GetElapsedTime(started) >= timeout)
                         throw new TimeoutException($"Another process held the lock file '{lockPath}' for more than {timeout}.", ex);
                     if (!reportedContention)
                     {
