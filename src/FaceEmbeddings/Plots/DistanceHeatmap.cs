@@ -92,7 +92,7 @@ public static class DistanceHeatmap
     /// Each group's rows to draw: all of them when the total fits <paramref name="maxItems"/>; otherwise
     /// max(1, ⌊maxItems · size / N⌋) evenly spaced members of each group.
     /// </summary>
-    private static int[][] Thin(GroupIndex index, int maxItems)
+    internal static int[][] Thin(GroupIndex index, int maxItems)
     {
         int total = index.Codes.Count;
         if (total <= maxItems) return index.Members.Select(members => members.ToArray()).ToArray();
