@@ -181,6 +181,19 @@ public class BiasAuditTests
     }
 
     [Fact]
+    public void Without_false_match_rates_there_is_no_verification_view()
+    {
+        using var scope = NewDisposeScope();
+        var (x, groups) = RandomGroups();
+
+        BiasAuditResult result = BiasAudit.Run(x, groups, new BiasAuditOptions { FalseMatchRates = [] });
+
+        result.Verification.Should().BeEmpty();
+        result.Groups.Should().HaveCount(3);
+        result.ToMarkdown().Should().NotContain("Verification");
+    }
+
+    [Fact]
     public void Threshold_rank_is_the_floor_of_rate_times_pairs_without_binary_rounding()
     {
         BiasAudit.ThresholdRank(1e-3, 1_000_000).Should().Be(1000);
