@@ -30,8 +30,7 @@ public static class Pca
         if (!Enum.IsDefined(options.Solver))
             throw new ArgumentOutOfRangeException(nameof(options), options.Solver, "Unknown PCA solver.");
         ArgumentOutOfRangeException.ThrowIfNegative(options.Oversamples, nameof(options) + "." + nameof(PcaOptions.Oversamples));
-        if (options.PowerIterations is < 0)
-            throw new ArgumentOutOfRangeException(nameof(options), options.PowerIterations, "PowerIterations must not be negative.");
+        ArgumentOutOfRangeException.ThrowIfNegative(options.PowerIterations, nameof(options) + "." + nameof(PcaOptions.PowerIterations));
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -68,12 +67,11 @@ public static class Pca
     {
         long rows = centred.shape[0], features = centred.shape[1];
         long sketch = Math.Min(components + (long)options.Oversamples, Math.Min(rows, features));
-        int iterations = options.PowerIterations ?? (components < 0.1 * Math.Min(rows, features) ? 7 : 4);
 
         using var generator = new Generator(unchecked((ulong)options.Seed), centred.device);
         var test = randn([features, sketch], dtype: centred.dtype, device: centred.device, generator: generator);
         var range = mm(centred, test);
-        for (int i = 0; i < iterations; i++)
+        for (int i = 0; i < options.PowerIterations; i++)
         {
             var (basis, _) = linalg.qr(range);
             var (coBasis, _) = linalg.qr(mm(centred.t(), basis));
