@@ -18,8 +18,9 @@ public static class TorchCheckpoint
     /// <param name="path">A checkpoint file in PyTorch's zip or legacy format.</param>
     /// <returns>
     /// The tensors by parameter name, in the state dict's order, on the CPU, with the stored element types
-    /// (e.g. float16 for half-precision storages). Each tensor is contiguous, owns native memory independent
-    /// of the file, and belongs to the caller (to the enclosing dispose scope, if any).
+    /// (e.g. float16 for half-precision storages). Each tensor is contiguous and lives in native memory
+    /// independent of the file; tensors that the file stores as views of one storage share it, as in PyTorch.
+    /// The tensors belong to the caller (to the enclosing dispose scope, if any).
     /// </returns>
     /// <exception cref="CheckpointFormatException">
     /// The file is not a checkpoint, is truncated or corrupt, or refers to anything outside the allow-list
