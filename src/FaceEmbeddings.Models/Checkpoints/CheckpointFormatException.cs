@@ -1,17 +1,30 @@
 namespace FaceEmbeddings.Models.Checkpoints;
 
 /// <summary>
-/// A weight file (PyTorch checkpoint or safetensors) is malformed, truncated, of an unsupported kind,
-/// or asks for something a safe reader refuses (such as a Python global outside the allow-list).
+/// Thrown when a weight file is not a well-formed checkpoint of a supported kind, or when it asks for
+/// something a weights-only reader refuses (for example a pickle that refers to <c>os.system</c>).
+/// The message names the file and what was expected.
 /// </summary>
-public sealed class CheckpointFormatException : Exception
+public class CheckpointFormatException : Exception
 {
-    /// <summary>Creates the exception with a message that names the file and what was wrong.</summary>
-    public CheckpointFormatException(string message) : base(message) { }
+    /// <summary>Creates the exception with a generic message.</summary>
+    public CheckpointFormatException()
+        : base("The checkpoint is malformed or refused.")
+    {
+    }
 
-    /// <summary>Creates the exception with a message and the error that caused it.</summary>
-    public CheckpointFormatException(string message, Exception innerException) : base(message, innerException) { }
+    /// <summary>Creates the exception with a message that names the file and the problem.</summary>
+    /// <param name="message">What was wrong, including the file it was found in.</param>
+    public CheckpointFormatException(string message)
+        : base(message)
+    {
+    }
 
-    /// <summary>Creates the exception with no message (prefer the overloads that explain the problem).</summary>
-    public CheckpointFormatException() : base("The weight file is not in a supported format.") { }
+    /// <summary>Creates the exception with a message and the lower-level error that revealed the problem.</summary>
+    /// <param name="message">What was wrong, including the file it was found in.</param>
+    /// <param name="innerException">The error raised by the component that found the problem.</param>
+    public CheckpointFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }

@@ -1,0 +1,59 @@
+namespace FaceEmbeddings.Models.Store;
+
+/// <summary>
+/// The weights every <see cref="ModelStore"/> knows: facenet-pytorch's published files, in PyTorch's legacy
+/// serialization, fetched from facenet-pytorch's GitHub repository.
+/// </summary>
+public static class ModelCatalog
+{
+    /// <summary>MTCNN proposal network (<c>mtcnn/pnet.pt</c>).</summary>
+    public const string MtcnnPNet = "mtcnn-pnet";
+
+    /// <summary>MTCNN refinement network (<c>mtcnn/rnet.pt</c>).</summary>
+    public const string MtcnnRNet = "mtcnn-rnet";
+
+    /// <summary>MTCNN output network (<c>mtcnn/onet.pt</c>).</summary>
+    public const string MtcnnONet = "mtcnn-onet";
+
+    /// <summary>InceptionResnetV1 trained on VGGFace2 (<c>facenet/20180402-114759-vggface2.pt</c>).</summary>
+    public const string VggFace2 = "vggface2";
+
+    /// <summary>InceptionResnetV1 trained on CASIA-WebFace (<c>facenet/20180408-102900-casia-webface.pt</c>).</summary>
+    public const string CasiaWebFace = "casia-webface";
+
+    // The MTCNN files are pinned to one commit, so the address always serves the bytes the hashes describe.
+    private const string MtcnnBaseUrl = "https://github.com/timesler/facenet-pytorch/raw/787da06156087cd6b616fe6608213722bddc30cd/data/";
+    private const string FaceNetReleaseUrl = "https://github.com/timesler/facenet-pytorch/releases/download/v2.2.9/";
+
+    /// <summary>
+    /// The built-in entries. The CASIA-WebFace file has no published hash: its first copy must be an InceptionResnetV1
+    /// checkpoint with a 10,575-class classifier (<see cref="CheckpointStructure.InceptionResnetV1"/>), and its hash is then
+    /// recorded in the store.
+    /// </summary>
+    public static IReadOnlyList<ModelInfo> BuiltIn { get; } =
+    [
+        new(MtcnnPNet, "mtcnn/pnet.pt", new Uri(MtcnnBaseUrl + "pnet.pt"))
+        {
+            SizeInBytes = 28_570,
+            Sha256 = "a2a71925e0b9996a42f63e47efc1ca19043e69558b5c523b978d611dfae49c8f",
+        },
+        new(MtcnnRNet, "mtcnn/rnet.pt", new Uri(MtcnnBaseUrl + "rnet.pt"))
+        {
+            SizeInBytes = 403_147,
+            Sha256 = "bbb937de72efc9ef83b186c49f5f558467a1d7e3453a8ece0d71a886633f6a86",
+        },
+        new(MtcnnONet, "mtcnn/onet.pt", new Uri(MtcnnBaseUrl + "onet.pt"))
+        {
+            SizeInBytes = 1_559_269,
+            Sha256 = "165bfbe42940416ccfb977545cf0e976d5bf321f67083ae2aaaa5c764280118d",
+        },
+        new(VggFace2, "facenet/20180402-114759-vggface2.pt", new Uri(FaceNetReleaseUrl + "20180402-114759-vggface2.pt"))
+        {
+            Sha256 = "281cebca8662831adb987a874bdcb36e73f5b1c6dc5ee5878f305e985625d99b",
+        },
+        new(CasiaWebFace, "facenet/20180408-102900-casia-webface.pt", new Uri(FaceNetReleaseUrl + "20180408-102900-casia-webface.pt"))
+        {
+            StructureValidator = CheckpointStructure.InceptionResnetV1(CheckpointStructure.CasiaWebFaceClasses),
+        },
+    ];
+}

@@ -1,0 +1,91 @@
+using FaceEmbeddings.Models.Store;
+
+namespace FaceEmbeddings.Tests.Store;
+
+/// <summary>The built-in catalogue and the validation of catalogue entries.</summary>
+public class ModelCatalogTests
+{
+    private const string Commit = "787da06156087cd6b616fe6608213722bddc30cd";
+
+    [Fact]
+    public void The_built_in_catalogue_pins_facenet_pytorch_files()
+    {
+        var store = new ModelStore("/tmp/unused-store-root");
+
+        store.Models.Select(model => (model.Name, model.RelativePath, model.DownloadUri.ToString(), model.Sha256, model.SizeInBytes))
+            .Should().BeEquivalentTo(new (string, string, string, string?, long?)[]
+            {
+                ("casia-webface", "facenet/20180408-102900-casia-webface.pt",
+                    "https://github.com/timesler/facenet-pytorch/releases/download/v2.2.9/20180408-102900-casia-webface.pt", null, null),
+                ("mtcnn-onet", "mtcnn/onet.pt", $"https://github.com/timesler/facenet-pytorch/raw/{Commit}/data/onet.pt",
+                    "165bfbe42940416ccfb977545cf0e976d5bf321f67083ae2aaaa5c764280118d", 1_559_269),
+                ("mtcnn-pnet", "mtcnn/pnet.pt", $"https://github.com/timesler/facenet-pytorch/raw/{Commit}/data/pnet.pt",
+                    "a2a71925e0b9996a42f63e47efc1ca19043e69558b5c523b978d611dfae49c8f", 28_570),
+                ("mtcnn-rnet", "mtcnn/rnet.pt", $"https://github.com/timesler/facenet-pytorch/raw/{Commit}/data/rnet.pt",
+                    "bbb937de72efc9ef83b186c49f5f558467a1d7e3453a8ece0d71a886633f6a86", 403_147),
+                ("vggface2", "facenet/20180402-114759-vggface2.pt",
+                    "https://github.com/timesler/facenet-pytorch/releases/download/v2.2.9/20180402-114759-vggface2.pt",
+                    "281cebca8662831adb987a874bdcb36e73f5b1c6dc5ee5878f305e985625d99b", null),
+            }, options => options.WithStrictOrdering());
+        store.GetLocalPath("mtcnn-pnet").Should().Be(Path.Combine("/tmp/unused-store-root", "mtcnn", "pnet.pt"));
+    }
+
+    [Fact]
+    public void Users_can_register_their_own_models()
+    {
+        var store = new ModelStore("/tmp/unused-store-root");
+        var mine = new ModelInfo("my-net", "custom/my-net.safetensors", new Uri("https://example.org/my-net.safetensors"))
+        {
+            Sha256 = new string('A', 64),
+        };
+
+        store.Register(mine);
+
+        store.GetInfo("MY-NET").Should().BeSameAs(mine);
+        mine.Sha256.Should().Be(new string('a', 64), "hashes are kept in lower case");
+        new ModelStore("/tmp/unused-store-root").Models.Should().NotContain(mine, "registration belongs to one store");
+    }
+
+    [Fact]
+    public async Task An_unknown_name_lists_the_known_ones()
+    {
+        var store = new ModelStore("/tmp/unused-store-root");
+
+        await store.Invoking(s => s.GetAsync("vggface3")).Should().ThrowAsync<ArgumentException>()
+            .WithMessage("Unknown model 'vggface3'. Known models: casia-webface, mtcnn-onet, mtcnn-pnet, mtcnn-rnet, vggface2*");
+    }
+
+    [Theory]
+    [InlineData("../escape.pt")]
+    [InlineData("/absolute/file.pt")]
+    [InlineData("mtcnn//pnet.pt")]
+    [InlineData("mtcnn/./pnet.pt")]
+    public void A_path_that_could_leave_the_root_is_refused(string relativePath)
+    {
+        var create = () => new ModelInfo("bad", relativePath, new Uri("https://example.org/x"));
+
+        create.Should().Throw<ArgumentException>().WithMessage($"The model path '{relativePath}' must be relative*");
+    }
+
+    [Fact]
+    public void Malformed_entries_are_refused()
+    {
+        var uri = new Uri("https://example.org/x");
+
+        FluentActions.Invoking(() => new ModelInfo("m", "m.pt", new Uri("ftp://example.org/x"))).Should().Throw<ArgumentException>()
+            .WithMessage("*must be an absolute http(s) URL*");
+        FluentActions.Invoking(() => new ModelInfo("m", "m.pt", uri) { Sha256 = "abc" }).Should().Throw<ArgumentException>()
+            .WithMessage("The SHA-256 of model 'm' must be 64 hexadecimal digits; got 'abc'*");
+        FluentActions.Invoking(() => new ModelInfo("m", "m.pt", uri) { Sha256 = new string('g', 64) }).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => new ModelInfo("m", "m.pt", uri) { SizeInBytes = 0 }).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Out_of_range_options_are_refused()
+    {
+        FluentActions.Invoking(() => new ModelStore("/tmp/x", new ModelStoreOptions { MaxAttempts = 0 }))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxAttempts");
+        FluentActions.Invoking(() => new ModelStore("/tmp/x", new ModelStoreOptions { StallTimeout = TimeSpan.Zero }))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("StallTimeout");
+    }
+}
