@@ -73,7 +73,6 @@ public static class DistanceHeatmap
         string title = options.Title ?? $"Pairwise {MetricNames.InText(metric)} distances, ordered by group";
         if (count < embeddings.shape[0]) title += $" ({count} of {embeddings.shape[0]} faces shown)";
         plot.Title(title);
-        plot.Axes.Title.Label.Bold = true;
         return plot.GetImageBytes(options.Width, options.Height, ImageFormat.Png);
     }
 
