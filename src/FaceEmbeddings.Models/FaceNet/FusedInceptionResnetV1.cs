@@ -62,8 +62,8 @@ public sealed class FusedInceptionResnetV1 : Module<Tensor, Tensor>
     private Tensor Features(Tensor faces)
     {
         // faces: N×3×160×160 (spatial sizes for S = 160)
-        Tensor pooled = trunk.call(faces.to(ComputeType));              // N×1792×1×1
-        Tensor flat = pooled.flatten(1).to(last_linear.weight.dtype);   // N×1792
-        return last_linear.call(flat);                                  // N×512 (last_bn folded in)
+        Tensor pooled = trunk.call(ChannelsLast.Of(faces.to(ComputeType))); // N×1792×1×1
+        Tensor flat = pooled.flatten(1).to(last_linear.weight.dtype);       // N×1792
+        return last_linear.call(flat);                                      // N×512 (last_bn folded in)
     }
 }
