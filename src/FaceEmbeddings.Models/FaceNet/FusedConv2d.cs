@@ -46,8 +46,10 @@ internal sealed class FusedConv2d : Module<Tensor, Tensor>
         return new FusedConv2d(conv.weight * scale, conv.bias! * scale, (conv.stride[0], conv.stride[1]), (conv.padding![0], conv.padding[1]), applyRelu: false);
     }
 
+    /// <summary>Convolves in the weights' element type, converting <paramref name="x"/> to it where a reduced-precision stage begins.</summary>
     public override Tensor forward(Tensor x)
     {
+        x = x.to(weight.dtype);
         Tensor y = isPointwise ? PointwiseProduct(x) : functional.conv2d(x, weight, bias, stride, padding);
         return applyRelu ? y.relu_() : y;
     }
