@@ -86,6 +86,8 @@ public class BiasAuditResultTests
         string markdown = HandWritten("a|b").ToMarkdown();
         string[] lines = markdown.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 
+        lines.Should().Contain("7 embeddings of 3 dimensions in 2 groups; Euclidean distance; 21 different-person pairs.");
+        (HandWritten() with { Metric = DistanceMetric.SquaredEuclidean }).ToMarkdown().Should().Contain("; squared Euclidean distance;");
         lines.Should().Contain("| Group | Count | WSS | WSS per member | Mean intra-group distance | Median intra-group distance |");
         lines.Should().Contain("| plain | 3 | 1.5000 | 0.5000 | 0.2500 | 0.2000 |");
         lines.Should().Contain("| a\\|b | 4 | 12.0000 | 3.0000 | 2.1250 | 2.0000 |");

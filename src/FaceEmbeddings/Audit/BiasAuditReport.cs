@@ -79,7 +79,7 @@ public static class BiasAuditReport
         cancellationToken.ThrowIfCancellationRequested();
         byte[] heatmap = DistanceHeatmap.Render(embeddings, groups, plotOptions, result.Metric, options.HeatmapMaxItems);
         figures.Add((DistancePlotFileName, new BiasAuditHtml.Figure(
-            $"{result.Metric} distances between all faces, ordered by group; lines separate the groups.", heatmap, options.PlotWidth, options.PlotHeight)));
+            $"Pairwise {MetricNames.InText(result.Metric)} distances between all faces, ordered by group; lines separate the groups.", heatmap, options.PlotWidth, options.PlotHeight)));
         await AtomicFile.WriteAllBytesAsync(files.DistancePlot, heatmap, cancellationToken).ConfigureAwait(false);
 
         if (faces is not null)

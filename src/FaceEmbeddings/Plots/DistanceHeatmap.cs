@@ -70,7 +70,7 @@ public static class DistanceHeatmap
         plot.Axes.SetLimits(0, count, 0, count);
         plot.HideGrid();
 
-        string title = options.Title ?? $"Pairwise {metric} distances, ordered by group";
+        string title = options.Title ?? $"Pairwise {MetricNames.InText(metric)} distances, ordered by group";
         if (count < embeddings.shape[0]) title += $" ({count} of {embeddings.shape[0]} faces shown)";
         plot.Title(title);
         plot.Axes.Title.Label.Bold = true;
