@@ -1,0 +1,49 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace FaceEmbeddings.Models.FaceNet;
+
+/// <summary>
+/// Convolution with bias and an optional ReLU: what a <see cref="BasicConv2d"/> becomes once its batch norm is
+/// folded in, and what a residual block's up-projection becomes once its scale is folded in.
+/// </summary>
+internal sealed class FusedConv2d : Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+    private readonly long[] stride;
+    private readonly long[] padding;
+    private readonly bool applyRelu;
+
+    /// <summary>Takes ownership of <paramref name="weight"/> and <paramref name="bias"/>.</summary>
+    public FusedConv2d(Tensor weight, Tensor bias, (long, long) stride, (long, long) padding, bool applyRelu)
+        : base(nameof(FusedConv2d))
+    {
+        this.weight = new Parameter(weight, requires_grad: false);
+        this.bias = new Parameter(bias, requires_grad: false);
+        this.stride = [stride.Item1, stride.Item2];
+        this.padding = [padding.Item1, padding.Item2];
+        this.applyRelu = applyRelu;
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// <paramref name="conv"/> multiplied by <paramref name="scale"/> (a residual block's <c>conv2d(x) · scale</c>),
+    /// folded into the weights so that the product costs nothing at run time.
+    /// </summary>
+    public static FusedConv2d Scaled(Conv2d conv, double scale)
+    {
+        using var noGrad = no_grad();
+        Tensor scaledWeight = (conv.weight * scale).detach();
+        Tensor scaledBias = (conv.bias! * scale).detach();
+        return new FusedConv2d(scaledWeight, scaledBias, (conv.stride[0], conv.stride[1]), (conv.padding![0], conv.padding[1]), applyRelu: false);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        Tensor y = functional.conv2d(x, weight, bias, stride, padding);
+        return applyRelu ? y.relu_() : y;
+    }
+}
