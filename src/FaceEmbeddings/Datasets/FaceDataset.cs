@@ -55,6 +55,22 @@ public sealed partial class FaceDataset
     }
 
     /// <summary>
+    /// Every image in <paramref name="folder"/> (by extension, as <see cref="FromImageFolder"/>), without labels:
+    /// for detecting, cropping or embedding faces that need none.
+    /// </summary>
+    /// <param name="folder">The folder.</param>
+    /// <param name="recursive">Whether to include images in subfolders (default true).</param>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="folder"/> is not an existing folder.</exception>
+    public static FaceDataset FromFolder(string folder, bool recursive = true)
+    {
+        ImageFiles.RequireDirectory(folder);
+        string fullFolder = Path.GetFullPath(folder);
+        var unlabelled = new FaceLabels([]);
+        var items = ImageFiles.InFolder(fullFolder, recursive).Select(path => new FaceDatasetItem(path, unlabelled)).ToList();
+        return new FaceDataset(fullFolder, items, []);
+    }
+
+    /// <summary>
     /// The files matching <paramref name="pattern"/>, such as <c>faces/bruce/*.jpg</c> or <c>faces/**/*.png</c>
     /// (<c>*</c> matches within a name, <c>**</c> any number of folders; names match case-insensitively). Each file
     /// is labelled with the name of its folder as <see cref="FaceLabels.FolderKey"/>.
