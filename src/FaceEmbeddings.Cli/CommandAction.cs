@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Store;
 

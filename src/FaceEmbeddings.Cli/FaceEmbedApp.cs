@@ -42,6 +42,9 @@ internal static class FaceEmbedApp
 
     public static RootCommand CreateRootCommand() => new("faceembed: detect, crop, embed and audit faces with MTCNN and FaceNet (InceptionResnetV1).")
     {
+        DetectCommand.Create(),
+        CropCommand.Create(),
+        EmbedCommand.Create(),
         ConvertCommand.Create(),
         ModelsCommand.Create(),
     };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using FaceEmbeddings.Datasets;
@@ -93,15 +94,6 @@ internal sealed class PipelineOptions
             command.Add(_margin);
         }
         command.Add(_batchSize);
-        if (CropGeometry)
-        {
-            command.Validators.Add(result =>
-            {
-                int size = result.GetValue(_size), margin = result.GetValue(_margin);
-                if (margin >= size)
-                    result.AddError($"--margin ({margin}) must be smaller than --size ({size}).");
-            });
-        }
     }
 
     /// <summary>The dataset settings: the batch size, and whether to keep crops.</summary>
@@ -114,10 +106,14 @@ internal sealed class PipelineOptions
         ModelStore store = _store.Open(parsed);
         foreach (string name in new[] { ModelCatalog.MtcnnPNet, ModelCatalog.MtcnnRNet, ModelCatalog.MtcnnONet })
             await ModelFetch.GetAsync(store, name, cancellationToken).ConfigureAwait(false);
+        int size = CropGeometry ? parsed.GetValue(_size) : new MtcnnOptions().ImageSize;
+        int margin = CropGeometry ? parsed.GetValue(_margin) : 0;
+        if (margin >= size)
+            throw new UsageException($"--margin ({margin}) must be smaller than --size ({size}).");
         var options = new MtcnnOptions
         {
-            ImageSize = CropGeometry ? parsed.GetValue(_size) : new MtcnnOptions().ImageSize,
-            Margin = CropGeometry ? parsed.GetValue(_margin) : 0,
+            ImageSize = size,
+            Margin = margin,
             KeepAll = keepAll,
             Device = DeviceOf(parsed),
         };
@@ -144,13 +140,14 @@ internal sealed class PipelineOptions
     private Device DeviceOf(ParseResult parsed)
     {
         string text = parsed.GetRequiredValue(_device);
-        TryParseDevice(text, out Device? device);
-        if (device!.type == DeviceType.CUDA && !cuda.is_available())
+        if (!TryParseDevice(text, out Device? device))
+            throw new UsageException($"--device must be cpu, cuda or cuda:N; got '{text}'.");
+        if (device.type == DeviceType.CUDA && !cuda.is_available())
             throw new InvalidOperationException($"--device {text}: CUDA is not available here (no GPU, or this faceembed uses the CPU build of TorchSharp).");
         return device;
     }
 
-    private static bool TryParseDevice(string text, out Device? device)
+    private static bool TryParseDevice(string text, [NotNullWhen(true)] out Device? device)
     {
         device = null;
         if (string.Equals(text, "cpu", StringComparison.OrdinalIgnoreCase))

@@ -1,3 +1,4 @@
 using FaceEmbeddings.Cli;
 
+NativeLogging.ShowErrorsOnly();
 return await FaceEmbedApp.RunAsync(args);

@@ -37,8 +37,8 @@ internal static class DetectCommand
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: true, cancellationToken).ConfigureAwait(false);
 
             var table = new Table().AddColumns("Image", "Face", "Probability", "x1", "y1", "x2", "y2");
-            foreach (int column in new[] { 1, 2, 3, 4, 5, 6 })
-                table.Columns[column].RightAligned();
+            foreach (TableColumn column in table.Columns.Skip(1))
+                column.RightAligned();
             int unreadable = await Terminal.WithProgressAsync("Detecting faces", async update =>
             {
                 int failures = 0;

@@ -115,7 +115,7 @@ public sealed partial class FaceDataset
                     images.Add((item, image));
             }
 
-            IReadOnlyList<IReadOnlyList<FaceCrop>> found = DetectAndExtract(detector, images.Select(pair => pair.Image).ToList());
+            List<IReadOnlyList<FaceCrop>> found = DetectAndExtract(detector, images.Select(pair => pair.Image).ToList());
             for (int i = 0; i < images.Count; i++)
             {
                 if (found[i].Count == 0)
@@ -166,7 +166,7 @@ public sealed partial class FaceDataset
     }
 
     /// <summary>The faces of each image, as the detector is configured to give them.</summary>
-    private static IReadOnlyList<IReadOnlyList<FaceCrop>> DetectAndExtract(IFaceDetector detector, IReadOnlyList<FaceImage> images)
+    private static List<IReadOnlyList<FaceCrop>> DetectAndExtract(IFaceDetector detector, List<FaceImage> images)
     {
         if (detector is not MtcnnFaceDetector mtcnn)
             return images.Select(detector.DetectAndExtract).ToList();
@@ -197,10 +197,10 @@ public sealed partial class FaceDataset
         }
     }
 
-    private static float[][] Embed(IFaceEncoder encoder, IReadOnlyList<FaceCrop> crops)
+    private static float[][] Embed(IFaceEncoder encoder, List<FaceCrop> crops)
     {
         using var scope = NewDisposeScope();
-        Tensor embeddings = encoder.Embed(crops).to(CPU, ScalarType.Float32).contiguous(); // [N, D]
+        Tensor embeddings = encoder.Embed(crops).to(ScalarType.Float32, CPU).contiguous(); // [N, D]
         float[] values = embeddings.data<float>().ToArray();
         int size = (int)embeddings.shape[1];
         return Enumerable.Range(0, crops.Count).Select(row => values.AsSpan(row * size, size).ToArray()).ToArray();

@@ -167,7 +167,7 @@ public sealed class FaceEmbeddingSet : IDisposable
             row.AddRange(face.EmbeddingValues!.Select(Format));
             AppendRow(text, row);
         }
-        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.ToString()));
+        AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     /// <summary>Frees the crops the faces hold.</summary>
