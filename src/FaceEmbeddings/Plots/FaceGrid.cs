@@ -120,7 +120,7 @@ public static class FaceGrid
     }
 
     /// <summary>Encodes a 3×H×W uint8 RGB tensor as an opaque PNG.</summary>
-    private static byte[] EncodeRgb(Tensor rgb)
+    internal static byte[] EncodeRgb(Tensor rgb)
     {
         int height = (int)rgb.shape[1], width = (int)rgb.shape[2];
         byte[] rgba;
