@@ -45,6 +45,7 @@ internal static class FaceEmbedApp
         DetectCommand.Create(),
         CropCommand.Create(),
         EmbedCommand.Create(),
+        AuditCommand.Create(),
         ConvertCommand.Create(),
         ModelsCommand.Create(),
     };

@@ -55,7 +55,7 @@ public sealed class FaceDatasetSourceTests : IDisposable
         var dataset = FaceDataset.FromUtkFace(_folder.Root);
 
         dataset.Items.Select(item => item.Path).Should().Equal(white, black);
-        dataset.Items.Select(item => item.Labels.GroupName(["race", "gender"])).Should().Equal("White female", "Black female");
+        dataset.Items.Select(item => item.Labels.ToString()).Should().Equal("age=10, gender=female, race=White", "age=10, gender=female, race=Black");
         dataset.LabelKeys.Should().Equal("age", "gender", "race");
         dataset.Rejected.Should().ContainSingle()
             .Which.Should().Match<SkippedImage>(skip => skip.Path == invalid && skip.Reason == SkipReason.InvalidLabels

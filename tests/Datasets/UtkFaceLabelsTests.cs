@@ -27,8 +27,8 @@ public sealed class UtkFaceLabelsTests
         labels["age"].Should().Be("26");
         labels["gender"].Should().Be("female");
         labels["race"].Should().Be("Black");
-        labels.GroupName(["race", "gender"]).Should().Be("Black female");
-        UtkFaceLabels.Parse("30_0_3_20170116232526466.jpg.chip.jpg").ToFaceLabels().GroupName(["race", "gender"]).Should().Be("Indian male");
+        labels.ToString().Should().Be("age=26, gender=female, race=Black");
+        UtkFaceLabels.Parse("30_0_3_20170116232526466.jpg.chip.jpg").ToFaceLabels().Values.Should().Equal("30", "male", "Indian");
     }
 
     [Theory]

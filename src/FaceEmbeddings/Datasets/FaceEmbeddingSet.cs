@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FaceEmbeddings.Audit;
+using FaceEmbeddings.Detection;
 using FaceEmbeddings.IO;
 using FaceEmbeddings.Models.Checkpoints;
 using static TorchSharp.torch;
@@ -68,17 +70,47 @@ public sealed class FaceEmbeddingSet : IDisposable
         return tensor(values, [Faces.Count, EmbeddingSize], ScalarType.Float32);
     }
 
-    /// <summary>Each face's group when grouping by the labels <paramref name="keys"/> (see <see cref="FaceLabels.GroupName"/>).</summary>
-    /// <exception cref="KeyNotFoundException">A key is not one of <see cref="LabelKeys"/>.</exception>
+    /// <summary>
+    /// Each face's group when grouping by the labels <paramref name="keys"/>: their values joined as
+    /// <see cref="BiasAudit.CombineGroups"/> joins them, e.g. <c>Black, female</c> for <c>race, gender</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="keys"/> is empty, or a key is not one of <see cref="LabelKeys"/>.</exception>
     public IReadOnlyList<string> GroupNames(IReadOnlyList<string> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+            throw new ArgumentException("Grouping needs at least one label name.", nameof(keys));
         foreach (string key in keys)
         {
             if (!LabelKeys.Contains(key, StringComparer.Ordinal))
-                throw new KeyNotFoundException($"Cannot group by '{key}': the labels are {string.Join(", ", LabelKeys.Select(k => $"'{k}'"))}.");
+                throw new ArgumentException(
+                    $"Cannot group by '{key}': the labels are {(LabelKeys.Count == 0 ? "none" : string.Join(", ", LabelKeys.Select(k => $"'{k}'")))}.", nameof(keys));
         }
-        return Faces.Select(face => face.Item.Labels.GroupName(keys)).ToList();
+        return BiasAudit.CombineGroups(keys.Select(key => Faces.Select(face => face.Item.Labels[key]).ToList()).ToList());
+    }
+
+    /// <summary>
+    /// Moves the kept crops into one N×3×S×S uint8 tensor (RGB, 0..255, as the images had them), freeing each float
+    /// crop as it goes; the faces hold no crops afterwards. The caller owns the tensor.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A face has no crop (the set was made without
+    /// <see cref="FaceDatasetOptions.KeepCrops"/>), or the set is empty.</exception>
+    public Tensor TakeCrops()
+    {
+        if (Faces.Count == 0)
+            throw new InvalidOperationException("The set has no faces, so no crops.");
+        if (Faces.FirstOrDefault(face => face.Crop is null) is { } missing)
+            throw new InvalidOperationException($"The face of '{missing.Item.Path}' has no crop: embed with FaceDatasetOptions.KeepCrops to keep them.");
+
+        using var scope = NewDisposeScope();
+        var bytes = new Tensor[Faces.Count];
+        for (int i = 0; i < Faces.Count; i++)
+        {
+            using FaceCrop crop = Faces[i].DetachCrop()!;
+            Tensor values = crop.IsStandardized ? crop.Pixels * 128f + 127.5f : crop.Pixels;
+            bytes[i] = values.round().clamp(0, 255).to(ScalarType.Byte); // [3, S, S]
+        }
+        return stack(bytes).MoveToOuterDisposeScope();                   // [N, 3, S, S]
     }
 
     /// <summary>Writes the set to <paramref name="path"/>: safetensors for <c>.safetensors</c>, CSV for <c>.csv</c>.

@@ -70,20 +70,6 @@ public sealed class FaceLabels
         return false;
     }
 
-    /// <summary>
-    /// The name of the group these labels fall in when grouping by <paramref name="keys"/>: their values in that
-    /// order, separated by spaces (for example <c>Black female</c> for <c>race, gender</c>).
-    /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="keys"/> is empty.</exception>
-    /// <exception cref="KeyNotFoundException">A key is not among these labels; the message lists the labels there are.</exception>
-    public string GroupName(IReadOnlyList<string> keys)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0)
-            throw new ArgumentException("Grouping needs at least one label name.", nameof(keys));
-        return string.Join(' ', keys.Select(key => this[key]));
-    }
-
     /// <summary>The labels as <c>name=value</c> pairs, for example <c>age=23, gender=female, race=Black</c>.</summary>
     public override string ToString() => string.Join(", ", _labels.Select(label => $"{label.Key}={label.Value}"));
 
