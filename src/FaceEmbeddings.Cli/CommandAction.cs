@@ -23,13 +23,13 @@ internal static class CommandAction
             }
             catch (Exception exception) when (exception is not (OutOfMemoryException or StackOverflowException or AccessViolationException))
             {
-                return Report(exception, cancellationToken);
+                return Report(exception, parsed, cancellationToken);
             }
         });
     }
 
     /// <summary>Writes one line about <paramref name="exception"/> to standard error and returns the exit code.</summary>
-    public static int Report(Exception exception, CancellationToken cancellationToken)
+    public static int Report(Exception exception, ParseResult parsed, CancellationToken cancellationToken)
     {
         switch (exception)
         {
@@ -37,13 +37,12 @@ internal static class CommandAction
                 Terminal.Error("Cancelled.");
                 return ExitCodes.Cancelled;
             case UsageException usage:
-                Terminal.Error(usage.Message);
-                Terminal.Error("Run 'faceembed <command> --help' for usage.");
+                Terminal.Error($"{usage.Message} {FaceEmbedApp.UsageHint(parsed)}");
                 return ExitCodes.Usage;
-            case FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException
+            case FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or InvalidDataException
                 or CheckpointFormatException or StateDictMismatchException or ModelStoreException
                 or ArgumentException or FormatException or InvalidOperationException or NotSupportedException:
-                Terminal.Error(exception.Message);
+                Terminal.Error(MessageOf(exception));
                 break;
             default:
                 Terminal.Error($"Unexpected {exception.GetType().Name}: {exception.Message} (set {DebugEnvironmentVariable}=1 for details)");
@@ -52,6 +51,19 @@ internal static class CommandAction
         if (IsSet(Environment.GetEnvironmentVariable(DebugEnvironmentVariable)))
             Console.Error.WriteLine(exception);
         return ExitCodes.Failure;
+    }
+
+    /// <summary>The message without the "(Parameter 'name')" that <see cref="ArgumentException"/> appends for programmers.</summary>
+    private static string MessageOf(Exception exception)
+    {
+        string message = exception.Message;
+        if (exception is ArgumentException { ParamName: { } parameter })
+        {
+            string suffix = $" (Parameter '{parameter}')";
+            if (message.EndsWith(suffix, StringComparison.Ordinal))
+                message = message[..^suffix.Length];
+        }
+        return message;
     }
 
     private static bool IsSet(string? value) => value is "1" or "true" or "yes";

@@ -18,9 +18,7 @@ internal static class FaceEmbedApp
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is System.CommandLine.Invocation.ParseErrorAction)
         {
-            foreach (var error in parsed.Errors)
-                Terminal.Error($"{error.Message}");
-            Terminal.Error("Run 'faceembed --help' for usage.");
+            Terminal.Error(string.Join(" ", parsed.Errors.Select(error => error.Message)) + $" {UsageHint(parsed)}");
             return ExitCodes.Usage;
         }
 
@@ -36,7 +34,7 @@ internal static class FaceEmbedApp
         catch (Exception exception) when (!IsFatal(exception))
         {
             // Commands report their own failures; this catches what escapes the parser's own actions (help, version).
-            return CommandAction.Report(exception, CancellationToken.None);
+            return CommandAction.Report(exception, parsed, CancellationToken.None);
         }
     }
 
@@ -49,6 +47,18 @@ internal static class FaceEmbedApp
         ConvertCommand.Create(),
         ModelsCommand.Create(),
     };
+
+    /// <summary>Where to read about the command that failed to parse.</summary>
+    public static string UsageHint(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var command = parsed.CommandResult; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            if (command.Command is not RootCommand)
+                names.Insert(0, command.Command.Name);
+        }
+        return $"(see 'faceembed {string.Join(' ', names.Append("--help"))}')";
+    }
 
     private static bool IsFatal(Exception exception) => exception is OutOfMemoryException or StackOverflowException or AccessViolationException;
 }

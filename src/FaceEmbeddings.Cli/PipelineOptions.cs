@@ -5,6 +5,7 @@ using System.Globalization;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Store;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -128,7 +129,16 @@ internal sealed class PipelineOptions
         {
             if (!weights.Exists)
                 throw new FileNotFoundException($"The weights file '{weights.FullName}' does not exist.", weights.FullName);
-            return FaceNetEncoder.FromCheckpoint(weights.FullName, options);
+            try
+            {
+                return FaceNetEncoder.FromCheckpoint(weights.FullName, options);
+            }
+            catch (StateDictMismatchException mismatch)
+            {
+                throw new InvalidDataException($"'{weights.FullName}' is not an InceptionResnetV1 state dict with facenet-pytorch's keys: "
+                    + $"{Describe(mismatch.MissingKeys, "missing")}, {Describe(mismatch.UnexpectedKeys, "unexpected")}, "
+                    + $"{Describe(mismatch.ShapeMismatches, "of another shape")}.", mismatch);
+            }
         }
         ModelStore store = _store.Open(parsed);
         string name = parsed.GetRequiredValue(_pretrained);
@@ -146,6 +156,13 @@ internal sealed class PipelineOptions
             throw new InvalidOperationException($"--device {text}: CUDA is not available here (no GPU, or this faceembed uses the CPU build of TorchSharp).");
         return device;
     }
+
+    /// <summary>"3 keys missing (a, b, …)": a count and the first few, as a long list helps nobody on one line.</summary>
+    private static string Describe(IReadOnlyList<string> keys, string what) => keys.Count switch
+    {
+        0 => $"no key {what}",
+        _ => $"{keys.Count} {(keys.Count == 1 ? "key" : "keys")} {what} ({string.Join(", ", keys.Take(3))}{(keys.Count > 3 ? ", …" : "")})",
+    };
 
     private static bool TryParseDevice(string text, [NotNullWhen(true)] out Device? device)
     {

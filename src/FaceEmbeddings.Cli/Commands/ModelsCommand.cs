@@ -27,7 +27,10 @@ internal static class ModelsCommand
         CommandAction.Set(fetch, async (parsed, cancellationToken) =>
         {
             ModelStore store = fetchStore.Open(parsed);
-            string path = await ModelFetch.GetAsync(store, parsed.GetRequiredValue(name), cancellationToken).ConfigureAwait(false);
+            string model = parsed.GetRequiredValue(name);
+            if (!store.Models.Any(known => string.Equals(known.Name, model, StringComparison.OrdinalIgnoreCase)))
+                throw new UsageException($"Unknown model '{model}'; the known models are {string.Join(", ", store.Models.Select(known => known.Name))}.");
+            string path = await ModelFetch.GetAsync(store, model, cancellationToken).ConfigureAwait(false);
             Terminal.Result(path);
         });
 
