@@ -52,4 +52,22 @@ public class AreaResamplerTests
             (resized - expected).abs().max().item<float>().Should().Be(0f, $"{height}×{width} must match bit for bit");
         }
     }
+
+    [Fact]
+    public void Sums_beyond_32_bits_still_give_exact_means()
+    {
+        // 3000 × 3000 × 255 ≈ 2.3·10⁹ overflows int32: the table wraps, the window sums must not.
+        using var scope = NewDisposeScope();
+        Tensor images = full(new long[] { 1, 3000, 3000, 3 }, 255, ScalarType.Byte);
+        images[0, 2990.., 2990.., 0] = tensor((byte)7);
+        Tensor table = AreaResampler.SummedAreaTable(images);
+        Tensor pixels = images.to(ScalarType.Float32).permute(0, 3, 1, 2);
+
+        Tensor resized = AreaResampler.ResizeImages(table, 1, 3000, 3000, 13, 13);
+        Tensor expected = nn.functional.adaptive_avg_pool2d(pixels, new long[] { 13, 13 }).permute(0, 2, 3, 1);
+        (resized - expected).abs().max().item<float>().Should().Be(0f);
+
+        Tensor corner = AreaResampler.ResizeCrops(table, 3000, 3000, tensor(new long[] { 0, 2000, 2000, 3000, 3000 }, new long[] { 1, 5 }), 1, 1);
+        corner[0, 0, 0, 0].item<float>().Should().BeApproximately((1_000_000 * 255 - 100 * 248) / 1e6f, 1e-4f);
+    }
 }
