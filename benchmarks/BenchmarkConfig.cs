@@ -16,6 +16,8 @@ internal sealed class QuickConfig : ManualConfig
 {
     public QuickConfig()
     {
+        // Start from the defaults: console logger, exporters (Markdown, CSV, HTML under BenchmarkDotNet.Artifacts), columns.
+        Add(DefaultConfig.Instance);
         AddJob(Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1)
