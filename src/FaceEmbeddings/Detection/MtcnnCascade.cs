@@ -1,0 +1,234 @@
+using FaceEmbeddings.Models.Mtcnn;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Detection;
+
+/// <summary>
+/// MTCNN's three stages as facenet-pytorch's <c>detect_face</c> runs them, on a batch of equal-size images:
+/// P-Net over a scale pyramid proposes windows, R-Net refines 24×24 crops of them, O-Net scores 48×48 crops
+/// and places landmarks. Box arithmetic follows facenet-pytorch operation by operation in float32, so the
+/// boxes agree to rounding.
+/// </summary>
+internal sealed class MtcnnCascade
+{
+    private const float Normalization = 0.0078125f; // 1 / 128
+    private const int RefineSize = 24;
+    private const int OutputSize = 48;
+
+    private readonly PNet proposal;
+    private readonly RNet refine;
+    private readonly ONet output;
+    private readonly MtcnnOptions options;
+
+    public MtcnnCascade(PNet proposal, RNet refine, ONet output, MtcnnOptions options)
+    {
+        this.proposal = proposal;
+        this.refine = refine;
+        this.output = output;
+        this.options = options;
+    }
+
+    /// <summary>The faces of each image, largest first.</summary>
+    /// <param name="images">[N, H, W, 3] uint8 on the networks' device.</param>
+    public IReadOnlyList<DetectedFace>[] Detect(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        int count = (int)images.shape[0];
+        long height = images.shape[1], width = images.shape[2];
+
+        List<double> scales = PyramidScales(height, width, options.MinFaceSize, options.Factor);
+        if (scales.Count == 0) return ToDetections(Candidates.None(images.device), empty(0, 5, 2), count);
+
+        Tensor table = AreaResampler.SummedAreaTable(images);
+        Candidates candidates = Propose(table, count, height, width, scales);
+        if (candidates.Count > 0) candidates = Refine(candidates, table, height, width);
+        (Candidates faces, Tensor landmarks) = candidates.Count > 0
+            ? Finish(candidates, table, height, width)
+            : (candidates, empty(0, 5, 2));
+        return ToDetections(faces, landmarks, count);
+    }
+
+    /// <summary>The scales of the image pyramid: 12 / MinFaceSize, shrinking by Factor while the short side
+    /// stays at least 12 pixels (P-Net's window).</summary>
+    internal static List<double> PyramidScales(long height, long width, int minFaceSize, double factor)
+    {
+        var scales = new List<double>();
+        double scale = 12.0 / minFaceSize;
+        double shortSide = Math.Min(height, width) * scale;
+        while (shortSide >= 12)
+        {
+            scales.Add(scale);
+            scale *= factor;
+            shortSide *= factor;
+        }
+        return scales;
+    }
+
+    /// <summary>Stage 1: P-Net windows above the first threshold at every scale, NMS 0.5 per scale and image,
+    /// then NMS 0.7 per image, box regression and squaring.</summary>
+    private Candidates Propose(Tensor table, long count, long height, long width, List<double> scales)
+    {
+        var boxes = new List<Tensor>();
+        var owners = new List<Tensor>();
+        foreach (double scale in scales)
+        {
+            long scaledHeight = (long)(height * scale + 1), scaledWidth = (long)(width * scale + 1);
+            Tensor scaled = AreaResampler.ResizeImages(table, count, height, width, scaledHeight, scaledWidth); // [N, h', w', 3]
+            // Channels-last strides, as facenet-pytorch's permuted input has: P-Net runs fastest on them.
+            Tensor input = ((scaled - 127.5f) * Normalization).permute(0, 3, 1, 2);                           // [N, 3, h', w']
+            (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
+
+            Tensor faceProbability = probabilities[.., 1];                   // [N, h, w]
+            Tensor mask = faceProbability >= options.Thresholds.PNet;
+            Tensor positions = mask.nonzero();                               // [M, 3]: image, row, column
+            if (positions.shape[0] == 0) continue;
+
+            Tensor score = faceProbability.masked_select(mask);              // [M]
+            Tensor offsets = regression.permute(0, 2, 3, 1)[mask];           // [M, 4]
+            // Window corners in source pixels: stride 2, cell 12, as facenet-pytorch's generateBoundingBox.
+            Tensor cell = positions.index_select(1, tensor(new long[] { 2, 1 }, device: positions.device)).to(ScalarType.Float32);
+            Tensor topLeft = ((cell * 2 + 1) / scale).floor();
+            Tensor bottomRight = ((cell * 2 + 12) / scale).floor();
+            Tensor scaleBoxes = cat(new[] { topLeft, bottomRight, score.unsqueeze(1), offsets }, 1); // [M, 9]
+            Tensor owner = positions[.., 0];
+
+            Tensor keep = NonMaxSuppression.Keep(scaleBoxes[.., ..4], score, owner, 0.5f, OverlapMeasure.IntersectionOverUnion);
+            boxes.Add(scaleBoxes[keep]);
+            owners.Add(owner[keep]);
+        }
+        if (boxes.Count == 0) return Candidates.None(table.device);
+
+        Tensor all = cat(boxes, 0), allOwners = cat(owners, 0);
+        Tensor kept = NonMaxSuppression.Keep(all[.., ..4], all[.., 4], allOwners, 0.7f, OverlapMeasure.IntersectionOverUnion);
+        all = all[kept];
+
+        Tensor regionWidth = all[.., 2] - all[.., 0], regionHeight = all[.., 3] - all[.., 1];
+        Tensor regressed = stack(new[]
+        {
+            all[.., 0] + all[.., 5] * regionWidth,
+            all[.., 1] + all[.., 6] * regionHeight,
+            all[.., 2] + all[.., 7] * regionWidth,
+            all[.., 3] + all[.., 8] * regionHeight,
+            all[.., 4],
+        }, 1);
+        return new Candidates(Square(regressed), allOwners[kept]);
+    }
+
+    /// <summary>Stage 2: R-Net on 24×24 crops, second threshold, NMS 0.7 per image, regression, squaring.</summary>
+    private Candidates Refine(Candidates candidates, Tensor table, long height, long width)
+    {
+        candidates = WithCrops(candidates, height, width, out Tensor crops);
+        if (candidates.Count == 0) return candidates;
+        (Tensor regression, Tensor probabilities) = refine.call(Patches(table, height, width, crops, RefineSize));
+
+        Tensor score = probabilities[.., 1];
+        Tensor pass = score > options.Thresholds.RNet;
+        Tensor boxes = cat(new[] { candidates.Boxes[pass][.., ..4], score[pass].unsqueeze(1) }, 1);
+        Tensor owners = candidates.Owners[pass];
+        regression = regression[pass];
+
+        Tensor keep = NonMaxSuppression.Keep(boxes[.., ..4], boxes[.., 4], owners, 0.7f, OverlapMeasure.IntersectionOverUnion);
+        return new Candidates(Square(Regress(boxes[keep], regression[keep])), owners[keep]);
+    }
+
+    /// <summary>Stage 3: O-Net on 48×48 crops, third threshold, landmarks, regression, then NMS 0.7 with the
+    /// intersection over the smaller box.</summary>
+    private (Candidates Faces, Tensor Landmarks) Finish(Candidates candidates, Tensor table, long height, long width)
+    {
+        candidates = WithCrops(candidates, height, width, out Tensor crops);
+        if (candidates.Count == 0) return (candidates, empty(0, 5, 2));
+        (Tensor regression, Tensor points, Tensor probabilities) = output.call(Patches(table, height, width, crops, OutputSize));
+
+        Tensor score = probabilities[.., 1];
+        Tensor pass = score > options.Thresholds.ONet;
+        Tensor boxes = cat(new[] { candidates.Boxes[pass][.., ..4], score[pass].unsqueeze(1) }, 1);
+        Tensor owners = candidates.Owners[pass];
+        regression = regression[pass];
+        points = points[pass];                                                 // [k, 10]: 5 x then 5 y, 0..1
+
+        Tensor boxWidth = (boxes[.., 2] - boxes[.., 0] + 1).unsqueeze(1);
+        Tensor boxHeight = (boxes[.., 3] - boxes[.., 1] + 1).unsqueeze(1);
+        Tensor x = boxWidth * points[.., ..5] + boxes[.., 0].unsqueeze(1) - 1;
+        Tensor y = boxHeight * points[.., 5..] + boxes[.., 1].unsqueeze(1) - 1;
+        Tensor landmarks = stack(new[] { x, y }, 2);                          // [k, 5, 2]
+        boxes = Regress(boxes, regression);
+
+        Tensor keep = NonMaxSuppression.Keep(boxes[.., ..4], boxes[.., 4], owners, 0.7f, OverlapMeasure.IntersectionOverMinimum, laterBoxesWinTies: true);
+        return (new Candidates(boxes[keep], owners[keep]), landmarks[keep]);
+    }
+
+    /// <summary>The crop rectangles of the candidates, by facenet-pytorch's 1-based padding rule: corners
+    /// truncated to integers, clamped to [1, W] × [1, H], then rows y − 1 … ey − 1 and columns x − 1 … ex − 1
+    /// cut. Candidates whose crop is empty (the box lies outside the image) are dropped.</summary>
+    private static Candidates WithCrops(Candidates candidates, long height, long width, out Tensor crops)
+    {
+        Tensor corners = candidates.Boxes[.., ..4].trunc().to(ScalarType.Int64);
+        Tensor left = corners[.., 0].clamp_min(1) - 1, top = corners[.., 1].clamp_min(1) - 1;
+        Tensor right = corners[.., 2].clamp_max(width), bottom = corners[.., 3].clamp_max(height);
+        Tensor all = stack(new[] { candidates.Owners, top, left, bottom, right }, 1);
+        Tensor valid = (bottom > top).logical_and(right > left);
+        crops = all[valid];
+        return new Candidates(candidates.Boxes[valid], candidates.Owners[valid]);
+    }
+
+    /// <summary>Network input: the crops area-resized to size × size, [K, 3, size, size], normalized.</summary>
+    private static Tensor Patches(Tensor table, long height, long width, Tensor crops, int size) =>
+        (AreaResampler.ResizeCrops(table, height, width, crops, size, size).permute(0, 3, 1, 2) - 127.5f) * Normalization;
+
+    /// <summary>facenet-pytorch's <c>bbreg</c>: corners moved by the regression times the inclusive box size.</summary>
+    private static Tensor Regress(Tensor boxes, Tensor regression)
+    {
+        Tensor boxWidth = boxes[.., 2] - boxes[.., 0] + 1, boxHeight = boxes[.., 3] - boxes[.., 1] + 1;
+        return stack(new[]
+        {
+            boxes[.., 0] + regression[.., 0] * boxWidth,
+            boxes[.., 1] + regression[.., 1] * boxHeight,
+            boxes[.., 2] + regression[.., 2] * boxWidth,
+            boxes[.., 3] + regression[.., 3] * boxHeight,
+            boxes[.., 4],
+        }, 1);
+    }
+
+    /// <summary>facenet-pytorch's <c>rerec</c>: each box grown to a square around its centre.</summary>
+    private static Tensor Square(Tensor boxes)
+    {
+        Tensor boxHeight = boxes[.., 3] - boxes[.., 1], boxWidth = boxes[.., 2] - boxes[.., 0];
+        Tensor side = maximum(boxWidth, boxHeight);
+        Tensor x1 = boxes[.., 0] + boxWidth * 0.5f - side * 0.5f;
+        Tensor y1 = boxes[.., 1] + boxHeight * 0.5f - side * 0.5f;
+        return stack(new[] { x1, y1, x1 + side, y1 + side, boxes[.., 4] }, 1);
+    }
+
+    private static IReadOnlyList<DetectedFace>[] ToDetections(Candidates faces, Tensor landmarks, int imageCount)
+    {
+        var perImage = new List<DetectedFace>[imageCount];
+        for (int i = 0; i < imageCount; i++) perImage[i] = new List<DetectedFace>();
+        if (faces.Count > 0)
+        {
+            float[] boxes = faces.Boxes.cpu().contiguous().data<float>().ToArray();
+            float[] points = landmarks.cpu().contiguous().data<float>().ToArray();
+            long[] owners = faces.Owners.cpu().contiguous().data<long>().ToArray();
+            for (int k = 0; k < owners.Length; k++)
+            {
+                var marks = new FacePoint[DetectedFace.LandmarkCount];
+                for (int p = 0; p < marks.Length; p++)
+                    marks[p] = new FacePoint(points[k * 10 + 2 * p], points[k * 10 + 2 * p + 1]);
+                var box = new BoundingBox(boxes[k * 5], boxes[k * 5 + 1], boxes[k * 5 + 2], boxes[k * 5 + 3]);
+                perImage[owners[k]].Add(new DetectedFace(box, boxes[k * 5 + 4], marks));
+            }
+        }
+        // Largest first, as facenet-pytorch's detect orders them (a stable sort keeps score order among ties).
+        return perImage.Select(list => (IReadOnlyList<DetectedFace>)list.OrderByDescending(face => face.Box.Area).ToList()).ToArray();
+    }
+
+    /// <summary>Candidate boxes [K, 5] (x1, y1, x2, y2, score) and the image each belongs to [K].</summary>
+    private readonly record struct Candidates(Tensor Boxes, Tensor Owners)
+    {
+        public long Count => Boxes.shape[0];
+
+        public static Candidates None(Device device) =>
+            new(empty(0, 5, device: device), empty(0, ScalarType.Int64, device: device));
+    }
+}

@@ -1,0 +1,80 @@
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Detection;
+
+/// <summary>
+/// Settings of <see cref="MtcnnFaceDetector"/>, mirroring the arguments and defaults of facenet-pytorch's
+/// <c>MTCNN</c>.
+/// </summary>
+public sealed record MtcnnOptions
+{
+    /// <summary>Side length of the square face crops, in pixels (default 160; <c>image_size</c>).</summary>
+    public int ImageSize { get; init; } = 160;
+
+    /// <summary>
+    /// Margin around the face box, in pixels of the output crop (default 0; <c>margin</c>). It is converted to
+    /// source pixels as <c>margin × box size / (ImageSize − margin)</c> on each axis.
+    /// </summary>
+    public int Margin { get; init; }
+
+    /// <summary>Smallest face searched for, in source pixels (default 20; <c>min_face_size</c>).</summary>
+    public int MinFaceSize { get; init; } = 20;
+
+    /// <summary>The three stages' probability thresholds (default 0.6, 0.7, 0.7; <c>thresholds</c>).</summary>
+    public MtcnnThresholds Thresholds { get; init; } = MtcnnThresholds.Default;
+
+    /// <summary>Scale step of the image pyramid, between 0 and 1 (default 0.709; <c>factor</c>).</summary>
+    public double Factor { get; init; } = 0.709;
+
+    /// <summary>Standardize crops to <c>(x − 127.5) / 128</c> (default true; <c>post_process</c>); false keeps 0..255.</summary>
+    public bool PostProcess { get; init; } = true;
+
+    /// <summary>Which face <see cref="MtcnnFaceDetector.DetectAndExtract"/> keeps when <see cref="KeepAll"/> is
+    /// false (default <see cref="FaceSelection.Largest"/>; <c>selection_method</c>).</summary>
+    public FaceSelection Selection { get; init; } = FaceSelection.Largest;
+
+    /// <summary>Probability a face must exceed for <see cref="FaceSelection.LargestOverThreshold"/> (default 0.9).</summary>
+    public float SelectionThreshold { get; init; } = 0.9f;
+
+    /// <summary>Weight of the squared centre offset for <see cref="FaceSelection.CenterWeightedSize"/> (default 2.0).</summary>
+    public float CenterWeight { get; init; } = 2.0f;
+
+    /// <summary>Extract every face, largest first, instead of the selected one (default false; <c>keep_all</c>).</summary>
+    public bool KeepAll { get; init; }
+
+    /// <summary>How crops are resized to <see cref="ImageSize"/> (default <see cref="CropResizeMethod.Bilinear"/>, as
+    /// facenet-pytorch does for PIL images).</summary>
+    public CropResizeMethod CropResize { get; init; } = CropResizeMethod.Bilinear;
+
+    /// <summary>Where the networks run (default: the CPU).</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (ImageSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, "ImageSize must be at least 1 pixel.");
+        if (Margin < 0 || Margin >= ImageSize)
+            throw new ArgumentOutOfRangeException(nameof(Margin), Margin, $"Margin must be at least 0 and below ImageSize ({ImageSize}).");
+        if (MinFaceSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(MinFaceSize), MinFaceSize, "MinFaceSize must be at least 1 pixel.");
+        if (!(Factor > 0 && Factor < 1))
+            throw new ArgumentOutOfRangeException(nameof(Factor), Factor, "Factor must lie strictly between 0 and 1.");
+        CheckProbability(Thresholds.PNet, "Thresholds.PNet");
+        CheckProbability(Thresholds.RNet, "Thresholds.RNet");
+        CheckProbability(Thresholds.ONet, "Thresholds.ONet");
+        CheckProbability(SelectionThreshold, nameof(SelectionThreshold));
+        if (!float.IsFinite(CenterWeight) || CenterWeight < 0)
+            throw new ArgumentOutOfRangeException(nameof(CenterWeight), CenterWeight, "CenterWeight must be a finite number of at least 0.");
+        if (!Enum.IsDefined(Selection))
+            throw new ArgumentOutOfRangeException(nameof(Selection), Selection, "Unknown face selection method.");
+        if (!Enum.IsDefined(CropResize))
+            throw new ArgumentOutOfRangeException(nameof(CropResize), CropResize, "Unknown crop resize method.");
+    }
+
+    private static void CheckProbability(float value, string name)
+    {
+        if (!(value >= 0 && value <= 1))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie between 0 and 1.");
+    }
+}

@@ -1,0 +1,115 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Metrics;
+
+/// <summary>
+/// How tightly embeddings cluster: centroids, within sum of squares and per-group summaries. Sums are accumulated
+/// in float64 and returned in the input's dtype, on its device.
+/// </summary>
+public static class Clusters
+{
+    /// <summary>The mean of the rows of <paramref name="x"/>.</summary>
+    /// <param name="x">N×D embeddings, floating point, finite.</param>
+    /// <returns>D values on the device and in the dtype of <paramref name="x"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is not a non-empty 2-D floating-point matrix of finite values.</exception>
+    public static Tensor Centroid(Tensor x)
+    {
+        TensorArguments.RequireMatrix(x, nameof(x));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return PreciseCentroid(x).to(x.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The within sum of squares Σᵢ‖xᵢ − μ‖², μ the centroid of the rows of <paramref name="x"/>.</summary>
+    /// <param name="x">N×D embeddings, floating point, finite.</param>
+    /// <returns>A 0-dimensional tensor on the device and in the dtype of <paramref name="x"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is not a non-empty 2-D floating-point matrix of finite values.</exception>
+    public static Tensor WithinSumOfSquares(Tensor x)
+    {
+        TensorArguments.RequireMatrix(x, nameof(x));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return PreciseWithinSumOfSquares(x).to(x.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Summarizes the groups of embeddings labelled by <paramref name="groups"/>: count, centroid, within sum of
+    /// squares (total and per member), mean and median intra-group distance, and the distances between centroids.
+    /// Centroids stay on the device; the scalar figures are read back as <see cref="double"/>.
+    /// </summary>
+    /// <remarks>The median holds the n(n − 1)/2 distances of the largest group at once.</remarks>
+    /// <param name="x">N×D embeddings, floating point, finite.</param>
+    /// <param name="groups">N labels, one per row of <paramref name="x"/>; none null.</param>
+    /// <param name="metric">The distance for the intra-group and centroid distances.</param>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is not a non-empty 2-D floating-point matrix of finite
+    /// values, or <paramref name="groups"/> does not hold one non-null label per row.</exception>
+    public static ClusterSummary Summarize(Tensor x, IReadOnlyList<string> groups, DistanceMetric metric = DistanceMetric.Euclidean)
+    {
+        TensorArguments.RequireMatrix(x, nameof(x));
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Count != x.shape[0])
+            throw new ArgumentException(
+                $"'{nameof(groups)}' must hold one label per row of '{nameof(x)}' {TensorArguments.ShapeOf(x)}; got {groups.Count} labels.", nameof(groups));
+
+        var members = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (int row = 0; row < groups.Count; row++)
+        {
+            string label = groups[row] ?? throw new ArgumentException($"'{nameof(groups)}' has a null label at index {row}.", nameof(groups));
+            if (!members.TryGetValue(label, out var rows))
+            {
+                members[label] = rows = [];
+                order.Add(label);
+            }
+            rows.Add(row);
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var summaries = new List<GroupSummary>(order.Count);
+        var centroids = new List<Tensor>(order.Count);
+        try
+        {
+            foreach (string label in order)
+            {
+                using var groupScope = NewDisposeScope();
+                var rows = x.index_select(0, tensor(members[label].ToArray(), device: x.device));
+                var centroid = PreciseCentroid(rows).to(x.dtype);
+                double wss = PreciseWithinSumOfSquares(rows).ToDouble();
+                var (mean, median) = PairDistanceStatistics(rows, metric, label);
+                centroids.Add(centroid.MoveToOuterDisposeScope());
+                summaries.Add(new GroupSummary(label, (int)rows.shape[0], centroid.clone().DetachFromDisposeScope(), wss, mean, median));
+            }
+            var centroidDistances = Distances.Pairwise(stack(centroids), metric: metric);
+            return new ClusterSummary(summaries, centroidDistances.DetachFromDisposeScope());
+        }
+        catch
+        {
+            foreach (var summary in summaries)
+                summary.Dispose();
+            throw;
+        }
+    }
+
+    private static Tensor PreciseCentroid(Tensor x) => x.mean([0], type: ScalarType.Float64);
+
+    private static Tensor PreciseWithinSumOfSquares(Tensor x)
+    {
+        var centred = x.to(ScalarType.Float64) - PreciseCentroid(x);
+        return centred.pow_(2).sum();
+    }
+
+    /// <summary>Mean and median of the distances between distinct members; nulls for a group of one.</summary>
+    private static (double? Mean, double? Median) PairDistanceStatistics(Tensor rows, DistanceMetric metric, string label)
+    {
+        if (rows.shape[0] < 2)
+            return (null, null);
+        var distances = Distances.UpperTriangle(rows, metric, $"x (group '{label}')");
+        long pairs = distances.shape[0];
+        double mean = distances.sum(type: ScalarType.Float64).ToDouble() / pairs;
+        double lowerMiddle = distances.kthvalue((pairs + 1) / 2, 0).Item1.ToDouble();
+        double median = pairs % 2 == 1 ? lowerMiddle : (lowerMiddle + distances.kthvalue(pairs / 2 + 1, 0).Item1.ToDouble()) / 2;
+        return (mean, median);
+    }
+}
