@@ -38,8 +38,11 @@ internal sealed class MtcnnCascade
         int count = (int)images.shape[0];
         long height = images.shape[1], width = images.shape[2];
 
-        Candidates candidates = Propose(images);
-        Tensor table = candidates.Count > 0 ? AreaResampler.SummedAreaTable(images) : empty(0);
+        List<double> scales = PyramidScales(height, width, options.MinFaceSize, options.Factor);
+        if (scales.Count == 0) return ToDetections(Candidates.None(images.device), empty(0, 5, 2), count);
+
+        Tensor table = AreaResampler.SummedAreaTable(images);
+        Candidates candidates = Propose(table, count, height, width, scales);
         if (candidates.Count > 0) candidates = Refine(candidates, table, height, width);
         (Candidates faces, Tensor landmarks) = candidates.Count > 0
             ? Finish(candidates, table, height, width)
@@ -65,17 +68,16 @@ internal sealed class MtcnnCascade
 
     /// <summary>Stage 1: P-Net windows above the first threshold at every scale, NMS 0.5 per scale and image,
     /// then NMS 0.7 per image, box regression and squaring.</summary>
-    private Candidates Propose(Tensor images)
+    private Candidates Propose(Tensor table, long count, long height, long width, List<double> scales)
     {
-        long height = images.shape[1], width = images.shape[2];
-        // [N, 3, H, W] with channels-last strides, the layout facenet-pytorch feeds to the pooling and P-Net.
-        Tensor pixels = images.to(ScalarType.Float32).permute(0, 3, 1, 2);
         var boxes = new List<Tensor>();
         var owners = new List<Tensor>();
-        foreach (double scale in PyramidScales(height, width, options.MinFaceSize, options.Factor))
+        foreach (double scale in scales)
         {
             long scaledHeight = (long)(height * scale + 1), scaledWidth = (long)(width * scale + 1);
-            Tensor input = (nn.functional.adaptive_avg_pool2d(pixels, new[] { scaledHeight, scaledWidth }) - 127.5f) * Normalization;
+            Tensor scaled = AreaResampler.ResizeImages(table, count, height, width, scaledHeight, scaledWidth); // [N, h', w', 3]
+            // Channels-last strides, as facenet-pytorch's permuted input has: P-Net runs fastest on them.
+            Tensor input = ((scaled - 127.5f) * Normalization).permute(0, 3, 1, 2);                           // [N, 3, h', w']
             (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
 
             Tensor faceProbability = probabilities[.., 1];                   // [N, h, w]
@@ -96,7 +98,7 @@ internal sealed class MtcnnCascade
             boxes.Add(scaleBoxes[keep]);
             owners.Add(owner[keep]);
         }
-        if (boxes.Count == 0) return Candidates.None(images.device);
+        if (boxes.Count == 0) return Candidates.None(table.device);
 
         Tensor all = cat(boxes, 0), allOwners = cat(owners, 0);
         Tensor kept = NonMaxSuppression.Keep(all[.., ..4], all[.., 4], allOwners, 0.7f, OverlapMeasure.IntersectionOverUnion);
@@ -153,7 +155,7 @@ internal sealed class MtcnnCascade
         Tensor landmarks = stack(new[] { x, y }, 2);                          // [k, 5, 2]
         boxes = Regress(boxes, regression);
 
-        Tensor keep = NonMaxSuppression.Keep(boxes[.., ..4], boxes[.., 4], owners, 0.7f, OverlapMeasure.IntersectionOverMinimum);
+        Tensor keep = NonMaxSuppression.Keep(boxes[.., ..4], boxes[.., 4], owners, 0.7f, OverlapMeasure.IntersectionOverMinimum, laterBoxesWinTies: true);
         return (new Candidates(boxes[keep], owners[keep]), landmarks[keep]);
     }
 

@@ -26,14 +26,17 @@ internal enum OverlapMeasure
 /// </remarks>
 internal static class NonMaxSuppression
 {
-    /// <summary>Indices of the kept boxes, by decreasing score (ties keep their input order).</summary>
+    /// <summary>Indices of the kept boxes, by decreasing score.</summary>
     /// <param name="boxes">[K, 4] float32 boxes (x1, y1, x2, y2).</param>
     /// <param name="scores">[K] float32 scores.</param>
     /// <param name="groups">[K] int64 group of each box; boxes of different groups never suppress each other.</param>
     /// <param name="threshold">Overlap above which the lower-scoring box is suppressed.</param>
     /// <param name="measure">How overlap is measured.</param>
+    /// <param name="laterBoxesWinTies">Among equal scores, visit later boxes first, as facenet-pytorch's numpy NMS
+    /// does (a stable ascending argsort read from the end); otherwise earlier boxes first, as torchvision's stable
+    /// sort does. Ties are common: O-Net probabilities of clear faces saturate at exactly 1 in float32.</param>
     /// <returns>[k] int64 indices into the inputs, on the inputs' device.</returns>
-    public static Tensor Keep(Tensor boxes, Tensor scores, Tensor groups, float threshold, OverlapMeasure measure)
+    public static Tensor Keep(Tensor boxes, Tensor scores, Tensor groups, float threshold, OverlapMeasure measure, bool laterBoxesWinTies = false)
     {
         int count = (int)boxes.shape[0];
         if (count == 0) return empty(0, ScalarType.Int64, device: boxes.device);
@@ -44,8 +47,7 @@ internal static class NonMaxSuppression
 
         int[] order = new int[count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
-        // A stable sort by decreasing score, so that ties resolve the same way on every run.
-        Array.Sort(order, (a, b) => score[a] != score[b] ? score[b].CompareTo(score[a]) : a.CompareTo(b));
+        Array.Sort(order, (a, b) => score[a] != score[b] ? score[b].CompareTo(score[a]) : laterBoxesWinTies ? b.CompareTo(a) : a.CompareTo(b));
 
         float extra = measure == OverlapMeasure.IntersectionOverMinimum ? 1f : 0f;
         float[] area = new float[count];

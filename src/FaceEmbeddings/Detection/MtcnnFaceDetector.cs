@@ -1,0 +1,227 @@
+using FaceEmbeddings.Imaging;
+using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Models.Mtcnn;
+using FaceEmbeddings.Models.Store;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Detection;
+
+/// <summary>
+/// MTCNN face detection and alignment with the results of facenet-pytorch's <c>MTCNN</c>: the same boxes,
+/// probabilities and landmarks, and the same crops. Thread-safe: one detector may serve many threads.
+/// </summary>
+/// <example>
+/// <code>
+/// using var detector = await MtcnnFaceDetector.CreateAsync(new MtcnnOptions { KeepAll = true });
+/// using var image = FaceImage.Load("group.jpg");
+/// foreach (FaceCrop crop in detector.DetectAndExtract(image))
+///     using (crop) crop.Save($"face-{crop.Face.Box.X1:0}.png");
+/// </code>
+/// </example>
+public sealed class MtcnnFaceDetector : IFaceDetector
+{
+    /// <summary>The model store names of the three networks' weights.</summary>
+    private static readonly string[] ModelNames = { "mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet" };
+
+    private readonly PNet proposal;
+    private readonly RNet refine;
+    private readonly ONet output;
+    private readonly MtcnnCascade cascade;
+    private readonly Device device;
+
+    private MtcnnFaceDetector(PNet proposal, RNet refine, ONet output, MtcnnOptions options)
+    {
+        this.proposal = proposal;
+        this.refine = refine;
+        this.output = output;
+        Options = options;
+        device = options.Device ?? CPU;
+        cascade = new MtcnnCascade(proposal, refine, output, options);
+    }
+
+    /// <summary>The settings this detector runs with.</summary>
+    public MtcnnOptions Options { get; }
+
+    /// <summary>
+    /// Creates a detector with facenet-pytorch's trained MTCNN weights (<c>mtcnn-pnet</c>, <c>mtcnn-rnet</c>,
+    /// <c>mtcnn-onet</c>), fetched and verified by <paramref name="store"/>.
+    /// </summary>
+    /// <param name="options">Settings; facenet-pytorch's defaults when null.</param>
+    /// <param name="store">Where the weights come from; a default <see cref="ModelStore"/> when null.</param>
+    /// <param name="cancellationToken">Cancels a download in progress.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    public static async Task<MtcnnFaceDetector> CreateAsync(MtcnnOptions? options = null, ModelStore? store = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new MtcnnOptions();
+        options.Validate();
+        store ??= new ModelStore();
+        var paths = new string[ModelNames.Length];
+        for (int i = 0; i < paths.Length; i++)
+            paths[i] = await store.GetAsync(ModelNames[i], progress: null, cancellationToken).ConfigureAwait(false);
+        return FromFiles(paths[0], paths[1], paths[2], options);
+    }
+
+    /// <summary>Creates a detector from the three networks' weight files (PyTorch checkpoints with
+    /// facenet-pytorch's key names, such as its <c>data/pnet.pt</c>, <c>rnet.pt</c> and <c>onet.pt</c>).</summary>
+    /// <exception cref="CheckpointFormatException">A file is not a readable checkpoint.</exception>
+    /// <exception cref="StateDictMismatchException">A file's tensors do not fit the network.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    public static MtcnnFaceDetector FromFiles(string pnetPath, string rnetPath, string onetPath, MtcnnOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pnetPath);
+        ArgumentException.ThrowIfNullOrEmpty(rnetPath);
+        ArgumentException.ThrowIfNullOrEmpty(onetPath);
+        options ??= new MtcnnOptions();
+        options.Validate();
+        Device device = options.Device ?? CPU;
+
+        var proposal = new PNet();
+        var refine = new RNet();
+        var output = new ONet();
+        try
+        {
+            LoadWeights(proposal, pnetPath, device);
+            LoadWeights(refine, rnetPath, device);
+            LoadWeights(output, onetPath, device);
+        }
+        catch
+        {
+            proposal.Dispose();
+            refine.Dispose();
+            output.Dispose();
+            throw;
+        }
+        return new MtcnnFaceDetector(proposal, refine, output, options);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DetectedFace> Detect(FaceImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Detect(new[] { image })[0];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Images of equal size go through the networks together, in one pyramid; each size is a batch.</remarks>
+    public IReadOnlyList<IReadOnlyList<DetectedFace>> Detect(IReadOnlyList<FaceImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        for (int i = 0; i < images.Count; i++)
+        {
+            if (images[i] is null)
+                throw new ArgumentException($"Image {i} of the batch is null.", nameof(images));
+        }
+
+        var results = new IReadOnlyList<DetectedFace>[images.Count];
+        var sameSize = Enumerable.Range(0, images.Count).GroupBy(i => (images[i].Width, images[i].Height));
+        foreach (var group in sameSize)
+        {
+            int[] members = group.ToArray();
+            using var scope = NewDisposeScope();
+            Tensor batch = stack(members.Select(i => images[i].ToTensor())).to(device); // [n, H, W, 3]
+            IReadOnlyList<DetectedFace>[] found = cascade.Detect(batch);
+            for (int k = 0; k < members.Length; k++) results[members[k]] = found[k];
+        }
+        return results;
+    }
+
+    /// <summary>The face that <see cref="MtcnnOptions.Selection"/> picks among <paramref name="faces"/> of
+    /// <paramref name="image"/>, or null when none qualifies.</summary>
+    public DetectedFace? SelectFace(FaceImage image, IReadOnlyList<DetectedFace> faces)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(faces);
+        return FaceSelector.Select(faces, Options.Selection, image.Width, image.Height, Options.SelectionThreshold, Options.CenterWeight);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>As facenet-pytorch's <c>extract_face</c>: the box plus <see cref="MtcnnOptions.Margin"/>,
+    /// clamped to the image, resized to <see cref="MtcnnOptions.ImageSize"/> with
+    /// <see cref="MtcnnOptions.CropResize"/>, standardized when <see cref="MtcnnOptions.PostProcess"/> is set.
+    /// The crop is on the CPU.</remarks>
+    /// <exception cref="ArgumentException">The face box lies outside the image.</exception>
+    public FaceCrop Extract(FaceImage image, DetectedFace face)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(face);
+        int size = Options.ImageSize;
+        (int left, int top, int right, int bottom) = FaceCropGeometry.CropRectangle(face.Box, Options.Margin, size, image.Width, image.Height);
+        if (right <= left || bottom <= top)
+            throw new ArgumentException($"The face box {face.Box} leaves no pixels of the {image.Width}×{image.Height} image to crop.", nameof(face));
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor pixels = Options.CropResize == CropResizeMethod.Bilinear
+            ? BilinearCrop(image, left, top, right, bottom, size)
+            : AreaCrop(image, left, top, right, bottom, size);
+        if (Options.PostProcess) pixels = (pixels - 127.5f) / 128f;
+        return new FaceCrop(pixels.MoveToOuterDisposeScope(), face, Options.PostProcess);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>With <see cref="MtcnnOptions.KeepAll"/>, every face, largest first; otherwise the one
+    /// <see cref="MtcnnOptions.Selection"/> picks.</remarks>
+    public IReadOnlyList<FaceCrop> DetectAndExtract(FaceImage image)
+    {
+        IReadOnlyList<DetectedFace> faces = Detect(image);
+        if (!Options.KeepAll)
+        {
+            DetectedFace? selected = SelectFace(image, faces);
+            faces = selected is null ? Array.Empty<DetectedFace>() : new[] { selected };
+        }
+
+        var crops = new List<FaceCrop>(faces.Count);
+        try
+        {
+            foreach (DetectedFace face in faces) crops.Add(Extract(image, face));
+        }
+        catch
+        {
+            foreach (FaceCrop crop in crops) crop.Dispose();
+            throw;
+        }
+        return crops;
+    }
+
+    /// <summary>Frees the networks' weights.</summary>
+    public void Dispose()
+    {
+        proposal.Dispose();
+        refine.Dispose();
+        output.Dispose();
+    }
+
+    private static void LoadWeights(nn.Module network, string path, Device device)
+    {
+        IReadOnlyDictionary<string, Tensor> stateDict = TorchCheckpoint.Load(path);
+        try
+        {
+            network.LoadStateDict(stateDict);
+        }
+        finally
+        {
+            foreach (Tensor tensor in stateDict.Values) tensor.Dispose();
+        }
+        network.to(device);
+    }
+
+    /// <summary>PIL's bilinear resize of the crop, as facenet-pytorch for PIL images: [3, size, size] float32 0..255.</summary>
+    private static Tensor BilinearCrop(FaceImage image, int left, int top, int right, int bottom, int size)
+    {
+        byte[] resized = PilBilinearResampler.ResizeCrop(image.Rgb, image.Width, left, top, right, bottom, size, size);
+        return tensor(resized, new long[] { size, size, 3 }, ScalarType.Byte).permute(2, 0, 1).to(ScalarType.Float32);
+    }
+
+    /// <summary>Area interpolation of the crop truncated to bytes, as facenet-pytorch for tensor images:
+    /// [3, size, size] float32 0..255.</summary>
+    private static Tensor AreaCrop(FaceImage image, int left, int top, int right, int bottom, int size)
+    {
+        int width = right - left, height = bottom - top;
+        byte[] crop = new byte[width * height * 3];
+        for (int y = 0; y < height; y++)
+            Array.Copy(image.Rgb, ((top + y) * image.Width + left) * 3, crop, y * width * 3, width * 3);
+        Tensor pixels = tensor(crop, new long[] { 1, height, width, 3 }, ScalarType.Byte).to(ScalarType.Float32).permute(0, 3, 1, 2);
+        return nn.functional.adaptive_avg_pool2d(pixels, new long[] { size, size }).to(ScalarType.Byte).to(ScalarType.Float32).squeeze(0);
+    }
+}
