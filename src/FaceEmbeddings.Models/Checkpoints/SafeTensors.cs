@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -64,6 +65,8 @@ public static class SafeTensors
 
         byte[] headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
+        if (!Utf8.IsValid(headerBytes))
+            throw Error(sourceName, "the header is not valid UTF-8");
         long dataStart = start + 8 + (long)headerLength;
         long dataLength = stream.Length - dataStart;
 
@@ -80,6 +83,11 @@ public static class SafeTensors
         catch (FormatException e)
         {
             throw Error(sourceName, e.Message, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonElement.GetString refuses escapes that decode to invalid UTF-16, such as a lone "\ud800".
+            throw Error(sourceName, $"the header holds a string that is not valid Unicode ({e.Message})", e);
         }
 
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -194,8 +202,12 @@ public static class SafeTensors
 
         var entries = new List<Entry>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        // JSON allows repeated keys; a repeated tensor name would leave it ambiguous which data the name means.
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (JsonProperty property in document.RootElement.EnumerateObject())
         {
+            if (!names.Add(property.Name))
+                throw new FormatException($"the header names '{property.Name}' more than once");
             if (property.Name == MetadataKey)
             {
                 if (property.Value.ValueKind != JsonValueKind.Object)
@@ -204,7 +216,8 @@ public static class SafeTensors
                 {
                     if (item.Value.ValueKind != JsonValueKind.String)
                         throw new FormatException($"metadata '{item.Name}' is not a string");
-                    metadata[item.Name] = item.Value.GetString()!;
+                    if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
+                        throw new FormatException($"metadata '{item.Name}' appears more than once");
                 }
                 continue;
             }

@@ -105,6 +105,12 @@ internal sealed class ModelDownloader(HttpClient http, ModelStoreOptions options
                     $"The server announced {announced} bytes for model '{model.Name}' from {model.DownloadUri} (for '{modelPath}'), " +
                     $"but the model is {expected} bytes; nothing was kept.", model, modelPath);
             }
+            if (announcedLength > options.MaxDownloadBytes && model.SizeInBytes is null)
+            {
+                throw new ModelVerificationException(
+                    $"The server announced {announcedLength} bytes for model '{model.Name}' from {model.DownloadUri} (for '{modelPath}'), " +
+                    $"above ModelStoreOptions.MaxDownloadBytes ({options.MaxDownloadBytes}); nothing was kept.", model, modelPath);
+            }
             long? totalLength = model.SizeInBytes ?? announcedLength;
 
             Stream body;
@@ -153,10 +159,11 @@ internal sealed class ModelDownloader(HttpClient http, ModelStoreOptions options
                 }
                 if (read == 0)
                     break;
-                if (received + read > totalLength)
+                if (received + read > (totalLength ?? options.MaxDownloadBytes))
                 {
+                    string limit = totalLength is null ? $"{options.MaxDownloadBytes} bytes of ModelStoreOptions.MaxDownloadBytes" : $"{totalLength} bytes";
                     throw new ModelVerificationException(
-                        $"The server sent more than the {totalLength} bytes of model '{model.Name}' from {model.DownloadUri} (for '{modelPath}'); " +
+                        $"The server sent more than the {limit} for model '{model.Name}' from {model.DownloadUri} (for '{modelPath}'); " +
                         "the download was discarded.", model, modelPath);
                 }
                 hash.AppendData(buffer, 0, read);

@@ -40,6 +40,13 @@ public sealed class ModelStoreOptions
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
+    /// The most bytes a download of a model whose catalogue entry gives no <see cref="ModelInfo.SizeInBytes"/> may
+    /// bring; a server that announces or sends more fails the download with <see cref="ModelVerificationException"/>
+    /// (not retried), so a broken or hostile server cannot fill the disk. Default 2 GiB.
+    /// </summary>
+    public long MaxDownloadBytes { get; init; } = 2L << 30;
+
+    /// <summary>
     /// Vets models without a trusted SHA-256 whose catalogue entry has no <see cref="ModelInfo.StructureValidator"/>
     /// of its own; <c>null</c> leaves such models unverifiable (they are refused until one is given).
     /// </summary>
@@ -55,5 +62,6 @@ public sealed class ModelStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, InitialRetryDelay, nameof(MaxRetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StallTimeout, TimeSpan.Zero, nameof(StallTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LockTimeout, TimeSpan.Zero, nameof(LockTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDownloadBytes, 1, nameof(MaxDownloadBytes));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceEmbeddings.Plots;
 
 namespace FaceEmbeddings.Audit;
 
@@ -31,7 +32,7 @@ internal static class AuditText
 
     public static string Summary(BiasAuditResult result) =>
         $"{Count(result.Embeddings)} embeddings of {Count(result.Dimensions)} dimensions in {Count(result.Groups.Count)} groups; " +
-        $"{result.Metric} distance; {Count(result.DifferentPersonPairs)} different-person pairs.";
+        $"{MetricNames.InText(result.Metric)} distance; {Count(result.DifferentPersonPairs)} different-person pairs.";
 
     public static string VerificationHeading(VerificationAtFalseMatchRate view) =>
         $"Verification at a false-match rate of {Rate(view.TargetFalseMatchRate)}";

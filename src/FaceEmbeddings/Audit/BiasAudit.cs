@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Plots;
 using TorchSharp;
@@ -56,15 +57,13 @@ public static class BiasAudit
             MedianIntraGroupDistance = group.MedianPairwiseDistance!.Value,
         }).ToArray();
 
+        Debug.Assert(statistics.Select(g => g.Group).SequenceEqual(index.Names), "Clusters.Summarize orders groups by first appearance, as GroupIndex does.");
+
         var pairs = new DifferentPersonPairs(
             embeddings,
             tensor(index.Codes.Select(code => (long)code).ToArray(), device: embeddings.device),
             (rows, columns) => Distances.Pairwise(rows, columns, options.Metric),
             options.MaxChunkDistances);
-        long[] ranks = options.FalseMatchRates.Select(rate => ThresholdRank(rate, pairs.Count)).ToArray();
-        double[] thresholds = PairDistanceQuantiles.Select(pairs, ranks, options.ExactQuantileMaxPairs, cancellationToken);
-        FalseMatchCounts counts = FalseMatchCounts.Count(pairs, thresholds, index.Names.Count, cancellationToken);
-
         return new BiasAuditResult
         {
             Embeddings = (int)embeddings.shape[0],
@@ -73,7 +72,7 @@ public static class BiasAudit
             DifferentPersonPairs = pairs.Count,
             Groups = statistics,
             CentroidDistances = CentroidPairs(summary),
-            Verification = thresholds.Select((threshold, t) => View(options.FalseMatchRates[t], threshold, counts.Overall[t], pairs.Count, counts.PerGroup[t], statistics)).ToArray(),
+            Verification = options.FalseMatchRates.Count == 0 ? [] : Verify(pairs, options.FalseMatchRates, statistics, options.ExactQuantileMaxPairs, cancellationToken),
         };
     }
 
@@ -105,6 +104,16 @@ public static class BiasAudit
 
     /// <summary>⌊f·M⌋, the 0-based rank of the threshold among M pair distances (decimal arithmetic, so 1e-3 · 10⁶ is 1000, not 999).</summary>
     internal static long ThresholdRank(double rate, long pairs) => (long)Math.Floor((decimal)rate * pairs);
+
+    /// <summary>One verification view per rate: thresholds in one set of passes, then false matches at all of them in one more.</summary>
+    private static VerificationAtFalseMatchRate[] Verify(DifferentPersonPairs pairs, IReadOnlyList<double> rates,
+        GroupStatistics[] groups, long exactLimit, CancellationToken cancellationToken)
+    {
+        long[] ranks = rates.Select(rate => ThresholdRank(rate, pairs.Count)).ToArray();
+        double[] thresholds = PairDistanceQuantiles.Select(pairs, ranks, exactLimit, cancellationToken);
+        FalseMatchCounts counts = FalseMatchCounts.Count(pairs, thresholds, groups.Length, cancellationToken);
+        return thresholds.Select((threshold, t) => View(rates[t], threshold, counts.Overall[t], pairs.Count, counts.PerGroup[t], groups)).ToArray();
+    }
 
     private static CentroidDistance[] CentroidPairs(ClusterSummary summary)
     {

@@ -5,7 +5,10 @@ namespace FaceEmbeddings.Audit;
 /// <summary>Settings of <see cref="BiasAudit.Run"/>.</summary>
 public sealed record BiasAuditOptions
 {
-    /// <summary>The overall false-match rates whose thresholds the verification view uses; 1e-2 and 1e-3 unless set. Each in (0, 1).</summary>
+    /// <summary>
+    /// The overall false-match rates whose thresholds the verification view uses; 1e-2 and 1e-3 unless set. Each in
+    /// (0, 1); an empty list skips the verification view (and its passes over all pairs).
+    /// </summary>
     public IReadOnlyList<double> FalseMatchRates { get; init; } = [1e-2, 1e-3];
 
     /// <summary>The distance between embeddings; Euclidean unless set (as the tutorial and facenet's verification).</summary>

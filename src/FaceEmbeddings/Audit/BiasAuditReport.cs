@@ -70,18 +70,21 @@ public static class BiasAuditReport
 
         var figures = new List<(string File, BiasAuditHtml.Figure Figure)>();
         PlotOptions plotOptions = options.PlotOptions;
+        cancellationToken.ThrowIfCancellationRequested();
         byte[] pca = PcaScatterPlot.Render(embeddings, groups, plotOptions);
         figures.Add((PcaPlotFileName, new BiasAuditHtml.Figure(
             "The embeddings on their first two principal components, one colour and marker per group.", pca, options.PlotWidth, options.PlotHeight)));
         await AtomicFile.WriteAllBytesAsync(files.PcaPlot, pca, cancellationToken).ConfigureAwait(false);
 
+        cancellationToken.ThrowIfCancellationRequested();
         byte[] heatmap = DistanceHeatmap.Render(embeddings, groups, plotOptions, result.Metric, options.HeatmapMaxItems);
         figures.Add((DistancePlotFileName, new BiasAuditHtml.Figure(
-            $"{result.Metric} distances between all faces, ordered by group; lines separate the groups.", heatmap, options.PlotWidth, options.PlotHeight)));
+            $"Pairwise {MetricNames.InText(result.Metric)} distances between all faces, ordered by group; lines separate the groups.", heatmap, options.PlotWidth, options.PlotHeight)));
         await AtomicFile.WriteAllBytesAsync(files.DistancePlot, heatmap, cancellationToken).ConfigureAwait(false);
 
         if (faces is not null)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             (byte[] grid, int width, int height) = FaceRows(faces, index, options);
             figures.Add((FaceGridFileName, new BiasAuditHtml.Figure(
                 $"The first faces of each group, one row per group, top to bottom: {string.Join("; ", index.Names)}.", grid, width, height)));

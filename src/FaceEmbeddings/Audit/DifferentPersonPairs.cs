@@ -32,6 +32,12 @@ internal sealed class DifferentPersonPairs
     /// <summary>The number of pairs, N(N − 1)/2.</summary>
     public long Count { get; }
 
+    /// <summary>The dtype the distances come in (the embeddings').</summary>
+    public ScalarType DistanceType => embeddings.dtype;
+
+    /// <summary>The device the distances are computed on (the embeddings').</summary>
+    public Device Device => embeddings.device;
+
     /// <summary>
     /// Calls <paramref name="visit"/> once per chunk with the chunk's pair distances (1-D, in the distances' dtype) and,
     /// when <paramref name="withGroups"/>, the group index of each pair whose two members share a group

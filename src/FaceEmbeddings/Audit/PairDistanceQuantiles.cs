@@ -6,8 +6,8 @@ namespace FaceEmbeddings.Audit;
 /// <summary>
 /// Order statistics of all pair distances, exact at any scale. When the pairs are few enough to hold
 /// (at most the exact limit), they are gathered once and each order statistic is read with
-/// <c>kthvalue</c>. Otherwise each is found by refinement: a pass finds the range of the distances, then
-/// each pass counts the distances below the current range and histograms those inside it into
+/// <c>kthvalue</c>. Otherwise one pass finds the range of the distances, and each order statistic is found
+/// by refinement: each pass counts the distances below the current range and histograms those inside it into
 /// <see cref="HistogramBins"/> bins, and the range shrinks to the bin holding the wanted rank (widened
 /// by a sliver against rounding at bin edges), until the distances inside fit the exact limit (then
 /// they are gathered and the rank read exactly) or are all one value. Every pass recomputes the
@@ -31,21 +31,27 @@ internal static class PairDistanceQuantiles
     public static double[] Select(DifferentPersonPairs pairs, IReadOnlyList<long> ranks, long exactLimit, CancellationToken cancellationToken)
     {
         if (pairs.Count <= exactLimit) return SelectGathered(pairs, ranks, cancellationToken);
-        return ranks.Select(rank => SelectByRefinement(pairs, rank, exactLimit, cancellationToken)).ToArray();
+        (double low, double high) range = Range(pairs, cancellationToken);
+        return ranks.Select(rank => SelectByRefinement(pairs, rank, range, exactLimit, cancellationToken)).ToArray();
     }
 
     private static double[] SelectGathered(DifferentPersonPairs pairs, IReadOnlyList<long> ranks, CancellationToken cancellationToken)
     {
         using var scope = NewDisposeScope();
-        var chunks = new List<Tensor>();
-        pairs.Visit((distances, _) => chunks.Add(distances.MoveToOuterDisposeScope()), withGroups: false, cancellationToken);
-        Tensor all = cat(chunks, 0);
+        Tensor all = empty(pairs.Count, pairs.DistanceType, pairs.Device);
+        long filled = 0;
+        pairs.Visit((distances, _) =>
+        {
+            all.narrow(0, filled, distances.shape[0]).copy_(distances);
+            filled += distances.shape[0];
+        }, withGroups: false, cancellationToken);
         return ranks.Select(rank => KthSmallest(all, rank)).ToArray();
     }
 
-    private static double SelectByRefinement(DifferentPersonPairs pairs, long rank, long exactLimit, CancellationToken cancellationToken)
+    private static double SelectByRefinement(DifferentPersonPairs pairs, long rank, (double Low, double High) range, long exactLimit,
+        CancellationToken cancellationToken)
     {
-        (double low, double high) = Range(pairs, cancellationToken);
+        (double low, double high) = range;
         long inside = pairs.Count;
         for (int pass = 0; pass < MaxRefinements; pass++)
         {

@@ -70,10 +70,9 @@ public static class DistanceHeatmap
         plot.Axes.SetLimits(0, count, 0, count);
         plot.HideGrid();
 
-        string title = options.Title ?? $"Pairwise {metric} distances, ordered by group";
+        string title = options.Title ?? $"Pairwise {MetricNames.InText(metric)} distances, ordered by group";
         if (count < embeddings.shape[0]) title += $" ({count} of {embeddings.shape[0]} faces shown)";
         plot.Title(title);
-        plot.Axes.Title.Label.Bold = true;
         return plot.GetImageBytes(options.Width, options.Height, ImageFormat.Png);
     }
 
@@ -92,7 +91,7 @@ public static class DistanceHeatmap
     /// Each group's rows to draw: all of them when the total fits <paramref name="maxItems"/>; otherwise
     /// max(1, ⌊maxItems · size / N⌋) evenly spaced members of each group.
     /// </summary>
-    private static int[][] Thin(GroupIndex index, int maxItems)
+    internal static int[][] Thin(GroupIndex index, int maxItems)
     {
         int total = index.Codes.Count;
         if (total <= maxItems) return index.Members.Select(members => members.ToArray()).ToArray();

@@ -59,7 +59,6 @@ public static class PcaScatterPlot
         plot.XLabel(ComponentLabel(1, ratio[0]));
         plot.YLabel(ComponentLabel(2, ratio[1]));
         plot.Title(options.Title ?? DefaultTitle);
-        plot.Axes.Title.Label.Bold = true;
         plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(options.Width, options.Height, ImageFormat.Png);
     }

@@ -38,22 +38,21 @@ internal static class PlotFont
         plot.Legend.FontName = Name;
     }
 
-    /// <summary>Answers ScottPlot's requests for <see cref="Name"/> with the embedded regular or bold face.</summary>
+    /// <summary>
+    /// Answers ScottPlot's requests for <see cref="Name"/>, whatever the style, with the embedded regular face
+    /// (the plots use no bold or italic text).
+    /// </summary>
     private sealed class EmbeddedFontResolver : IFontResolver
     {
-        // The font files stay in memory once, as SKData; each request gets a fresh typeface over them
+        // The font file stays in memory once, as SKData; each request gets a fresh typeface over it
         // because ScottPlot caches and may dispose the typefaces it is given.
         private static readonly Lazy<SKData> Regular = new(() => ReadResource("FaceEmbeddings.Plots.Fonts.DejaVuSans.ttf"));
-        private static readonly Lazy<SKData> Bold = new(() => ReadResource("FaceEmbeddings.Plots.Fonts.DejaVuSans-Bold.ttf"));
 
         public SKTypeface? CreateTypeface(string fontName, FontWeight weight, FontSlant slant, FontSpacing width) =>
-            CreateTypeface(fontName, weight >= FontWeight.SemiBold, slant != FontSlant.Upright);
+            CreateTypeface(fontName, bold: false, italic: false);
 
-        public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic)
-        {
-            if (!string.Equals(fontName, Name, StringComparison.Ordinal)) return null;
-            return SKTypeface.FromData((bold ? Bold : Regular).Value);
-        }
+        public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic) =>
+            string.Equals(fontName, Name, StringComparison.Ordinal) ? SKTypeface.FromData(Regular.Value) : null;
 
         private static SKData ReadResource(string name)
         {
