@@ -22,6 +22,7 @@ internal sealed class DatasetRun
         FaceDatasetOptions options, CancellationToken cancellationToken)
     {
         var run = new DatasetRun();
+        Announce("Embedding", dataset);
         FaceEmbeddingSet set = await Terminal.WithProgressAsync("Embedding faces", update =>
             dataset.EmbedAllAsync(detector, encoder, options, run.Progress(update), cancellationToken)).ConfigureAwait(false);
         run.Finish(dataset);
@@ -33,6 +34,7 @@ internal sealed class DatasetRun
         Action<DatasetFace> handle, CancellationToken cancellationToken)
     {
         var run = new DatasetRun();
+        Announce("Cropping", dataset);
         int faces = await Terminal.WithProgressAsync("Cropping faces", async update =>
         {
             int count = 0;
@@ -68,6 +70,9 @@ internal sealed class DatasetRun
         if (_skipped > 0)
             Terminal.Warning($"{_skipped} of {dataset.Items.Count + dataset.Rejected.Count} files were skipped.");
     }
+
+    private static void Announce(string what, FaceDataset dataset) =>
+        Terminal.Info($"{what} the faces of {dataset.Items.Count} images in {dataset.Source} (Ctrl+C to stop).");
 
     private static void Warn(SkippedImage skipped) => Terminal.Warning($"skipped: {skipped.Message}");
 }

@@ -135,7 +135,7 @@ public sealed class FaceEmbeddingSet : IDisposable
     /// <summary>
     /// Writes the set as safetensors: <see cref="EmbeddingsKey"/> [N, D], <see cref="BoxesKey"/> [N, 4],
     /// <see cref="ProbabilitiesKey"/> [N] and <see cref="LandmarksKey"/> [N, 5, 2], all float32, with the paths,
-    /// labels and skipped files as JSON in the metadata.
+    /// labels and skipped files as JSON in the metadata. The folder is created when missing.
     /// </summary>
     public void SaveSafeTensors(string path)
     {
@@ -172,6 +172,8 @@ public sealed class FaceEmbeddingSet : IDisposable
                 ["message"] = skip.Message,
             })),
         };
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+            Directory.CreateDirectory(folder);
         SafeTensors.Save(path, tensors, metadata);
     }
 
