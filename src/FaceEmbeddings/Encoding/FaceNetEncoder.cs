@@ -26,7 +26,10 @@ namespace FaceEmbeddings.Encoding;
 /// </remarks>
 public sealed class FaceNetEncoder : IFaceEncoder
 {
-    /// <summary>Largest absolute value accepted in a standardized crop; <c>(x − 127.5) / 128</c> stays within ±1.</summary>
+    /// <summary>
+    /// Largest absolute value accepted in a crop. <c>(x − 127.5) / 128</c> stays within ±1 and per-image whitened crops
+    /// within a few units, while raw 0..255 pixels exceed it unless the crop is almost black.
+    /// </summary>
     private const float StandardizedLimit = 8f;
 
     private readonly FusedInceptionResnetV1 network;
