@@ -1,0 +1,36 @@
+using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Tests.Reliability;
+
+/// <summary>What one detect-and-embed call produced, as plain values that compare exactly.</summary>
+public sealed record FacePipelineRun(float[] Boxes, float[] Probabilities, float[] Landmarks, float[] Embeddings)
+{
+    /// <summary>Detects and crops the face of <paramref name="image"/> the detector selects and embeds it, freeing every tensor it made.</summary>
+    public static FacePipelineRun Of(FaceImage image, IFaceDetector detector, IFaceEncoder encoder)
+    {
+        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
+        try
+        {
+            using Tensor embeddings = encoder.Embed(crops);
+            IEnumerable<DetectedFace> faces = crops.Select(crop => crop.Face);
+            return new FacePipelineRun(
+                [.. faces.SelectMany(face => new[] { face.Box.X1, face.Box.Y1, face.Box.X2, face.Box.Y2 })],
+                [.. faces.Select(face => face.Probability)],
+                [.. faces.SelectMany(face => face.Landmarks.SelectMany(point => new[] { point.X, point.Y }))],
+                embeddings.data<float>().ToArray());
+        }
+        finally
+        {
+            foreach (FaceCrop crop in crops) crop.Dispose();
+        }
+    }
+
+    /// <summary>Whether every value is bit-for-bit the same as in <paramref name="other"/>.</summary>
+    public bool IsIdenticalTo(FacePipelineRun other) =>
+        Boxes.SequenceEqual(other.Boxes) && Probabilities.SequenceEqual(other.Probabilities)
+        && Landmarks.SequenceEqual(other.Landmarks) && Embeddings.SequenceEqual(other.Embeddings);
+}
