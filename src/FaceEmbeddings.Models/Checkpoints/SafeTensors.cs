@@ -95,7 +95,8 @@ public static class SafeTensors
         {
             foreach (Entry entry in entries)
             {
-                Tensor tensor = empty(entry.Shape, entry.Type);
+                // The file owns its tensors (see SafeTensorsFile), so they must not die with a caller's dispose scope.
+                Tensor tensor = empty(entry.Shape, entry.Type).DetachFromDisposeScope();
                 tensors.Add(entry.Name, tensor);
                 stream.Position = dataStart + entry.Begin;
                 TensorBytes.ReadInto(tensor, stream);

@@ -41,8 +41,9 @@ public static class DetectionOverlay
 
     /// <summary>Writes the image with <paramref name="faces"/> drawn on it as a PNG file, atomically (a temporary
     /// file renamed into place); the folder is created when missing.</summary>
-    /// <inheritdoc cref="EncodePng" path="/param"/>
     /// <param name="path">The PNG file to write.</param>
+    /// <param name="image">The image to draw on (not modified).</param>
+    /// <param name="faces">The detections whose boxes and landmarks are drawn.</param>
     public static void SavePng(string path, FaceImage image, IReadOnlyList<DetectedFace> faces)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

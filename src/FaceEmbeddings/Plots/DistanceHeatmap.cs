@@ -78,7 +78,11 @@ public static class DistanceHeatmap
 
     /// <summary>Renders the heatmap and writes it as a PNG file, atomically (a temporary file renamed into place).</summary>
     /// <param name="path">The PNG file to write; its folder is created when missing.</param>
-    /// <inheritdoc cref="Render" path="/param"/>
+    /// <param name="embeddings">The N×D embeddings.</param>
+    /// <param name="groups">One group label per row of <paramref name="embeddings"/>.</param>
+    /// <param name="options">Size of the image; defaults when null.</param>
+    /// <param name="metric">The distance to plot.</param>
+    /// <param name="maxItems">Above this many faces each group is thinned evenly.</param>
     /// <inheritdoc cref="Render" path="/exception"/>
     public static void Save(string path, Tensor embeddings, IReadOnlyList<string> groups, PlotOptions? options = null,
         DistanceMetric metric = DistanceMetric.Euclidean, int maxItems = DefaultMaxItems)

@@ -88,7 +88,9 @@ public static class FaceGrid
 
     /// <summary>Writes the grid of <paramref name="faces"/> as a PNG file (atomically: a temporary file renamed into place).</summary>
     /// <param name="path">The PNG file to write; its folder is created when missing.</param>
-    /// <inheritdoc cref="Make" path="/param"/>
+    /// <param name="faces">The N×3×S×S faces.</param>
+    /// <param name="standardized">True when the values are (x − 127.5) / 128, false for 0..255.</param>
+    /// <param name="options">Layout of the grid; defaults when null.</param>
     /// <inheritdoc cref="Make" path="/exception"/>
     public static void Save(string path, Tensor faces, bool standardized, FaceGridOptions? options = null)
     {

@@ -65,7 +65,9 @@ public static class PcaScatterPlot
 
     /// <summary>Renders the scatter plot and writes it as a PNG file, atomically (a temporary file renamed into place).</summary>
     /// <param name="path">The PNG file to write; its folder is created when missing.</param>
-    /// <inheritdoc cref="Render" path="/param"/>
+    /// <param name="embeddings">The N×D embeddings.</param>
+    /// <param name="groups">One group label per row of <paramref name="embeddings"/>.</param>
+    /// <param name="options">Size of the image; defaults when null.</param>
     /// <inheritdoc cref="Render" path="/exception"/>
     public static void Save(string path, Tensor embeddings, IReadOnlyList<string> groups, PlotOptions? options = null)
     {
