@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
+using FaceEmbeddings.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(QuickConfig).Assembly).Run(args, new QuickConfig());

@@ -1,4 +1,4 @@
-using TorchSharp;
+using FaceEmbeddings.Cli;
 
-Console.WriteLine($"faceembed: torch {torch.__version__}, CUDA available: {torch.cuda.is_available()}");
-return 0;
+NativeLogging.ShowErrorsOnly();
+return await FaceEmbedApp.RunAsync(args);

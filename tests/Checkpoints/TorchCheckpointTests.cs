@@ -120,6 +120,25 @@ public class TorchCheckpointTests
             fromStream[key].bytes.ToArray().Should().Equal(fromFile[key].bytes.ToArray(), key);
     }
 
+    [Theory]
+    [InlineData("models/mtcnn/pnet.pt")]
+    [InlineData("fixtures/checkpoints/pnet-zipformat.pt")]
+    public void Stream_is_read_from_its_current_position(string file)
+    {
+        using var scope = NewDisposeScope();
+        string path = SharedData.PathOf(file);
+        byte[] prefix = "unrelated header"u8.ToArray();
+        using var stream = new MemoryStream([.. prefix, .. File.ReadAllBytes(path)]);
+        stream.Position = prefix.Length;
+
+        var fromStream = TorchCheckpoint.Load(stream);
+
+        var fromFile = TorchCheckpoint.Load(path);
+        fromStream.Keys.Should().Equal(fromFile.Keys);
+        foreach (string key in fromFile.Keys)
+            fromStream[key].bytes.ToArray().Should().Equal(fromFile[key].bytes.ToArray(), key);
+    }
+
     [Fact]
     public void Loaded_tensors_outlive_the_stream_and_the_callers_dispose_scope_owns_them()
     {

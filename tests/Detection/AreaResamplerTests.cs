@@ -52,4 +52,24 @@ public class AreaResamplerTests
             (resized - expected).abs().max().item<float>().Should().Be(0f, $"{height}×{width} must match bit for bit");
         }
     }
+
+    [Fact]
+    public void Sums_beyond_32_bits_still_give_exact_means()
+    {
+        // 3000 × 3000 × 255 ≈ 2.3·10⁹ overflows int32: the table wraps, the window sums must not.
+        // All white except a 10 × 10 red-channel corner of 7, so the expected means follow by hand.
+        using var scope = NewDisposeScope();
+        Tensor images = full(new long[] { 1, 3000, 3000, 3 }, 255, ScalarType.Byte);
+        images[0, 2990.., 2990.., 0] = tensor((byte)7);
+        Tensor table = AreaResampler.SummedAreaTable(images);
+
+        Tensor resized = AreaResampler.ResizeImages(table, 1, 3000, 3000, 2, 2);      // windows of 1500 × 1500
+        resized[0, .., .., 1..].eq(255f).all().item<bool>().Should().BeTrue();
+        float[] red = resized[0, .., .., 0].contiguous().data<float>().ToArray();
+        red[..3].Should().Equal(255f, 255f, 255f);
+        red[3].Should().BeApproximately(255f - 248f * 100 / (1500f * 1500), 1e-4f);
+
+        Tensor corner = AreaResampler.ResizeCrops(table, 3000, 3000, tensor(new long[] { 0, 2000, 2000, 3000, 3000 }, new long[] { 1, 5 }), 1, 1);
+        corner[0, 0, 0, 0].item<float>().Should().BeApproximately(255f - 248f * 100 / 1_000_000f, 1e-4f);
+    }
 }

@@ -40,6 +40,38 @@ public sealed class MtcnnFaceDetectorTests
     }
 
     [Fact]
+    public void Threads_sharing_one_detector_get_the_sequential_results()
+    {
+        using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions());
+        string[] names = { "kate_siegel", "angelina_jolie", "blank", "shea_whigham" };
+        FaceImage[] images = names.Select(name => FaceImage.Load(SharedData.PathOf($"fixtures/images/{name}.png"))).ToArray();
+        try
+        {
+            BoundingBox[][] sequential = images.Select(image => detector.Detect(image).Select(face => face.Box).ToArray()).ToArray();
+            BoundingBox[][] parallel = new BoundingBox[images.Length * 3][];
+            Parallel.For(0, parallel.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+                i => parallel[i] = detector.Detect(images[i % images.Length]).Select(face => face.Box).ToArray());
+            for (int i = 0; i < parallel.Length; i++)
+                parallel[i].Should().Equal(sequential[i % images.Length]);
+        }
+        finally
+        {
+            foreach (FaceImage image in images) image.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_disposed_detector_refuses_work()
+    {
+        MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions());
+        detector.Dispose();
+        detector.Dispose();
+        using FaceImage image = FaceImage.FromRgb(new byte[3 * 40 * 40], 40, 40);
+        Action detect = () => detector.Detect(image);
+        detect.Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
     public void Weights_of_the_wrong_network_are_refused()
     {
         string rnet = SharedData.PathOf("models/mtcnn/rnet.pt");

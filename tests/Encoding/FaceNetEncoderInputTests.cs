@@ -7,14 +7,9 @@ using static TorchSharp.torch;
 namespace FaceEmbeddings.Tests.Encoding;
 
 [Collection(FaceNetTestGroup.Name)]
-public sealed class FaceNetEncoderInputTests : IDisposable
+public sealed class FaceNetEncoderInputTests(FaceNetReference reference)
 {
-    private readonly FaceNetEncoder encoder;
-
-    public FaceNetEncoderInputTests(FaceNetReference reference) =>
-        encoder = FaceNetEncoder.FromStateDict(reference.StateDictWithoutLogits);
-
-    public void Dispose() => encoder.Dispose();
+    private readonly FaceNetEncoder encoder = reference.Encoder;
 
     [Theory]
     [InlineData(new long[] { 3, 160, 160 }, "*N×3×S×S*[3, 160, 160]*")]
@@ -71,6 +66,16 @@ public sealed class FaceNetEncoderInputTests : IDisposable
         embedCrop.Should().Throw<ArgumentNullException>().WithParameterName("crop");
         var embedListWithNull = () => encoder.Embed(new FaceCrop[] { null! });
         embedListWithNull.Should().Throw<ArgumentException>().WithMessage("*crops[0] is null*");
+    }
+
+    [Fact]
+    public void Disposed_crops_are_rejected_naming_the_crop()
+    {
+        using FaceCrop kept = FaceNetReference.Crop(zeros(3, 160, 160));
+        FaceCrop disposed = FaceNetReference.Crop(zeros(3, 160, 160));
+        disposed.Dispose();
+        var embed = () => encoder.Embed([kept, disposed]);
+        embed.Should().Throw<ArgumentException>().WithMessage("*crops[1] has been disposed*");
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class FaceNetEncoderResourceTests(FaceNetReference reference)
     [Fact]
     public void Concurrent_calls_from_several_threads_give_the_sequential_results()
     {
-        using var encoder = FaceNetEncoder.FromStateDict(reference.StateDictWithoutLogits);
+        FaceNetEncoder encoder = reference.Encoder;
         Tensor[] inputs = Enumerable.Range(0, 4).Select(i => reference.AlignedInputs.narrow(0, i, 2)).ToArray();
         float[][] sequential = inputs.Select(input => Values(encoder.Embed(input))).ToArray();
 

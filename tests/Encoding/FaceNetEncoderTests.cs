@@ -55,7 +55,7 @@ public sealed class FaceNetEncoderTests(FaceNetReference reference, ITestOutputH
     [Fact]
     public void Embeds_the_mtcnn_crops_as_facenet_pytorch_does()
     {
-        using var encoder = FaceNetEncoder.FromStateDict(reference.StateDict);
+        FaceNetEncoder encoder = reference.Encoder;
         using var crops = SafeTensors.Load(SharedData.PathOf("fixtures/mtcnn/crops.safetensors"));
         List<FaceCrop> faces = reference.CropOrder.Select(key => FaceNetReference.Crop(crops[key])).ToList();
         try
@@ -78,7 +78,7 @@ public sealed class FaceNetEncoderTests(FaceNetReference reference, ITestOutputH
     [Fact]
     public void Standardizes_raw_crops_as_facenet_pytorch_fixed_image_standardization_does()
     {
-        using var encoder = FaceNetEncoder.FromStateDict(reference.StateDict);
+        FaceNetEncoder encoder = reference.Encoder;
         using var crops = SafeTensors.Load(SharedData.PathOf("fixtures/mtcnn/crops.safetensors"));
         List<FaceCrop> raw = reference.CropOrder.Select(key => FaceNetReference.Crop(crops[key + "_raw"], isStandardized: false)).ToList();
         try
@@ -137,7 +137,7 @@ public sealed class FaceNetEncoderTests(FaceNetReference reference, ITestOutputH
     [Fact]
     public void Results_are_ordinary_tensors_that_callers_may_modify()
     {
-        using var encoder = FaceNetEncoder.FromStateDict(reference.StateDictWithoutLogits);
+        FaceNetEncoder encoder = reference.Encoder;
         using Tensor embeddings = encoder.Embed(reference.AlignedInputs.narrow(0, 0, 1));
 
         var modify = () => embeddings.mul_(2);

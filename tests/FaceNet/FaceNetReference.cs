@@ -1,4 +1,5 @@
 using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
 using TorchSharp;
@@ -16,7 +17,16 @@ public sealed class FaceNetReference : IDisposable
 
     private readonly SafeTensorsFile outputs = SafeTensors.Load(SharedData.PathOf("fixtures/inception_resnet_v1/reference.safetensors"));
 
-    public FaceNetReference() => StateDict = TorchCheckpoint.Load(SharedData.PathOf(CheckpointPath));
+    private readonly Lazy<FaceNetEncoder> encoder;
+
+    public FaceNetReference()
+    {
+        StateDict = TorchCheckpoint.Load(SharedData.PathOf(CheckpointPath));
+        encoder = new Lazy<FaceNetEncoder>(() => FaceNetEncoder.FromStateDict(StateDict));
+    }
+
+    /// <summary>An encoder with the checkpoint's weights and default options, shared by tests that need nothing else.</summary>
+    public FaceNetEncoder Encoder => encoder.Value;
 
     /// <summary>The checkpoint's tensors as read from disk (float16, as stored).</summary>
     public IReadOnlyDictionary<string, Tensor> StateDict { get; }
@@ -64,6 +74,7 @@ public sealed class FaceNetReference : IDisposable
 
     public void Dispose()
     {
+        if (encoder.IsValueCreated) encoder.Value.Dispose();
         outputs.Dispose();
         foreach (Tensor tensor in StateDict.Values) tensor.Dispose();
     }

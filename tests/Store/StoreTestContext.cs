@@ -13,12 +13,16 @@ public sealed class StoreTestContext : IAsyncDisposable
     public const string ModelName = "test-model";
     public const string RelativePath = "test/model.bin";
 
-    /// <summary>The longest any single store call may take in a test before it counts as a hang.</summary>
-    public static readonly TimeSpan CallBound = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The longest any single store call may take in a test before it counts as a hang. Calls normally take well under a
+    /// second; the margin covers the whole process pausing while TorchSharp loads its native libraries in a parallel test.
+    /// </summary>
+    public static readonly TimeSpan CallBound = TimeSpan.FromSeconds(15);
 
-    /// <summary>The stall timeout of tests about stalls; others use a generous one, so a busy machine cannot fake a stall.</summary>
+    /// <summary>The stall timeout of tests about stalls.</summary>
     public static readonly TimeSpan ShortStallTimeout = TimeSpan.FromMilliseconds(400);
 
+    /// <summary>The stall timeout of the other tests: generous, so a busy machine cannot fake a stall.</summary>
     private static readonly TimeSpan GenerousStallTimeout = TimeSpan.FromSeconds(5);
 
     public const int MaxAttempts = 3;
@@ -63,8 +67,8 @@ public sealed class StoreTestContext : IAsyncDisposable
     public static Func<ServerExchange, Task> ServePayload => exchange => exchange.RespondAsync(200, Payload);
 
     public static StoreTestContext Start(Func<ServerExchange, Task> respond, Func<string, bool>? structureValidator = null,
-        bool offline = false, bool shortStallTimeout = false) =>
-        new(respond, structureValidator, offline, shortStallTimeout ? ShortStallTimeout : GenerousStallTimeout);
+        bool offline = false, TimeSpan? stallTimeout = null) =>
+        new(respond, structureValidator, offline, stallTimeout ?? GenerousStallTimeout);
 
     /// <summary>Another store on the same root, with <see cref="Model"/> registered, as a second process would open.</summary>
     public ModelStore NewStore(Func<string, bool>? structureValidator = null, bool offline = false)
@@ -77,7 +81,7 @@ public sealed class StoreTestContext : IAsyncDisposable
             InitialRetryDelay = TimeSpan.FromMilliseconds(10),
             MaxRetryDelay = TimeSpan.FromMilliseconds(40),
             StallTimeout = _stallTimeout,
-            LockTimeout = TimeSpan.FromSeconds(5),
+            LockTimeout = CallBound,
             StructureValidator = structureValidator,
         });
         store.Register(Model);

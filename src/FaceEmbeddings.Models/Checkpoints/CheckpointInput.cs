@@ -13,9 +13,6 @@ internal sealed class CheckpointInput
 {
     private const int BufferSize = 1 << 16;
 
-    // Spans are int-indexed; storages beyond this are read in several pieces.
-    private const long MaxChunkBytes = 1L << 30;
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly Stream _stream;
@@ -162,48 +159,19 @@ internal sealed class CheckpointInput
             return;
         }
         // Large reads bypass the buffer: the bytes go straight from the stream to their destination.
-        ReadExactly(_stream, rest, this, what);
-        _unbuffered -= rest.Length;
-    }
-
-    /// <summary>Fills the one-dimensional, contiguous <paramref name="storage"/> tensor with the next bytes.</summary>
-    public void ReadInto(Tensor storage, string what) => ReadInto(storage, (span, _) => ReadInto(span, what));
-
-    /// <summary>
-    /// Fills the one-dimensional, contiguous <paramref name="storage"/> from <paramref name="stream"/>, which must
-    /// hold at least its byte length; the bytes go straight into the tensor's native memory.
-    /// </summary>
-    public void ReadInto(Tensor storage, Stream stream, string what) =>
-        ReadInto(storage, (span, piece) => ReadExactly(stream, span, this, $"{what} (piece {piece})"));
-
-    private static void ReadInto(Tensor storage, Action<Span<byte>, int> read)
-    {
-        long count = storage.shape[0];
-        long elementSize = storage.ElementSize;
-        long chunkElements = MaxChunkBytes / elementSize;
-        int piece = 0;
-        for (long start = 0; start < count; start += chunkElements, piece++)
-        {
-            using var chunk = storage.narrow(0, start, Math.Min(chunkElements, count - start));
-            read(chunk.bytes, piece);
-        }
-    }
-
-    private static void ReadExactly(Stream stream, Span<byte> destination, CheckpointInput input, string what)
-    {
         try
         {
-            stream.ReadExactly(destination);
+            _stream.ReadExactly(rest);
         }
         catch (EndOfStreamException e)
         {
-            throw input.Error($"the data ended early while reading {what} (the file is truncated).", e);
+            throw Error($"the data ended early while reading {what} (the stream is shorter than its declared length).", e);
         }
-        catch (InvalidDataException e)
-        {
-            throw input.Error($"{what} could not be read: {e.Message}", e);
-        }
+        _unbuffered -= rest.Length;
     }
+
+    /// <summary>Fills the contiguous <paramref name="storage"/> tensor with the next bytes.</summary>
+    public void ReadInto(Tensor storage, string what) => TensorBytes.ForEachSpan(storage, span => ReadInto(span, what));
 
     private void Fill(int needed, string what)
     {

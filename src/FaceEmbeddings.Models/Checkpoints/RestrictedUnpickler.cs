@@ -30,6 +30,7 @@ internal sealed class RestrictedUnpickler
 
     private readonly CheckpointInput _input;
     private readonly string _what;
+    private readonly string _stringWhat;
     private readonly Func<object?[], StorageSlice>? _persistentLoad;
     private readonly List<object?> _stack = [];
     private readonly List<int> _marks = [];
@@ -39,6 +40,8 @@ internal sealed class RestrictedUnpickler
     {
         _input = input;
         _what = what;
+        // Built once: string opcodes are frequent and their description is only needed for messages.
+        _stringWhat = $"a string in {what}";
         _persistentLoad = persistentLoad;
     }
 
@@ -162,19 +165,19 @@ internal sealed class RestrictedUnpickler
                     Push(_input.ReadDoubleBigEndian(_what));
                     break;
                 case PickleOpcode.ShortBinUnicode:
-                    Push(_input.ReadUtf8(_input.ReadByte(_what), $"a string in {_what}"));
+                    Push(_input.ReadUtf8(_input.ReadByte(_what), _stringWhat));
                     break;
                 case PickleOpcode.BinUnicode:
-                    Push(_input.ReadUtf8(_input.ReadUInt32(_what), $"a string in {_what}"));
+                    Push(_input.ReadUtf8(_input.ReadUInt32(_what), _stringWhat));
                     break;
                 case PickleOpcode.BinUnicode8:
-                    Push(_input.ReadUtf8(_input.ReadInt64(_what), $"a string in {_what}"));
+                    Push(_input.ReadUtf8(_input.ReadInt64(_what), _stringWhat));
                     break;
                 case PickleOpcode.ShortBinString:
-                    Push(_input.ReadLatin1(_input.ReadByte(_what), $"a string in {_what}"));
+                    Push(_input.ReadLatin1(_input.ReadByte(_what), _stringWhat));
                     break;
                 case PickleOpcode.BinString:
-                    Push(_input.ReadLatin1(_input.ReadInt32(_what), $"a string in {_what}"));
+                    Push(_input.ReadLatin1(_input.ReadInt32(_what), _stringWhat));
                     break;
 
                 case PickleOpcode.EmptyTuple:

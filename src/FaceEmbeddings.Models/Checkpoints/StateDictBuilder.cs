@@ -23,7 +23,7 @@ internal static class StateDictBuilder
         foreach ((object key, object? value) in stateDict.Items)
         {
             if (key is not string name)
-                throw file.Error($"the state dict has the integer key {key} in its state dict, where parameter names are strings.");
+                throw file.Error($"the state dict has the integer key {key}, where parameter names are strings.");
             if (value is not TensorRecord record)
                 throw file.Error($"the state dict has a {RestrictedUnpickler.Describe(value)} under '{name}'; a state dict holds only tensors.");
             tensors.Add(name, Materialize(name, record, file, ref copyBudget));
@@ -36,12 +36,12 @@ internal static class StateDictBuilder
         StorageSlice slice = record.Storage;
         Tensor storage = slice.Storage.Data
             ?? throw file.Error($"the checkpoint has no bytes for storage '{slice.Storage.Key}', which '{name}' uses.");
-        string layout = $"'{name}' (size [{string.Join(", ", record.Size)}], stride [{string.Join(", ", record.Stride)}], offset {record.StorageOffset})";
+        string Layout() => $"'{name}' (size [{string.Join(", ", record.Size)}], stride [{string.Join(", ", record.Stride)}], offset {record.StorageOffset})";
 
         if (record.Size.Contains(0))
         {
             if (record.StorageOffset > slice.ElementCount)
-                throw file.Error($"the state dict places the empty tensor {layout} beyond the {slice.ElementCount} elements of its storage.");
+                throw file.Error($"the state dict places the empty tensor {Layout()} beyond the {slice.ElementCount} elements of its storage.");
             return empty(record.Size, storage.dtype);
         }
 
@@ -55,19 +55,19 @@ internal static class StateDictBuilder
                 lastElement = checked(lastElement + ((record.Size[i] - 1) * record.Stride[i]));
             }
             if (lastElement >= slice.ElementCount)
-                throw file.Error($"the state dict has the tensor {layout}, which reaches element {lastElement} of a storage with {slice.ElementCount} elements.");
+                throw file.Error($"the state dict has the tensor {Layout()}, which reaches element {lastElement} of a storage with {slice.ElementCount} elements.");
 
             Tensor view = storage.as_strided(record.Size, record.Stride, slice.ElementOffset + record.StorageOffset);
             if (view.is_contiguous())
                 return view;
             copyBudget -= checked(elementCount * storage.ElementSize);
             if (copyBudget < 0)
-                throw file.Error($"the state dict has the overlapping view {layout}; copying such views would take more memory than the file holds.");
+                throw file.Error($"the state dict has the overlapping view {Layout()}; copying such views would take more memory than the file holds.");
             return view.contiguous();
         }
         catch (OverflowException e)
         {
-            throw file.Error($"the state dict has the tensor {layout}, whose extent overflows a 64-bit integer.", e);
+            throw file.Error($"the state dict has the tensor {Layout()}, whose extent overflows a 64-bit integer.", e);
         }
     }
 }

@@ -18,8 +18,9 @@ public static class TorchCheckpoint
     /// <param name="path">A checkpoint file in PyTorch's zip or legacy format.</param>
     /// <returns>
     /// The tensors by parameter name, in the state dict's order, on the CPU, with the stored element types
-    /// (e.g. float16 for half-precision storages). Each tensor is contiguous, owns native memory independent
-    /// of the file, and belongs to the caller (to the enclosing dispose scope, if any).
+    /// (e.g. float16 for half-precision storages). Each tensor is contiguous and lives in native memory
+    /// independent of the file; tensors that the file stores as views of one storage share it, as in PyTorch.
+    /// The tensors belong to the caller (to the enclosing dispose scope, if any).
     /// </returns>
     /// <exception cref="CheckpointFormatException">
     /// The file is not a checkpoint, is truncated or corrupt, or refers to anything outside the allow-list
@@ -51,27 +52,27 @@ public static class TorchCheckpoint
 
         long length = stream.Length - stream.Position;
         Span<byte> head = stackalloc byte[4];
-        int headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        stream.Seek(-headLength, SeekOrigin.Current);
-        head = head[..headLength];
-        var file = new CheckpointInput(stream, length, source);
+        head = head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        stream.Seek(-head.Length, SeekOrigin.Current);
+        bool isZip = head.SequenceEqual(ZipLocalHeader) || head.SequenceEqual(ZipEmptyArchive);
+        // Zip offsets count from the stream's start, so an archive further in is read from a copy.
+        if (isZip && stream.Position != 0)
+            return LoadCopy(stream, source);
 
+        var file = new CheckpointInput(stream, length, source);
         using var scope = NewDisposeScope();
         CheckpointContents contents;
-        if (head.SequenceEqual(ZipLocalHeader) || head.SequenceEqual(ZipEmptyArchive))
+        if (isZip)
         {
-            // Zip offsets count from the stream's start, so an archive further in is read from a copy.
-            if (stream.Position != 0)
-                return LoadCopy(stream, source);
             contents = ZipCheckpoint.Read(stream, file);
         }
-        else if (headLength > 0 && head[0] == PickleProtocolOpcode)
+        else if (!head.IsEmpty && head[0] == PickleProtocolOpcode)
         {
             contents = LegacyCheckpoint.Read(file);
         }
         else
         {
-            throw file.Error(headLength == 0
+            throw file.Error(head.IsEmpty
                 ? "the checkpoint is empty."
                 : $"the checkpoint begins with the bytes {Convert.ToHexString(head)}: it is neither a zip-format PyTorch checkpoint ('PK') "
                     + "nor a legacy one (a pickle, byte 0x80).");

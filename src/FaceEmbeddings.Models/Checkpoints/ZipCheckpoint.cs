@@ -49,7 +49,14 @@ internal static class ZipCheckpoint
                 if (unclaimed < 0)
                     throw file.Error($"the state dict declares storages of more bytes than the whole file holds ({file.Length}).");
                 using Stream data = entry.Open();
-                record.Read(tensor => file.ReadInto(tensor, data, $"record '{name}'"));
+                try
+                {
+                    record.Read(tensor => TensorBytes.ReadInto(tensor, data));
+                }
+                catch (EndOfStreamException e)
+                {
+                    throw file.Error($"record '{name}' ends before its declared {entry.Length} bytes.", e);
+                }
             }
             return new CheckpointContents(root, storages);
         }

@@ -50,7 +50,7 @@ internal sealed class BasicConv2d : Module<Tensor, Tensor>, IFusable
         Tensor weight = conv.weight.to(float64) * gain.view(-1, 1, 1, 1);
         Tensor bias = bn.bias!.to(float64) - bn.running_mean!.to(float64) * gain;
         return new FusedConv2d(
-            weight.to(conv.weight.dtype).DetachFromDisposeScope(), bias.to(conv.weight.dtype).DetachFromDisposeScope(),
+            weight.to(conv.weight.dtype), bias.to(conv.weight.dtype),
             (conv.stride[0], conv.stride[1]), (conv.padding![0], conv.padding[1]), applyRelu: true);
     }
 }

@@ -33,8 +33,8 @@ public sealed class FusedInceptionResnetV1 : Module<Tensor, Tensor>
     /// <summary>Rows of the <c>logits</c> layer, or null when the network has none.</summary>
     public int? ClassCount => logits is null ? null : (int)logits.weight.shape[0];
 
-    /// <summary>Element type of the convolutional trunk (the type inputs are converted to).</summary>
-    public ScalarType ComputeType => trunk.parameters().First().dtype;
+    /// <summary>Element type of the convolutional trunk (after its first convolution, which keeps the type of the final layers).</summary>
+    public ScalarType ComputeType => trunk.parameters().Last().dtype;
 
     /// <summary>The device holding the weights.</summary>
     public Device Device => last_linear.weight.device;
@@ -62,8 +62,8 @@ public sealed class FusedInceptionResnetV1 : Module<Tensor, Tensor>
     private Tensor Features(Tensor faces)
     {
         // faces: N×3×160×160 (spatial sizes for S = 160)
-        Tensor pooled = trunk.call(faces.to(ComputeType));              // N×1792×1×1
-        Tensor flat = pooled.flatten(1).to(last_linear.weight.dtype);   // N×1792
-        return last_linear.call(flat);                                  // N×512 (last_bn folded in)
+        Tensor pooled = trunk.call(ChannelsLast.Of(faces));                 // N×1792×1×1
+        Tensor flat = pooled.flatten(1).to(last_linear.weight.dtype);       // N×1792
+        return last_linear.call(flat);                                      // N×512 (last_bn folded in)
     }
 }

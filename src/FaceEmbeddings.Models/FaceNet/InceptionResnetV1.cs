@@ -124,7 +124,7 @@ public sealed class InceptionResnetV1 : Module<Tensor, Tensor>
     /// </summary>
     /// <param name="computeType">
     /// Element type of the convolutional trunk: <see cref="ScalarType.Float32"/>, or <see cref="ScalarType.BFloat16"/>
-    /// (faster on CPUs with native bfloat16; the final linear layers stay in the current type).
+    /// (faster on CPUs with native bfloat16; the first convolution and the final linear layers stay in the current type).
     /// </param>
     public FusedInceptionResnetV1 Fuse(ScalarType computeType = ScalarType.Float32)
     {
@@ -136,7 +136,9 @@ public sealed class InceptionResnetV1 : Module<Tensor, Tensor>
             conv2d_3b.Fuse(), conv2d_4a.Fuse(), conv2d_4b.Fuse(),
             IFusable.FuseEach(repeat_1), mixed_6a.Fuse(), IFusable.FuseEach(repeat_2), mixed_7a.Fuse(),
             IFusable.FuseEach(repeat_3), block8.Fuse(), AdaptiveAvgPool2d(1));
-        trunk.to(computeType);
+        // The first convolution stays in the source type: it is 0.4% of the work, yet rounding it to bfloat16 causes
+        // about 40% of the bfloat16 embedding error (minimum cosine to float32 on the fixture 0.99925 → 0.99954).
+        foreach (nn.Module stage in trunk.children().Skip(1)) stage.to(computeType);
         return new FusedInceptionResnetV1(trunk, FoldLastBatchNorm(), CopyLogits());
     }
 

@@ -34,7 +34,7 @@ public sealed class PNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
         conv3 = nn.Conv2d(16, 32, kernel_size: 3);
         prelu3 = nn.PReLU(32);
         conv4_1 = nn.Conv2d(32, 2, kernel_size: 1);
-        softmax4_1 = nn.Softmax(dim: 1);
+        softmax4_1 = nn.Softmax(dim: -1); // over the cells' last axis, the channels
         conv4_2 = nn.Conv2d(32, 4, kernel_size: 1);
         RegisterComponents();
         eval();
@@ -51,8 +51,17 @@ public sealed class PNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
         x = pool1.call(x);                              // [N, 10, ⌈(H − 2) / 2⌉, ⌈(W − 2) / 2⌉]
         x = prelu2.call(conv2.call(x));                 // [N, 16, H' + 2, W' + 2]
         x = prelu3.call(conv3.call(x));                 // [N, 32, H', W']
-        Tensor probabilities = softmax4_1.call(conv4_1.call(x)); // [N, 2, H', W']
-        Tensor regression = conv4_2.call(x);            // [N, 4, H', W']
+        Tensor cells = x.permute(0, 2, 3, 1);           // [N, H', W', 32]
+        Tensor probabilities = softmax4_1.call(Pointwise(conv4_1, cells)).permute(0, 3, 1, 2); // [N, 2, H', W']
+        Tensor regression = Pointwise(conv4_2, cells).permute(0, 3, 1, 2);                     // [N, 4, H', W']
         return (regression.MoveToOuterDisposeScope(), probabilities.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// A 1×1 convolution as the matrix product it is, over [N, H', W', C] cells: [N, H', W', O]. On
+    /// channels-last activations this is a plain matrix product, and it avoids oneDNN's channels-last 1×1
+    /// convolution, which has returned wrong values with several threads for some shapes (libtorch 2.10).
+    /// </summary>
+    private static Tensor Pointwise(Conv2d convolution, Tensor cells) =>
+        nn.functional.linear(cells, convolution.weight.flatten(1), convolution.bias);
 }

@@ -26,8 +26,9 @@ public static class ModelCatalog
     private const string FaceNetReleaseUrl = "https://github.com/timesler/facenet-pytorch/releases/download/v2.2.9/";
 
     /// <summary>
-    /// The built-in entries. The CASIA-WebFace file has no published hash: its first copy is vetted by a structure
-    /// validator and its hash then recorded in the store.
+    /// The built-in entries. The CASIA-WebFace file has no published hash: its first copy must be an InceptionResnetV1
+    /// checkpoint with a 10,575-class classifier (<see cref="CheckpointStructure.InceptionResnetV1"/>), and its hash is then
+    /// recorded in the store.
     /// </summary>
     public static IReadOnlyList<ModelInfo> BuiltIn { get; } =
     [
@@ -50,6 +51,9 @@ public static class ModelCatalog
         {
             Sha256 = "281cebca8662831adb987a874bdcb36e73f5b1c6dc5ee5878f305e985625d99b",
         },
-        new(CasiaWebFace, "facenet/20180408-102900-casia-webface.pt", new Uri(FaceNetReleaseUrl + "20180408-102900-casia-webface.pt")),
+        new(CasiaWebFace, "facenet/20180408-102900-casia-webface.pt", new Uri(FaceNetReleaseUrl + "20180408-102900-casia-webface.pt"))
+        {
+            StructureValidator = CheckpointStructure.InceptionResnetV1(CheckpointStructure.CasiaWebFaceClasses),
+        },
     ];
 }

@@ -52,7 +52,7 @@ internal sealed class MtcnnCascade
 
     /// <summary>The scales of the image pyramid: 12 / MinFaceSize, shrinking by Factor while the short side
     /// stays at least 12 pixels (P-Net's window).</summary>
-    internal static List<double> PyramidScales(long height, long width, int minFaceSize, double factor)
+    private static List<double> PyramidScales(long height, long width, int minFaceSize, double factor)
     {
         var scales = new List<double>();
         double scale = 12.0 / minFaceSize;

@@ -29,6 +29,7 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     private readonly ONet output;
     private readonly MtcnnCascade cascade;
     private readonly Device device;
+    private bool disposed;
 
     private MtcnnFaceDetector(PNet proposal, RNet refine, ONet output, MtcnnOptions options)
     {
@@ -107,6 +108,7 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     public IReadOnlyList<IReadOnlyList<DetectedFace>> Detect(IReadOnlyList<FaceImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
+        ObjectDisposedException.ThrowIf(disposed, this);
         for (int i = 0; i < images.Count; i++)
         {
             if (images[i] is null)
@@ -145,6 +147,7 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(face);
+        ObjectDisposedException.ThrowIf(disposed, this);
         int size = Options.ImageSize;
         (int left, int top, int right, int bottom) = FaceCropGeometry.CropRectangle(face.Box, Options.Margin, size, image.Width, image.Height);
         if (right <= left || bottom <= top)
@@ -187,6 +190,8 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     /// <summary>Frees the networks' weights.</summary>
     public void Dispose()
     {
+        if (disposed) return;
+        disposed = true;
         proposal.Dispose();
         refine.Dispose();
         output.Dispose();

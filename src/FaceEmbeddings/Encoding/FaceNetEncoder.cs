@@ -26,7 +26,10 @@ namespace FaceEmbeddings.Encoding;
 /// </remarks>
 public sealed class FaceNetEncoder : IFaceEncoder
 {
-    /// <summary>Largest absolute value accepted in a standardized crop; <c>(x − 127.5) / 128</c> stays within ±1.</summary>
+    /// <summary>
+    /// Largest absolute value accepted in a crop. <c>(x − 127.5) / 128</c> stays within ±1 and per-image whitened crops
+    /// within a few units, while raw 0..255 pixels exceed it unless the crop is almost black.
+    /// </summary>
     private const float StandardizedLimit = 8f;
 
     private readonly FusedInceptionResnetV1 network;
@@ -164,7 +167,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
     /// standardized first, as facenet-pytorch's <c>fixed_image_standardization</c> does. At most
     /// <see cref="FaceNetEncoderOptions.MaxBatchSize"/> crops go through the network at once.
     /// </remarks>
-    /// <exception cref="ArgumentException">A crop is null or disposed, or the crops differ in size.</exception>
+    /// <exception cref="ArgumentException">A crop is null or disposed, the crops differ in size, or their values are not finite pixels.</exception>
     public Tensor Embed(IReadOnlyList<FaceCrop> crops)
     {
         ArgumentNullException.ThrowIfNull(crops);
@@ -173,6 +176,8 @@ public sealed class FaceNetEncoder : IFaceEncoder
         {
             if (crops[i] is null)
                 throw new ArgumentException($"crops[{i}] is null.", nameof(crops));
+            if (crops[i].Pixels.IsInvalid)
+                throw new ArgumentException($"crops[{i}] has been disposed.", nameof(crops));
             if (crops[i].Size != crops[0].Size)
                 throw new ArgumentException($"All crops must have the same size: crops[0] is {crops[0].Size}×{crops[0].Size}, crops[{i}] is {crops[i].Size}×{crops[i].Size}.", nameof(crops));
         }
@@ -182,8 +187,8 @@ public sealed class FaceNetEncoder : IFaceEncoder
         for (int start = 0; start < crops.Count; start += maxBatchSize)
         {
             using var batchScope = NewDisposeScope();
-            Tensor batch = stack(crops.Skip(start).Take(maxBatchSize).Select(Standardized), 0);   // B×3×S×S
-            embeddings.Add(Embed(batch).MoveToOuterDisposeScope());                             // B×512
+            Tensor batch = stack(crops.Skip(start).Take(maxBatchSize).Select(crop => Standardized(crop).to(Device)), 0); // B×3×S×S
+            embeddings.Add(Embed(batch).MoveToOuterDisposeScope());                                                    // B×512
         }
         Tensor result = embeddings.Count == 0
             ? zeros(0, EmbeddingSize, device: Device)
@@ -245,11 +250,8 @@ public sealed class FaceNetEncoder : IFaceEncoder
                 parameterName);
     }
 
-    private static Tensor Standardized(FaceCrop crop)
-    {
-        ObjectDisposedException.ThrowIf(crop.Pixels.IsInvalid, crop);
-        return crop.IsStandardized ? crop.Pixels : (crop.Pixels - 127.5f) / 128f;
-    }
+    private static Tensor Standardized(FaceCrop crop) =>
+        crop.IsStandardized ? crop.Pixels : (crop.Pixels - 127.5f) / 128f;
 
     private static void ValidateOptions(FaceNetEncoderOptions options)
     {

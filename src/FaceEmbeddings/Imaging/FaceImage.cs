@@ -58,12 +58,7 @@ public sealed class FaceImage : IDisposable
         options.Validate();
         string source = stream is FileStream file ? file.Name : "stream";
 
-        byte[] encoded;
-        using (var buffer = new MemoryStream())
-        {
-            stream.CopyTo(buffer);
-            encoded = buffer.ToArray();
-        }
+        byte[] encoded = ReadAll(stream, source);
         if (encoded.Length == 0)
             throw new ImageDecodeException(source, "the input is empty", null);
 
@@ -81,6 +76,8 @@ public sealed class FaceImage : IDisposable
         if (pixelCount > options.MaxPixels)
             throw new ImageDecodeException(source,
                 $"the image is {header.Width}×{header.Height} = {pixelCount:N0} pixels, above the limit of {options.MaxPixels:N0} (FaceImageOptions.MaxPixels)", null);
+        if (pixelCount * 3 > Array.MaxLength)
+            throw new ImageDecodeException(source, $"the image is {header.Width}×{header.Height} pixels, too large to hold in one buffer", null);
 
         byte[] pixels = DecodeRgb(codec, source);
         FaceImage image = new(pixels, header.Width, header.Height);
@@ -106,6 +103,21 @@ public sealed class FaceImage : IDisposable
 
     /// <summary>Releases the pixels; the image cannot be used afterwards.</summary>
     public void Dispose() => rgb = null;
+
+    /// <summary>The whole encoded input; refuses more bytes than one array holds, since no image file is that large.</summary>
+    private static byte[] ReadAll(Stream stream, string source)
+    {
+        using var buffer = stream.CanSeek ? new MemoryStream((int)Math.Min(stream.Length - stream.Position, Array.MaxLength)) : new MemoryStream();
+        byte[] chunk = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > Array.MaxLength)
+                throw new ImageDecodeException(source, $"the input is more than {Array.MaxLength:N0} bytes, larger than any image file", null);
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+    }
 
     private static byte[] DecodeRgb(SKCodec codec, string source)
     {

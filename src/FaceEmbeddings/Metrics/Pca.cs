@@ -36,8 +36,9 @@ public static class Pca
         using var noGrad = no_grad();
         // LAPACK has no half-precision SVD; float64 data stays float64.
         ScalarType work = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var mean = x.mean([0], type: ScalarType.Float64).to(work);
-        var centred = x.to(work) - mean;
+        var data = x.to(work);
+        var mean = data.mean([0]);
+        var centred = data - mean;
 
         var (leftVectors, singularValues, rightVectors) = options.Solver == PcaSolver.Exact
             ? linalg.svd(centred, fullMatrices: false)

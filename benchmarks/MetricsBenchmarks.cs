@@ -1,0 +1,95 @@
+using BenchmarkDotNet.Attributes;
+using FaceEmbeddings.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Benchmarks;
+
+/// <summary>
+/// The metrics at the sizes real audits reach (issue 6): all distances among 10,000 embeddings, the 5 nearest of
+/// 10,000 queries in a 200,000-row gallery, and PCA of 100,000 embeddings. Inputs are random unit vectors of 512
+/// features, float32 on the CPU, made once per benchmark process.
+/// </summary>
+/// <remarks>
+/// Each operation takes seconds to minutes on two cores: run them with <c>--job dry</c> (once each) or
+/// <c>--strategy Monitoring --warmupCount 1 --iterationCount 3</c>. The [MemoryDiagnoser] columns count managed
+/// allocations only; tensors live in native memory, so each benchmark process also prints its peak resident set
+/// (VmHWM, inputs included) when it ends.
+/// </remarks>
+[MemoryDiagnoser]
+public class MetricsBenchmarks : IDisposable
+{
+    private const int Features = 512;
+
+    private Tensor? _embeddings;
+    private Tensor? _queries;
+    private Tensor? _gallery;
+    private Tensor? _population;
+
+    [GlobalSetup(Target = nameof(Pairwise10000))]
+    public void SetupPairwise() => _embeddings = UnitRows(10_000, seed: 1);
+
+    [GlobalSetup(Target = nameof(Nearest5Of10000In200000))]
+    public void SetupNearest()
+    {
+        _queries = UnitRows(10_000, seed: 2);
+        _gallery = UnitRows(200_000, seed: 3);
+    }
+
+    [GlobalSetup(Targets = [nameof(PcaExact100000), nameof(PcaRandomized100000)])]
+    public void SetupPca() => _population = UnitRows(100_000, seed: 4);
+
+    [Benchmark(Description = "Pairwise 10,000×512")]
+    public void Pairwise10000()
+    {
+        using var distances = Distances.Pairwise(_embeddings!);
+    }
+
+    [Benchmark(Description = "Nearest k=5, 10,000 queries × 200,000 rows")]
+    public void Nearest5Of10000In200000()
+    {
+        var (distances, indices) = Distances.Nearest(_queries!, _gallery!, k: 5);
+        distances.Dispose();
+        indices.Dispose();
+    }
+
+    [Benchmark(Description = "PCA exact, 100,000×512 → 2")]
+    public void PcaExact100000()
+    {
+        using var model = Pca.Fit(_population!, 2);
+    }
+
+    [Benchmark(Description = "PCA randomized, 100,000×512 → 2")]
+    public void PcaRandomized100000()
+    {
+        using var model = Pca.Fit(_population!, 2, new PcaOptions { Solver = PcaSolver.Randomized });
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        Console.WriteLine($"// Peak resident set of this benchmark process (VmHWM): {PeakResidentMebibytes()} MiB");
+        _embeddings?.Dispose();
+        _queries?.Dispose();
+        _gallery?.Dispose();
+        _population?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private static Tensor UnitRows(long rows, ulong seed)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(seed, CPU);
+        var x = randn([rows, Features], generator: generator);
+        return x.div_(linalg.vector_norm(x, dims: [1], keepdim: true)).MoveToOuterDisposeScope();
+    }
+
+    private static string PeakResidentMebibytes()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status))
+            return "n/a";
+        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? "n/a" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,78 @@
+using FaceEmbeddings.Datasets;
+using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
+
+namespace FaceEmbeddings.Cli;
+
+/// <summary>
+/// Runs a dataset under a progress bar and reports the files it skips: as warnings on standard error, after the
+/// bar is gone (or at once when there is no bar), then a one-line count.
+/// </summary>
+internal sealed class DatasetRun
+{
+    private readonly List<SkippedImage> _pending = [];
+    private int _skipped;
+
+    private DatasetRun()
+    {
+    }
+
+    /// <summary>Embeds the whole dataset.</summary>
+    public static async Task<FaceEmbeddingSet> EmbedAllAsync(FaceDataset dataset, IFaceDetector detector, IFaceEncoder encoder,
+        FaceDatasetOptions options, CancellationToken cancellationToken)
+    {
+        var run = new DatasetRun();
+        Announce("Embedding", dataset);
+        FaceEmbeddingSet set = await Terminal.WithProgressAsync("Embedding faces", update =>
+            dataset.EmbedAllAsync(detector, encoder, options, run.Progress(update), cancellationToken)).ConfigureAwait(false);
+        run.Finish(dataset);
+        return set;
+    }
+
+    /// <summary>Detects the faces of the dataset and hands each to <paramref name="handle"/>, which owns it.</summary>
+    public static async Task<int> ForEachFaceAsync(FaceDataset dataset, IFaceDetector detector, FaceDatasetOptions options,
+        Action<DatasetFace> handle, CancellationToken cancellationToken)
+    {
+        var run = new DatasetRun();
+        Announce("Cropping", dataset);
+        int faces = await Terminal.WithProgressAsync("Cropping faces", async update =>
+        {
+            int count = 0;
+            await foreach (DatasetFace face in dataset.DetectAsync(detector, options, run.Progress(update), cancellationToken).ConfigureAwait(false))
+            {
+                using (face)
+                    handle(face);
+                count++;
+            }
+            return count;
+        }).ConfigureAwait(false);
+        run.Finish(dataset);
+        return faces;
+    }
+
+    private SynchronousProgress<FaceDatasetProgress> Progress(Action<double, double> update) => new(report =>
+    {
+        update(report.Completed, report.Total);
+        if (report.LastSkipped is { } skipped)
+        {
+            _skipped++;
+            if (Terminal.ShowsProgress)
+                _pending.Add(skipped);
+            else
+                Warn(skipped);
+        }
+    });
+
+    private void Finish(FaceDataset dataset)
+    {
+        foreach (SkippedImage skipped in _pending)
+            Warn(skipped);
+        if (_skipped > 0)
+            Terminal.Warning($"{_skipped} of {dataset.Items.Count + dataset.Rejected.Count} files were skipped.");
+    }
+
+    private static void Announce(string what, FaceDataset dataset) =>
+        Terminal.Info($"{what} the faces of {dataset.Items.Count} images in {dataset.Source} (Ctrl+C to stop).");
+
+    private static void Warn(SkippedImage skipped) => Terminal.Warning($"skipped: {skipped.Message}");
+}

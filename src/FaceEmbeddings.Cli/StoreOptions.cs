@@ -1,0 +1,33 @@
+using System.CommandLine;
+using FaceEmbeddings.Models.Store;
+
+namespace FaceEmbeddings.Cli;
+
+/// <summary>The options that locate the model store: <c>--models &lt;dir&gt;</c> and <c>--offline</c>.</summary>
+internal sealed class StoreOptions
+{
+    private readonly Option<DirectoryInfo?> _root = new("--models")
+    {
+        Description = $"Model store folder (default: ${ModelStore.HomeEnvironmentVariable}, else ~/.cache/faceembeddings). "
+            + "A folder with mtcnn/pnet.pt, rnet.pt and onet.pt serves MTCNN without downloading.",
+        HelpName = "dir",
+    };
+
+    private readonly Option<bool> _offline = new("--offline")
+    {
+        Description = $"Never download; use only what the store has (also ${ModelStore.OfflineEnvironmentVariable}=1).",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(_root);
+        command.Add(_offline);
+    }
+
+    /// <summary>The store the command line names.</summary>
+    public ModelStore Open(ParseResult parsed)
+    {
+        bool offline = parsed.GetValue(_offline);
+        return new ModelStore(parsed.GetValue(_root)?.FullName, new ModelStoreOptions { Offline = offline ? true : null });
+    }
+}

@@ -1,0 +1,56 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Audit;
+
+/// <summary>
+/// False matches among different-person pairs at given distance thresholds: a pair matches when its distance
+/// is strictly below the threshold. Counted for all pairs and for the pairs within each group, in one pass.
+/// </summary>
+internal sealed class FalseMatchCounts
+{
+    private FalseMatchCounts(long[] overall, long[][] perGroup)
+    {
+        Overall = overall;
+        PerGroup = perGroup;
+    }
+
+    /// <summary>For each threshold, how many of all pairs fall strictly below it.</summary>
+    public IReadOnlyList<long> Overall { get; }
+
+    /// <summary>For each threshold, per group index, how many of the group's own pairs fall strictly below it.</summary>
+    public IReadOnlyList<IReadOnlyList<long>> PerGroup { get; }
+
+    /// <summary>Counts pairs below each of <paramref name="thresholds"/> in one pass over <paramref name="pairs"/>.</summary>
+    public static FalseMatchCounts Count(DifferentPersonPairs pairs, IReadOnlyList<double> thresholds, int groupCount, CancellationToken cancellationToken)
+    {
+        using var scope = NewDisposeScope();
+        var overall = new Tensor?[thresholds.Count];
+        var perGroup = new Tensor?[thresholds.Count];
+        pairs.Visit((distances, pairGroups) =>
+        {
+            Tensor values = distances.to(ScalarType.Float64);
+            Tensor within = pairGroups.ge(0);
+            for (int t = 0; t < thresholds.Count; t++)
+            {
+                Tensor below = values.lt(thresholds[t]);
+                Tensor overallHere = below.sum();
+                Tensor perGroupHere = pairGroups.masked_select(below.logical_and(within)).bincount(null, groupCount);
+                if (overall[t] is null)
+                {
+                    overall[t] = overallHere.MoveToOuterDisposeScope();
+                    perGroup[t] = perGroupHere.MoveToOuterDisposeScope();
+                }
+                else
+                {
+                    overall[t]!.add_(overallHere);
+                    perGroup[t]!.add_(perGroupHere);
+                }
+            }
+        }, withGroups: true, cancellationToken);
+
+        return new FalseMatchCounts(
+            overall.Select(count => count?.item<long>() ?? 0L).ToArray(),
+            perGroup.Select(counts => counts is null ? new long[groupCount] : counts.cpu().data<long>().ToArray()).ToArray());
+    }
+}

@@ -1,0 +1,99 @@
+using FaceEmbeddings.Metrics;
+using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Tests.Cli;
+
+/// <summary>
+/// The README's main job, run as a user runs it: <c>faceembed audit &lt;utkface&gt; --labels utkface --group-by race,gender
+/// --weights irv1-random-fp16.pt --models shared/models --out &lt;dir&gt;</c>. The full 600-image folder takes minutes on
+/// a small CPU, so the test runs the same command on the first three images (by name) of each of the ten race and
+/// gender groups, copied into a temporary folder.
+/// </summary>
+public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
+{
+    private readonly MainJob _job;
+
+    public AuditMainJobTests(MainJob job, ITestOutputHelper output)
+    {
+        _job = job;
+        output.WriteLine(job.Run.ToString());
+    }
+
+    [Fact]
+    public void Runs_and_prints_the_audit_table()
+    {
+        _job.Run.ExitCode.Should().Be(0, _job.Run.ToString());
+        _job.Run.Output.Should().Contain("Bias audit: 30 faces");
+        foreach (string race in new[] { "White", "Black", "Asian", "Indian", "Others" })
+            foreach (string gender in new[] { "male", "female" })
+                _job.Run.Output.Should().Contain($"{race}, {gender}");
+        _job.Run.Output.Should().Contain("At a false-match rate of 0.01").And.Contain("At a false-match rate of 0.001");
+        _job.Run.Output.TrimEnd().Should().EndWith(Path.Combine(_job.Folder, "report.html"));
+    }
+
+    [Fact]
+    public void Embeds_every_image_of_the_subset_in_name_order()
+    {
+        _job.Report.Paths.Select(Path.GetFileName).Should().Equal(_job.Files.Order(StringComparer.Ordinal));
+        _job.Report.X.shape.Should().Equal(30, 512);
+    }
+
+    [Fact]
+    public void Group_figures_equal_the_metrics_on_the_written_embeddings() => _job.Report.ShouldMatchClusterSummary();
+
+    [Fact]
+    public void False_match_rates_equal_a_recount_of_the_pair_distances() => _job.Report.ShouldMatchRecountedFalseMatches();
+
+    [Fact]
+    public void Plots_decode_with_their_sizes() => _job.Report.ShouldHavePlotsOfSize(faceSize: 160);
+
+    [Fact]
+    public void The_reports_reference_only_what_exists() => _job.Report.ShouldReferenceOnlyWhatExists();
+
+    /// <summary>Copies the subset and runs the command once for all the tests of the class.</summary>
+    public sealed class MainJob : IAsyncLifetime
+    {
+        private readonly string _root = Directory.CreateTempSubdirectory("faceembed-main-job-").FullName;
+
+        public ToolRun Run { get; private set; } = null!;
+
+        public AuditReport Report { get; private set; } = null!;
+
+        public IReadOnlyList<string> Files { get; private set; } = [];
+
+        public string Folder => Path.Combine(_root, "report");
+
+        public async Task InitializeAsync()
+        {
+            string utkface = SharedData.PathOf("data/utkface");
+            string subset = Path.Combine(_root, "utkface");
+            Directory.CreateDirectory(subset);
+            // The first three files by name of each gender_race pair: a deterministic subset with every group.
+            Files = Directory.EnumerateFiles(utkface).Select(Path.GetFileName).OfType<string>()
+                .GroupBy(name => string.Join('_', name.Split('_')[1..3]))
+                .SelectMany(group => group.Order(StringComparer.Ordinal).Take(3))
+                .ToList();
+            Files.Should().HaveCount(30);
+            foreach (string file in Files)
+                File.Copy(Path.Combine(utkface, file), Path.Combine(subset, file));
+
+            Run = await FaceEmbedTool.RunAsync(
+                "audit", subset, "--labels", "utkface", "--group-by", "race,gender",
+                "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"),
+                "--models", SharedData.PathOf("models"),
+                "--out", Folder);
+            Run.ExitCode.Should().Be(0, Run.ToString());
+            Report = new AuditReport(Folder);
+        }
+
+        public Task DisposeAsync()
+        {
+            Report?.Dispose();
+            Directory.Delete(_root, recursive: true);
+            return Task.CompletedTask;
+        }
+    }
+}

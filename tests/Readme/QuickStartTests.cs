@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Imaging;
+using FaceEmbeddings.Metrics;
+using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Tests.Infrastructure;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Tests.Readme;
+
+/// <summary>
+/// Runs the README's quick start on multiface.png, with the shared MTCNN weights and the fixture encoder
+/// checkpoint in place of the pretrained download, and checks that the README shows the same code.
+/// </summary>
+[Collection(ConsoleOutputTests.Name)]
+public class QuickStartTests
+{
+    private static void QuickStart(MtcnnFaceDetector detector, FaceNetEncoder encoder, string imagePath)
+    {
+        // quick-start:begin
+        using var image = FaceImage.Load(imagePath);
+        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
+        foreach (FaceCrop crop in crops)
+            Console.WriteLine($"face at {crop.Face.Box} (p = {crop.Face.Probability:F3})");
+
+        using (NewDisposeScope())
+        {
+            Tensor embeddings = encoder.Embed(crops);              // N × 512, L2-normalized
+            Tensor distances = Distances.Pairwise(embeddings);     // N × N, Euclidean
+            Console.WriteLine($"distance between faces 0 and 1: {distances[0, 1].item<float>():F4}");
+        }
+        foreach (FaceCrop crop in crops) crop.Dispose();
+        // quick-start:end
+    }
+
+    [Fact]
+    public async Task Quick_start_detects_the_six_faces_of_multiface_and_prints_their_distance()
+    {
+        using var detector = await MtcnnFaceDetector.CreateAsync(new MtcnnOptions { KeepAll = true }, new ModelStore(SharedData.PathOf("models")));
+        using var encoder = FaceNetEncoder.FromCheckpoint(SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"));
+        string imagePath = SharedData.PathOf("fixtures/images/multiface.png");
+
+        string output = ConsoleCapture.Run(() => QuickStart(detector, encoder, imagePath));
+
+        Regex.Matches(output, "^face at ", RegexOptions.Multiline).Should().HaveCount(6, "multiface.png has six faces (detect.json)");
+        Match printed = Regex.Match(output, @"distance between faces 0 and 1: (?<d>[0-9.]+)");
+        printed.Success.Should().BeTrue(output);
+
+        // Independently: embed the first two faces one at a time and take the float64 norm of the difference.
+        using var image = FaceImage.Load(imagePath);
+        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
+        double[] first = Array.ConvertAll(encoder.Embed(crops[0]), v => (double)v);
+        double[] second = Array.ConvertAll(encoder.Embed(crops[1]), v => (double)v);
+        double expected = Math.Sqrt(first.Zip(second, (a, b) => (a - b) * (a - b)).Sum());
+        foreach (FaceCrop crop in crops) crop.Dispose();
+
+        double.Parse(printed.Groups["d"].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeApproximately(expected, 1e-3);
+    }
+
+    [Fact]
+    public void Readme_shows_the_quick_start_that_this_test_runs()
+    {
+        string root = RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string source = File.ReadAllText(Path.Combine(root, "tests", "Readme", "QuickStartTests.cs"));
+
+        string region = source[(source.IndexOf("// quick-start:begin", StringComparison.Ordinal) + "// quick-start:begin".Length)..source.IndexOf("// quick-start:end", StringComparison.Ordinal)];
+        string[] expectedLines = region.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        Match block = Regex.Match(readme, @"## Quick start.*?```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
+        block.Success.Should().BeTrue("the README has a C# quick start");
+        string[] readmeLines = block.Groups["code"].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+
+        readmeLines.Should().ContainInOrder(expectedLines);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "FaceEmbeddings.sln"))) return dir.FullName;
+        throw new InvalidOperationException("The repository root (FaceEmbeddings.sln) was not found above " + AppContext.BaseDirectory);
+    }
+}
