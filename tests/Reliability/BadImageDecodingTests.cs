@@ -93,11 +93,13 @@ public sealed class BadImageDecodingTests(ITestOutputHelper output)
         }
     }
 
-    public static TheoryData<string> MutatedFormats => new() { "jpeg", "png", "gif", "bmp", "webp" };
-
     [Theory(Timeout = 60_000)]
-    [MemberData(nameof(MutatedFormats))]
-    public async Task Mutated_images_decode_or_are_refused_with_ImageDecodeException(string format)
+    [InlineData("jpeg", 11)]
+    [InlineData("png", 12)]
+    [InlineData("gif", 13)]
+    [InlineData("bmp", 14)]
+    [InlineData("webp", 15)]
+    public async Task Mutated_images_decode_or_are_refused_with_ImageDecodeException(string format, int seed)
     {
         byte[] original = format switch
         {
@@ -111,7 +113,7 @@ public sealed class BadImageDecodingTests(ITestOutputHelper output)
         var options = new FaceImageOptions { MaxPixels = 2L * Portrait.Width * Portrait.Height };
         Decode(original, options).Dispose();
 
-        var outcome = await Task.Run(() => MutationFuzzer.Run<ImageDecodeException>(original, format.GetHashCode(StringComparison.Ordinal), 400, TimeSpan.FromSeconds(6),
+        var outcome = await Task.Run(() => MutationFuzzer.Run<ImageDecodeException>(original, seed, 400, TimeSpan.FromSeconds(6),
             (bytes, random) => MutationFuzzer.MutateBytes(bytes, random, regionEnd: random.Next(2) == 0 ? 512 : null),
             mutant =>
             {

@@ -16,11 +16,11 @@ namespace FaceEmbeddings.Tests.Reliability;
 public sealed partial class SafeTensorsFuzzTests(ITestOutputHelper output)
 {
     private const int Iterations = 3000;
-    private static readonly TimeSpan TimeBudget = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan TimeBudget = TimeSpan.FromSeconds(15);
 
     // Tokens that break the header's fields: unsupported or differently sized dtypes, the reserved key, numbers at and
     // beyond the integer limits, wrong kinds of value, a lone surrogate escape, nesting deeper than the JSON limit.
-    private static readonly string[] Dictionary =
+    private static readonly string[] HostileTokens =
     [
         "\"F32\"", "\"F16\"", "\"BF16\"", "\"F64\"", "\"I64\"", "\"U8\"", "\"BOOL\"", "\"F8_E4M3\"", "\"__metadata__\"", "\"\"",
         "\"\\ud800\"", "\"\\u0000\"", "\"a\\\"b\"",
@@ -77,7 +77,7 @@ public sealed partial class SafeTensorsFuzzTests(ITestOutputHelper output)
             switch (random.Next(4))
             {
                 case 0:
-                    string word = Dictionary[random.Next(Dictionary.Length)];
+                    string word = HostileTokens[random.Next(HostileTokens.Length)];
                     steps.Add($"token {at} '{tokens[at]}' -> '{Shorten(word)}'");
                     tokens[at] = word;
                     break;
