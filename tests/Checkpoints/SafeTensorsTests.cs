@@ -76,6 +76,21 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
+    public void Loaded_tensors_belong_to_the_file_not_to_the_callers_dispose_scope()
+    {
+        string path = Path.Combine(_directory, "owned.safetensors");
+        using (var scope = NewDisposeScope())
+            SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = arange(4, ScalarType.Float32) });
+
+        SafeTensorsFile file;
+        using (var scope = NewDisposeScope())
+            file = SafeTensors.Load(path);
+
+        using (file)
+            file["x"].data<float>().ToArray().Should().Equal(0f, 1f, 2f, 3f);
+    }
+
+    [Fact]
     public void Saved_files_align_the_data_section_to_eight_bytes()
     {
         using var scope = NewDisposeScope();
