@@ -25,34 +25,27 @@ internal sealed class InputOptions
         HelpName = "dir",
     };
 
-    private readonly Option<LabelScheme> _labels;
+    private readonly Option<string> _labels;
     private readonly int _schemeCount;
+    private readonly LabelScheme _defaultScheme;
 
     /// <param name="defaultScheme">The scheme when <c>--labels</c> is not given.</param>
     /// <param name="schemes">The schemes the command accepts; with only one, there is no <c>--labels</c> option.</param>
     public InputOptions(LabelScheme defaultScheme, params LabelScheme[] schemes)
     {
         _schemeCount = schemes.Length;
-        _labels = new Option<LabelScheme>("--labels")
+        _defaultScheme = defaultScheme;
+        _labels = new Option<string>("--labels")
         {
             Description = "How images are labelled: " + string.Join(", ", schemes.Select(Describe)) + ".",
-            HelpName = string.Join('|', schemes.Select(NameOf)),
-            DefaultValueFactory = _ => defaultScheme,
-            CustomParser = result =>
-            {
-                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                foreach (LabelScheme scheme in schemes)
-                {
-                    if (string.Equals(text, NameOf(scheme), StringComparison.OrdinalIgnoreCase))
-                        return scheme;
-                }
-                result.AddError($"--labels must be {string.Join(", ", schemes.Select(NameOf))}; got '{text}'.");
-                return defaultScheme;
-            },
+            DefaultValueFactory = _ => NameOf(defaultScheme),
         };
+        _labels.AcceptOnlyFromAmong(schemes.Select(NameOf).ToArray());
     }
 
-    public Option<LabelScheme> Labels => _labels;
+    /// <summary>The <c>--labels</c> scheme the command line names.</summary>
+    public LabelScheme SchemeOf(ParseResult parsed) =>
+        _schemeCount > 1 ? Enum.Parse<LabelScheme>(parsed.GetRequiredValue(_labels), ignoreCase: true) : _defaultScheme;
 
     public void AddTo(Command command)
     {
@@ -66,7 +59,7 @@ internal sealed class InputOptions
     {
         string input = parsed.GetRequiredValue(_input);
         bool isGlob = input.Contains('*', StringComparison.Ordinal);
-        FaceDataset dataset = parsed.GetValue(_labels) switch
+        FaceDataset dataset = SchemeOf(parsed) switch
         {
             LabelScheme.UtkFace => FaceDataset.FromUtkFace(input),
             LabelScheme.Folders => isGlob ? FaceDataset.FromGlob(input) : FaceDataset.FromImageFolder(input),

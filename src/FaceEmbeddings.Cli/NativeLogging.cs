@@ -1,28 +1,41 @@
 using System.Runtime.InteropServices;
+using TorchSharp;
 
 namespace FaceEmbeddings.Cli;
 
 /// <summary>
-/// Keeps libtorch's C++ warnings off the terminal. On CPUs NNPACK does not support, libtorch warns "Could not
-/// initialize NNPACK" on every convolution call, dozens of lines per image, although it falls back to its other
-/// kernels. libtorch reads its log level from <c>TORCH_CPP_LOG_LEVEL</c> in the native environment when it loads,
-/// which <see cref="Environment.SetEnvironmentVariable(string, string)"/> does not change on Unix, hence <c>setenv</c>.
+/// Keeps libtorch's C++ warnings off the terminal. On CPUs NNPACK does not support, libtorch logs "Could not
+/// initialize NNPACK" on every convolution call, dozens of lines per image, although it then uses its other kernels.
+/// libtorch only reads <c>TORCH_CPP_LOG_LEVEL</c> when Python initializes it, so the level is set here directly, in
+/// c10's exported <c>FLAGS_caffe2_log_level</c>: errors only, or the level <c>TORCH_CPP_LOG_LEVEL</c> names.
 /// </summary>
-internal static partial class NativeLogging
+internal static class NativeLogging
 {
     private const string LogLevelVariable = "TORCH_CPP_LOG_LEVEL";
+    private const string LogLevelFlag = "FLAGS_caffe2_log_level";
 
-    /// <summary>Sets libtorch's log level to errors only, unless the user chose a level; call before any tensor is made.</summary>
-    public static void ShowErrorsOnly()
+    /// <summary>c10's severities, as TORCH_CPP_LOG_LEVEL names them.</summary>
+    private static readonly string[] Severities = ["INFO", "WARNING", "ERROR", "FATAL"];
+
+    private static readonly Lazy<bool> Configured = new(Apply);
+
+    /// <summary>Applies the log level once, before the networks first run; does nothing where the c10 library or its
+    /// flag cannot be found.</summary>
+    public static void Configure() => _ = Configured.Value;
+
+    private static bool Apply()
     {
-        if (Environment.GetEnvironmentVariable(LogLevelVariable) is not null)
-            return;
-        if (OperatingSystem.IsWindows())
-            Environment.SetEnvironmentVariable(LogLevelVariable, "ERROR");
-        else
-            _ = SetEnvironment(LogLevelVariable, "ERROR", overwrite: 0);
-    }
+        string requested = Environment.GetEnvironmentVariable(LogLevelVariable) ?? "ERROR";
+        int level = Array.FindIndex(Severities, name => name.Equals(requested, StringComparison.OrdinalIgnoreCase));
+        if (level < 0 && !int.TryParse(requested, out level))
+            return false;
 
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnvironment(string name, string value, int overwrite);
+        // Loads libtorch (and so c10), which the flag lives in.
+        _ = torch.get_num_threads();
+        string library = OperatingSystem.IsWindows() ? "c10.dll" : OperatingSystem.IsMacOS() ? "libc10.dylib" : "libc10.so";
+        if (!NativeLibrary.TryLoad(library, out IntPtr c10) || !NativeLibrary.TryGetExport(c10, LogLevelFlag, out IntPtr flag))
+            return false;
+        Marshal.WriteInt32(flag, level);
+        return true;
+    }
 }

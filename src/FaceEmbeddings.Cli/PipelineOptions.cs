@@ -104,6 +104,7 @@ internal sealed class PipelineOptions
     /// <summary>An MTCNN detector as the command line sets it up, with weights from the store.</summary>
     public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, CancellationToken cancellationToken)
     {
+        NativeLogging.Configure();
         ModelStore store = _store.Open(parsed);
         foreach (string name in new[] { ModelCatalog.MtcnnPNet, ModelCatalog.MtcnnRNet, ModelCatalog.MtcnnONet })
             await ModelFetch.GetAsync(store, name, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
 using FaceEmbeddings.Cli;
 
-NativeLogging.ShowErrorsOnly();
 return await FaceEmbedApp.RunAsync(args);

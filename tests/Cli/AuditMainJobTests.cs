@@ -35,6 +35,15 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
     }
 
     [Fact]
+    public void Standard_error_holds_only_the_tools_own_two_lines()
+    {
+        // No progress bar (output is redirected) and no libtorch warnings (such as NNPACK's on CPUs it does not support).
+        _job.Run.ErrorLines.Should().HaveCount(2, _job.Run.Error);
+        _job.Run.ErrorLines[0].Should().StartWith("Embedding the faces of 30 images in ");
+        _job.Run.ErrorLines[1].Should().Be("Audited 30 faces in 10 groups; 0 files skipped.");
+    }
+
+    [Fact]
     public void Embeds_every_image_of_the_subset_in_name_order()
     {
         _job.Report.Paths.Select(Path.GetFileName).Should().Equal(_job.Files.Order(StringComparer.Ordinal));

@@ -45,7 +45,7 @@ internal static class AuditCommand
         CommandAction.Set(command, async (parsed, cancellationToken) =>
         {
             FaceDataset dataset = input.Open(parsed);
-            string[] keys = GroupKeys(parsed.GetValue(groupBy), parsed.GetValue(input.Labels), dataset);
+            string[] keys = GroupKeys(parsed.GetValue(groupBy), input.SchemeOf(parsed), dataset);
             string folder = parsed.GetRequiredValue(output).FullName;
 
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, cancellationToken).ConfigureAwait(false);

@@ -66,7 +66,7 @@ public sealed class FaceEmbeddingSet : IDisposable
     {
         var values = new float[Faces.Count * EmbeddingSize];
         for (int row = 0; row < Faces.Count; row++)
-            Faces[row].EmbeddingValues.AsSpan().CopyTo(values.AsSpan(row * EmbeddingSize, EmbeddingSize));
+            Faces[row].EmbeddingValues!.AsSpan().CopyTo(values.AsSpan(row * EmbeddingSize, EmbeddingSize));
         return tensor(values, [Faces.Count, EmbeddingSize], ScalarType.Float32);
     }
 

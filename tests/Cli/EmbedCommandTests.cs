@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json;
+using FaceEmbeddings.Datasets;
+using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Tests.Datasets;
+using FaceEmbeddings.Tests.Infrastructure;
+
+namespace FaceEmbeddings.Tests.Cli;
+
+public sealed class EmbedCommandTests : IDisposable
+{
+    private readonly DatasetFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string[] Common =>
+    [
+        "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"), "--models", SharedData.PathOf("models"),
+    ];
+
+    [Fact]
+    public async Task Writes_the_same_embeddings_as_csv_and_safetensors_with_folder_labels_or_from_a_glob()
+    {
+        string kit = _folder.CopyPerson("kit_harington", "john2.jpeg", "faces/kit/john2.jpeg");
+        string rose = _folder.CopyPerson("rose_leslie", "img2.jpg", "faces/rose/img2.jpg");
+        string csv = _folder.PathOf("out/embeddings.csv");
+        string safetensors = _folder.PathOf("out/embeddings.safetensors");
+
+        ToolRun toCsv = await FaceEmbedTool.RunAsync(["embed", _folder.PathOf("faces"), "--labels", "folders", "--out", csv, .. Common]);
+        ToolRun toSafetensors = await FaceEmbedTool.RunAsync(["embed", _folder.PathOf("faces") + "/*/*.j*g", "--out", safetensors, .. Common]);
+
+        toCsv.ExitCode.Should().Be(0, toCsv.ToString());
+        toSafetensors.ExitCode.Should().Be(0, toSafetensors.ToString());
+        toCsv.Output.Trim().Should().Be(csv);
+
+        string[] lines = File.ReadAllLines(csv);
+        lines.Should().HaveCount(3);
+        lines[0].Split(',')[..3].Should().Equal("path", "label", "face");
+        string[][] rows = lines[1..].Select(line => line.Split(',')).ToArray();
+        rows.Select(row => (row[0], row[1])).Should().Equal((kit, "kit"), (rose, "rose"));
+
+        using SafeTensorsFile file = SafeTensors.Load(safetensors);
+        JsonSerializer.Deserialize<string[]>(file.Metadata[FaceEmbeddingSet.PathsKey]).Should().Equal(kit, rose);
+        float[] stored = file[FaceEmbeddingSet.EmbeddingsKey].data<float>().ToArray();
+        float[] fromCsv = rows.SelectMany(row => row[8..].Select(value => float.Parse(value, CultureInfo.InvariantCulture))).ToArray();
+        fromCsv.Should().Equal(stored, "both runs embed the same faces, and CSV values round-trip");
+    }
+}
