@@ -33,7 +33,9 @@ internal static class CommandAction
     {
         switch (exception)
         {
-            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+            // Once Ctrl+C has been pressed, whatever surfaces (an OperationCanceledException, or a native error from a
+            // libtorch call interrupted on the way out) is the cancellation the user asked for.
+            case Exception when cancellationToken.IsCancellationRequested:
                 Terminal.Error("Cancelled.");
                 return ExitCodes.Cancelled;
             case UsageException usage:
