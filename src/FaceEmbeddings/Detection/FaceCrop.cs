@@ -1,3 +1,5 @@
+using FaceEmbeddings.Imaging;
+using FaceEmbeddings.IO;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -55,36 +57,10 @@ public sealed class FaceCrop : IDisposable
             var other => throw new ArgumentException($"Cannot save a face crop as '{other}': use .png, .jpg or .webp.", nameof(path)),
         };
 
-        byte[] rgb = ToRgbBytes();
-        int size = Size;
-        var info = new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var bitmap = new SKBitmap(info);
-        Span<byte> rgba = bitmap.GetPixelSpan();
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgba[j] = rgb[i];
-            rgba[j + 1] = rgb[i + 1];
-            rgba[j + 2] = rgb[i + 2];
-            rgba[j + 3] = 255;
-        }
-
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory != null) Directory.CreateDirectory(directory);
-        string temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            using (var image = SKImage.FromBitmap(bitmap))
-            using (var data = image.Encode(format, 95) ?? throw new IOException($"SkiaSharp could not encode '{path}' as {format}."))
-            using (var stream = File.Create(temporary))
-            {
-                data.SaveTo(stream);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        using var image = FaceImage.FromRgb(ToRgbBytes(), Size, Size);
+        using SKBitmap bitmap = image.ToBitmap();
+        using SKData data = bitmap.Encode(format, 95) ?? throw new IOException($"SkiaSharp could not encode '{path}' as {format}.");
+        AtomicFile.WriteAllBytes(path, data.AsSpan());
     }
 
     /// <summary>The crop as interleaved RGB bytes (H×W×3), undoing standardization and rounding as PIL does.</summary>

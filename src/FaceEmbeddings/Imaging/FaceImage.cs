@@ -101,6 +101,22 @@ public sealed class FaceImage : IDisposable
     /// <summary>The pixels as a new H × W × 3 uint8 tensor on the CPU. The caller owns (and disposes) it.</summary>
     public Tensor ToTensor() => tensor(Rgb, new long[] { Height, Width, 3 }, ScalarType.Byte);
 
+    /// <summary>The pixels as a new opaque RGBA SkiaSharp bitmap, for drawing and encoding. The caller disposes it.</summary>
+    internal SKBitmap ToBitmap()
+    {
+        byte[] pixels = Rgb;
+        var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        Span<byte> rgba = bitmap.GetPixelSpan();
+        for (int i = 0, j = 0; i < pixels.Length; i += 3, j += 4)
+        {
+            rgba[j] = pixels[i];
+            rgba[j + 1] = pixels[i + 1];
+            rgba[j + 2] = pixels[i + 2];
+            rgba[j + 3] = 255;
+        }
+        return bitmap;
+    }
+
     /// <summary>Releases the pixels; the image cannot be used afterwards.</summary>
     public void Dispose() => rgb = null;
 

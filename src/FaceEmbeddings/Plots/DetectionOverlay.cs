@@ -2,7 +2,6 @@ using FaceEmbeddings.Detection;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.IO;
 using SkiaSharp;
-using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Plots;
 
@@ -19,7 +18,7 @@ public static class DetectionOverlay
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
-        using SKBitmap bitmap = ToBitmap(image);
+        using SKBitmap bitmap = image.ToBitmap();
         using (var canvas = new SKCanvas(bitmap))
         {
             // Lines scale with the image so that they stay visible on large photos and do not cover small ones.
@@ -48,19 +47,5 @@ public static class DetectionOverlay
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         AtomicFile.WriteAllBytes(path, EncodePng(image, faces));
-    }
-
-    private static SKBitmap ToBitmap(FaceImage image)
-    {
-        byte[] rgba;
-        using (var scope = NewDisposeScope())
-        {
-            Tensor rgb = image.ToTensor();                                                          // [H, W, 3]
-            Tensor opaque = full(new long[] { image.Height, image.Width, 1 }, 255, ScalarType.Byte); // [H, W, 1]
-            rgba = cat(new[] { rgb, opaque }, 2).contiguous().data<byte>().ToArray();              // [H, W, 4]
-        }
-        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        rgba.CopyTo(bitmap.GetPixelSpan());
-        return bitmap;
     }
 }
