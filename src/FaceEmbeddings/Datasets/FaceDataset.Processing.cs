@@ -115,7 +115,7 @@ public sealed partial class FaceDataset
                     images.Add((item, image));
             }
 
-            List<IReadOnlyList<FaceCrop>> found = DetectAndExtract(detector, images.Select(pair => pair.Image).ToList());
+            IReadOnlyList<IReadOnlyList<FaceCrop>> found = detector.DetectAndExtract(images.Select(pair => pair.Image).ToList());
             for (int i = 0; i < images.Count; i++)
             {
                 if (found[i].Count == 0)
@@ -162,38 +162,6 @@ public sealed partial class FaceDataset
                 : $"Cannot read '{item.Path}': {exception.Message}";
             counter.Skip(new SkippedImage(item.Path, SkipReason.Unreadable, message));
             return null;
-        }
-    }
-
-    /// <summary>The faces of each image, as the detector is configured to give them.</summary>
-    private static List<IReadOnlyList<FaceCrop>> DetectAndExtract(IFaceDetector detector, List<FaceImage> images)
-    {
-        if (detector is not MtcnnFaceDetector mtcnn)
-            return images.Select(detector.DetectAndExtract).ToList();
-
-        // MTCNN runs images of one size through its networks together: detect the batch at once, then select and
-        // crop per image as DetectAndExtract would.
-        IReadOnlyList<IReadOnlyList<DetectedFace>> detected = mtcnn.Detect(images);
-        var result = new List<IReadOnlyList<FaceCrop>>(images.Count);
-        try
-        {
-            for (int i = 0; i < images.Count; i++)
-            {
-                IReadOnlyList<DetectedFace> faces = detected[i];
-                if (!mtcnn.Options.KeepAll)
-                    faces = mtcnn.SelectFace(images[i], faces) is { } selected ? [selected] : [];
-                var crops = new List<FaceCrop>(faces.Count);
-                result.Add(crops);
-                foreach (DetectedFace face in faces)
-                    crops.Add(mtcnn.Extract(images[i], face));
-            }
-            return result;
-        }
-        catch
-        {
-            foreach (FaceCrop crop in result.SelectMany(crops => crops))
-                crop.Dispose();
-            throw;
         }
     }
 

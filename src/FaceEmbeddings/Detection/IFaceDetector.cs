@@ -17,4 +17,13 @@ public interface IFaceDetector : IDisposable
     /// <summary>Detects and crops the faces of <paramref name="image"/>: every face or only the selected one,
     /// as the detector is configured; empty when there is none. The caller disposes the crops.</summary>
     IReadOnlyList<FaceCrop> DetectAndExtract(FaceImage image);
+
+    /// <summary>Detects and crops the faces of each image, in the order of <paramref name="images"/>, as
+    /// <see cref="DetectAndExtract(FaceImage)"/> does for one. Detectors that can process several images at once
+    /// override this; the default handles them one by one. The caller disposes the crops.</summary>
+    IReadOnlyList<IReadOnlyList<FaceCrop>> DetectAndExtract(IReadOnlyList<FaceImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return images.Select(DetectAndExtract).ToList();
+    }
 }

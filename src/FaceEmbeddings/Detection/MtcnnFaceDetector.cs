@@ -165,9 +165,31 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     /// <inheritdoc />
     /// <remarks>With <see cref="MtcnnOptions.KeepAll"/>, every face, largest first; otherwise the one
     /// <see cref="MtcnnOptions.Selection"/> picks.</remarks>
-    public IReadOnlyList<FaceCrop> DetectAndExtract(FaceImage image)
+    public IReadOnlyList<FaceCrop> DetectAndExtract(FaceImage image) => SelectAndExtract(image, Detect(image));
+
+    /// <inheritdoc />
+    /// <remarks>Images of one size run through the networks together; selection and cropping are per image, as
+    /// <see cref="DetectAndExtract(FaceImage)"/> does them.</remarks>
+    public IReadOnlyList<IReadOnlyList<FaceCrop>> DetectAndExtract(IReadOnlyList<FaceImage> images)
     {
-        IReadOnlyList<DetectedFace> faces = Detect(image);
+        IReadOnlyList<IReadOnlyList<DetectedFace>> detected = Detect(images);
+        var result = new List<IReadOnlyList<FaceCrop>>(images.Count);
+        try
+        {
+            for (int i = 0; i < images.Count; i++)
+                result.Add(SelectAndExtract(images[i], detected[i]));
+        }
+        catch
+        {
+            foreach (FaceCrop crop in result.SelectMany(crops => crops)) crop.Dispose();
+            throw;
+        }
+        return result;
+    }
+
+    /// <summary>Crops every face (<see cref="MtcnnOptions.KeepAll"/>) or the selected one.</summary>
+    private List<FaceCrop> SelectAndExtract(FaceImage image, IReadOnlyList<DetectedFace> faces)
+    {
         if (!Options.KeepAll)
         {
             DetectedFace? selected = SelectFace(image, faces);

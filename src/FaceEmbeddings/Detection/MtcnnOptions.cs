@@ -29,7 +29,7 @@ public sealed record MtcnnOptions
     /// <summary>Standardize crops to <c>(x − 127.5) / 128</c> (default true; <c>post_process</c>); false keeps 0..255.</summary>
     public bool PostProcess { get; init; } = true;
 
-    /// <summary>Which face <see cref="MtcnnFaceDetector.DetectAndExtract"/> keeps when <see cref="KeepAll"/> is
+    /// <summary>Which face <see cref="MtcnnFaceDetector.DetectAndExtract(FaceEmbeddings.Imaging.FaceImage)"/> keeps when <see cref="KeepAll"/> is
     /// false (default <see cref="FaceSelection.Largest"/>; <c>selection_method</c>).</summary>
     public FaceSelection Selection { get; init; } = FaceSelection.Largest;
 
