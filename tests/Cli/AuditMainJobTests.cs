@@ -89,11 +89,7 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
             foreach (string file in Files)
                 File.Copy(Path.Combine(utkface, file), Path.Combine(subset, file));
 
-            Run = await FaceEmbedTool.RunAsync(
-                "audit", subset, "--labels", "utkface", "--group-by", "race,gender",
-                "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"),
-                "--models", SharedData.PathOf("models"),
-                "--out", Folder);
+            Run = await FaceEmbedTool.RunOfflineAuditAsync(subset, Folder);
             Run.ExitCode.Should().Be(0, Run.ToString());
             Report = new AuditReport(Folder);
         }

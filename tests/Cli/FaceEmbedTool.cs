@@ -1,3 +1,4 @@
+using FaceEmbeddings.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
@@ -59,6 +60,15 @@ public static class FaceEmbedTool
 
     /// <inheritdoc cref="RunAsync(IEnumerable{string}, string?, TimeSpan?)"/>
     public static Task<ToolRun> RunAsync(params string[] arguments) => RunAsync(arguments, null, null);
+
+    /// <summary>Runs the README's offline main job (UTKFace labels grouped by race and gender, the fixture encoder
+    /// checkpoint, the shared MTCNN weights) on <paramref name="input"/>, writing the report to <paramref name="output"/>.</summary>
+    public static Task<ToolRun> RunOfflineAuditAsync(string input, string output, params string[] extraArguments) =>
+        RunAsync([
+            "audit", input, "--labels", "utkface", "--group-by", "race,gender", .. extraArguments,
+            "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"),
+            "--models", SharedData.PathOf("models"),
+            "--out", output]);
 
     /// <summary>The <c>dotnet</c> host running the tests, so the tool runs on the same runtime.</summary>
     private static string DotnetHost()

@@ -92,11 +92,7 @@ public sealed class SeedPipelineTests : IClassFixture<SeedPipelineTests.SeedJob>
             }
 
             string folder = Path.Combine(_root, "report");
-            Run = await FaceEmbedTool.RunAsync(
-                "audit", input, "--labels", "utkface", "--group-by", "race,gender", "--size", "150", "--margin", "32",
-                "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"),
-                "--models", SharedData.PathOf("models"),
-                "--out", folder);
+            Run = await FaceEmbedTool.RunOfflineAuditAsync(input, folder, "--size", "150", "--margin", "32");
             Run.ExitCode.Should().Be(0, Run.ToString());
             Report = new AuditReport(folder);
         }
