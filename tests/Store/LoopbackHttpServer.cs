@@ -34,6 +34,19 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     /// <summary>How many requests have arrived.</summary>
     public int RequestCount => Volatile.Read(ref _requestCount);
 
+    /// <summary>
+    /// The request count once it reaches <paramref name="expected"/>, or as it stands after a few seconds. A client
+    /// that gives up quickly (a short stall timeout) can close its connection before this server, slowed by a busy
+    /// test process, has read the request; the request still arrives and is counted a moment later.
+    /// </summary>
+    public async Task<int> RequestCountWhenSettledAsync(int expected)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (RequestCount < expected && waited.Elapsed < ShutdownBound)
+            await Task.Delay(20);
+        return RequestCount;
+    }
+
     /// <summary>The address of <paramref name="path"/> on this server.</summary>
     public Uri UriOf(string path) =>
         new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture)}/{path}");
