@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace FaceEmbeddings.Detection;
 
 /// <summary>
-/// Area interpolation (PyTorch's <c>F.interpolate(mode="area")</c>, i.e. adaptive average pooling) of whole
-/// images and of many rectangular crops at once, through a summed-area table of the 8-bit images.
+/// Area interpolation (PyTorch's <c>F.interpolate(mode="area")</c>, i.e. adaptive average pooling) of many
+/// rectangular crops of different sizes at once, through a summed-area table of the 8-bit images. facenet-pytorch
+/// resizes its R-Net and O-Net crops one at a time; one table serves all of them in a few tensor operations.
 /// </summary>
 /// <remarks>
 /// Output pixel (i, j) of a crop of h × w pixels resized to H × W is the mean of source rows
@@ -32,35 +33,6 @@ internal static class AreaResampler
         Tensor sums = images.to(ScalarType.Int32).cumsum(1, ScalarType.Int32).cumsum(2, ScalarType.Int32); // [N, H, W, 3]
         Tensor table = nn.functional.pad(sums, new long[] { 0, 0, 1, 0, 1, 0 });                            // [N, H + 1, W + 1, 3]
         return table.reshape(-1, 3).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Resizes whole images to <paramref name="outHeight"/> × <paramref name="outWidth"/> with area
-    /// interpolation: window sums down the rows, then across the columns, each two slab lookups in the table.</summary>
-    /// <param name="table">The table from <see cref="SummedAreaTable"/>.</param>
-    /// <param name="imageCount">N of the images.</param>
-    /// <param name="imageHeight">H of the images.</param>
-    /// <param name="imageWidth">W of the images.</param>
-    /// <param name="outHeight">Output height.</param>
-    /// <param name="outWidth">Output width.</param>
-    /// <returns>[N, outHeight, outWidth, 3] float32 means.</returns>
-    public static Tensor ResizeImages(Tensor table, long imageCount, long imageHeight, long imageWidth, long outHeight, long outWidth)
-    {
-        using var scope = NewDisposeScope();
-        Device device = table.device;
-        Tensor images = table.view(imageCount, imageHeight + 1, imageWidth + 1, 3);
-        Tensor origin = zeros(1, ScalarType.Int64, device);
-        (Tensor rowStart, Tensor rowEnd) = Windows(origin, full(1, imageHeight, ScalarType.Int64, device), outHeight);
-        (Tensor colStart, Tensor colEnd) = Windows(origin, full(1, imageWidth, ScalarType.Int64, device), outWidth);
-        rowStart = rowStart.squeeze(0);
-        rowEnd = rowEnd.squeeze(0);
-        colStart = colStart.squeeze(0);
-        colEnd = colEnd.squeeze(0);
-
-        Tensor rows = images.index_select(1, rowEnd).to(ScalarType.Int64) - images.index_select(1, rowStart).to(ScalarType.Int64); // [N, outHeight, W + 1, 3]
-        Tensor sums = rows.index_select(2, colEnd) - rows.index_select(2, colStart);                                               // [N, outHeight, outWidth, 3]
-        Tensor rowCount = (rowEnd - rowStart).view(1, -1, 1, 1);
-        Tensor colCount = (colEnd - colStart).view(1, 1, -1, 1);
-        return Means(sums, rowCount, colCount).MoveToOuterDisposeScope();
     }
 
     /// <summary>Resizes crops of the images behind <paramref name="table"/> to <paramref name="outHeight"/> ×

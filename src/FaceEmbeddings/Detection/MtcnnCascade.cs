@@ -15,6 +15,7 @@ internal sealed class MtcnnCascade
     private const float Normalization = 0.0078125f; // 1 / 128
     private const int RefineSize = 24;
     private const int OutputSize = 48;
+    private const int NetworkBatchSize = 256;
 
     private readonly PNet proposal;
     private readonly RNet refine;
@@ -41,8 +42,8 @@ internal sealed class MtcnnCascade
         List<double> scales = PyramidScales(height, width, options.MinFaceSize, options.Factor);
         if (scales.Count == 0) return ToDetections(Candidates.None(images.device), empty(0, 5, 2), count);
 
+        Candidates candidates = Propose(images, scales);
         Tensor table = AreaResampler.SummedAreaTable(images);
-        Candidates candidates = Propose(table, count, height, width, scales);
         if (candidates.Count > 0) candidates = Refine(candidates, table, height, width);
         (Candidates faces, Tensor landmarks) = candidates.Count > 0
             ? Finish(candidates, table, height, width)
@@ -68,16 +69,22 @@ internal sealed class MtcnnCascade
 
     /// <summary>Stage 1: P-Net windows above the first threshold at every scale, NMS 0.5 per scale and image,
     /// then NMS 0.7 per image, box regression and squaring.</summary>
-    private Candidates Propose(Tensor table, long count, long height, long width, List<double> scales)
+    private Candidates Propose(Tensor images, List<double> scales)
     {
+        long height = images.shape[1], width = images.shape[2];
+        // Float pixels with channels-last strides, as facenet-pytorch's permuted input has: both the pooling and
+        // P-Net run fastest on them.
+        Tensor pixels = images.to(ScalarType.Float32).permute(0, 3, 1, 2);                                   // [N, 3, H, W]
         var boxes = new List<Tensor>();
         var owners = new List<Tensor>();
         foreach (double scale in scales)
         {
+            // Each scale's activations are freed before the next scale allocates its own.
+            using var scaleScope = NewDisposeScope();
             long scaledHeight = (long)(height * scale + 1), scaledWidth = (long)(width * scale + 1);
-            Tensor scaled = AreaResampler.ResizeImages(table, count, height, width, scaledHeight, scaledWidth); // [N, h', w', 3]
-            // Channels-last strides, as facenet-pytorch's permuted input has: P-Net runs fastest on them.
-            Tensor input = ((scaled - 127.5f) * Normalization).permute(0, 3, 1, 2);                           // [N, 3, h', w']
+            // facenet-pytorch's imresample: area interpolation is adaptive average pooling, the same kernel here.
+            Tensor input = nn.functional.adaptive_avg_pool2d(pixels, new[] { scaledHeight, scaledWidth })     // [N, 3, h', w']
+                .sub_(127.5f).mul_(Normalization);
             (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
 
             Tensor faceProbability = probabilities[.., 1];                   // [N, h, w]
@@ -95,10 +102,10 @@ internal sealed class MtcnnCascade
             Tensor owner = positions[.., 0];
 
             Tensor keep = NonMaxSuppression.Keep(scaleBoxes[.., ..4], score, owner, 0.5f, OverlapMeasure.IntersectionOverUnion);
-            boxes.Add(scaleBoxes[keep]);
-            owners.Add(owner[keep]);
+            boxes.Add(scaleBoxes[keep].MoveToOuterDisposeScope());
+            owners.Add(owner[keep].MoveToOuterDisposeScope());
         }
-        if (boxes.Count == 0) return Candidates.None(table.device);
+        if (boxes.Count == 0) return Candidates.None(images.device);
 
         Tensor all = cat(boxes, 0), allOwners = cat(owners, 0);
         Tensor kept = NonMaxSuppression.Keep(all[.., ..4], all[.., 4], allOwners, 0.7f, OverlapMeasure.IntersectionOverUnion);
@@ -121,7 +128,12 @@ internal sealed class MtcnnCascade
     {
         candidates = WithCrops(candidates, height, width, out Tensor crops);
         if (candidates.Count == 0) return candidates;
-        (Tensor regression, Tensor probabilities) = refine.call(Patches(table, height, width, crops, RefineSize));
+        Tensor[] outputs = InBatches(crops, batch =>
+        {
+            (Tensor regression, Tensor probabilities) = refine.call(Patches(table, height, width, batch, RefineSize));
+            return [regression, probabilities];
+        });
+        Tensor regression = outputs[0], probabilities = outputs[1];
 
         Tensor score = probabilities[.., 1];
         Tensor pass = score > options.Thresholds.RNet;
@@ -139,7 +151,12 @@ internal sealed class MtcnnCascade
     {
         candidates = WithCrops(candidates, height, width, out Tensor crops);
         if (candidates.Count == 0) return (candidates, empty(0, 5, 2));
-        (Tensor regression, Tensor points, Tensor probabilities) = output.call(Patches(table, height, width, crops, OutputSize));
+        Tensor[] outputs = InBatches(crops, batch =>
+        {
+            (Tensor regression, Tensor points, Tensor probabilities) = output.call(Patches(table, height, width, batch, OutputSize));
+            return [regression, points, probabilities];
+        });
+        Tensor regression = outputs[0], points = outputs[1], probabilities = outputs[2];
 
         Tensor score = probabilities[.., 1];
         Tensor pass = score > options.Thresholds.ONet;
@@ -171,6 +188,18 @@ internal sealed class MtcnnCascade
         Tensor valid = (bottom > top).logical_and(right > left);
         crops = all[valid];
         return new Candidates(candidates.Boxes[valid], candidates.Owners[valid]);
+    }
+
+    /// <summary>Runs <paramref name="network"/> on the crops <see cref="NetworkBatchSize"/> at a time and joins its
+    /// outputs: a large image can yield thousands of candidates, and one batch would hold all their activations.</summary>
+    private static Tensor[] InBatches(Tensor crops, Func<Tensor, Tensor[]> network)
+    {
+        long count = crops.shape[0];
+        if (count <= NetworkBatchSize) return network(crops);
+        var batches = new List<Tensor[]>();
+        for (long start = 0; start < count; start += NetworkBatchSize)
+            batches.Add(network(crops.narrow(0, start, Math.Min(NetworkBatchSize, count - start))));
+        return Enumerable.Range(0, batches[0].Length).Select(output => cat(batches.Select(batch => batch[output]).ToArray(), 0)).ToArray();
     }
 
     /// <summary>Network input: the crops area-resized to size × size, [K, 3, size, size], normalized.</summary>
