@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+
+namespace FaceEmbeddings.Runtime;
+
+/// <summary>
+/// Process-wide tuning of the native heap that libtorch allocates tensors from.
+/// </summary>
+/// <remarks>
+/// libtorch's CPU allocator calls <c>malloc</c> and <c>free</c> for every tensor an operation creates. glibc serves
+/// large blocks with fresh <c>mmap</c> mappings and returns them, and the freed top of its heaps, to the operating
+/// system at once, so the next detection or embedding touches new pages and pays a page fault for every 4 KiB of every
+/// intermediate tensor. On virtual machines a fault can cost 10 µs or more: measured on a 2-core cloud VM, this doubled
+/// the time of a 1920×1080 MTCNN detection. <see cref="RetainFreedMemory"/> asks glibc to keep freed memory for reuse
+/// instead, the way PyTorch's CUDA caching allocator keeps device memory. The cost is that the process keeps the
+/// native memory of its largest batch until it exits. Call it once at start-up, before the first tensor work; the
+/// <c>faceembed</c> tool does.
+/// </remarks>
+public static class NativeHeap
+{
+    /// <summary>Blocks below this size come from the heap, which can reuse them, instead of their own mapping.</summary>
+    public const long HeapBlockLimitBytes = 1L << 30;
+
+    /// <summary>Free memory at the top of a heap is kept up to this size instead of being returned to the system.</summary>
+    public const long RetainedFreeBytes = 1L << 30;
+
+    // glibc's mallopt parameters (malloc.h).
+    private const int TrimThreshold = -1;
+    private const int MmapThreshold = -3;
+
+    private static readonly Lazy<bool> Applied = new(Apply);
+
+    /// <summary>Keeps freed native memory in the process for reuse (glibc on Linux); does nothing elsewhere.</summary>
+    /// <returns><see langword="true"/> when the C library accepted the settings; <see langword="false"/> on other
+    /// operating systems or C libraries, whose allocators keep their own policy.</returns>
+    public static bool RetainFreedMemory() => Applied.Value;
+
+    private static bool Apply()
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            return mallopt(MmapThreshold, (int)HeapBlockLimitBytes) == 1 && mallopt(TrimThreshold, (int)RetainedFreeBytes) == 1;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false; // a C library without mallopt
+        }
+        catch (DllNotFoundException)
+        {
+            return false; // not glibc
+        }
+    }
+
+    // glibc's soname: mallopt's parameters above are glibc's, so other C libraries are left alone.
+    // A plain DllImport: the call is blittable and needs no marshalling (LibraryImport would require unsafe code).
+#pragma warning disable SYSLIB1054
+    [DllImport("libc.so.6", EntryPoint = "mallopt", ExactSpelling = true)]
+    private static extern int mallopt(int parameter, int value);
+#pragma warning restore SYSLIB1054
+}
