@@ -9,6 +9,7 @@ namespace FaceEmbeddings.Benchmarks;
 /// <see cref="TorchCheckpoint.Load(string)"/>, beside reading its bytes as the floor set by the disk and page cache.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(QuickConfig))]
 public class CheckpointBenchmarks
 {
     private string path = null!;

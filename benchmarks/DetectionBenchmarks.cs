@@ -10,6 +10,7 @@ namespace FaceEmbeddings.Benchmarks;
 /// stretched), keeping its several faces. The batch is eight copies of the 853×480 image in one call.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(QuickConfig))]
 public class DetectionBenchmarks
 {
     private const int BatchSize = 8;

@@ -10,6 +10,7 @@ namespace FaceEmbeddings.Benchmarks;
 /// Op/s is faces per second; Mean is the time per face.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(QuickConfig))]
 public class EncoderBenchmarks
 {
     private FaceNetEncoder encoder = null!;

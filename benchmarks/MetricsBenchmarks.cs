@@ -11,12 +11,13 @@ namespace FaceEmbeddings.Benchmarks;
 /// features, float32 on the CPU, made once per benchmark process.
 /// </summary>
 /// <remarks>
-/// Each operation takes seconds to minutes on two cores: run them with <c>--job dry</c> (once each) or
-/// <c>--strategy Monitoring --warmupCount 1 --iterationCount 3</c>. The [MemoryDiagnoser] columns count managed
-/// allocations only; tensors live in native memory, so each benchmark process also prints its peak resident set
-/// (VmHWM, inputs included) when it ends.
+/// Each operation takes seconds to a minute on two cores, so the class runs under <see cref="ScaleConfig"/> (one
+/// warm-up and three measured invocations). The [MemoryDiagnoser] columns count managed allocations only; tensors
+/// live in native memory, so the class also prints the peak resident set of the process (VmHWM, inputs included)
+/// when it ends: filter one case per run (<c>--filter '*Nearest*'</c>) for a per-case figure.
 /// </remarks>
 [MemoryDiagnoser]
+[Config(typeof(ScaleConfig))]
 public class MetricsBenchmarks : IDisposable
 {
     private const int Features = 512;

@@ -13,6 +13,7 @@ namespace FaceEmbeddings.Benchmarks;
 /// multiface.png (1200×630) with every face kept. Op/s is images per second.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(QuickConfig))]
 public class PipelineBenchmarks
 {
     private MtcnnFaceDetector singleFaceDetector = null!, allFacesDetector = null!;

@@ -1,4 +1,9 @@
 using BenchmarkDotNet.Running;
 using FaceEmbeddings.Benchmarks;
+using FaceEmbeddings.Runtime;
 
-BenchmarkSwitcher.FromAssembly(typeof(QuickConfig).Assembly).Run(args, new QuickConfig());
+// As the faceembed tool runs: freed native memory is kept for reuse (see NativeHeap and benchmarks/README.md).
+// FACEEMBEDDINGS_BENCH_DEFAULT_HEAP=1 measures with the C library's default policy instead.
+if (Environment.GetEnvironmentVariable("FACEEMBEDDINGS_BENCH_DEFAULT_HEAP") != "1")
+    Console.WriteLine($"// NativeHeap.RetainFreedMemory: {NativeHeap.RetainFreedMemory()}");
+BenchmarkSwitcher.FromAssembly(typeof(SuiteConfig).Assembly).Run(args, new SuiteConfig());
