@@ -5,34 +5,67 @@ namespace FaceEmbeddings.Tests.Detection;
 
 public class AreaResamplerTests
 {
+    private static byte[] RandomImage(Random random, int height, int width)
+    {
+        var pixels = new byte[height * width * 3];
+        random.NextBytes(pixels);
+        return pixels;
+    }
+
+    /// <summary>PyTorch's area interpolation of rows top..bottom − 1, columns left..right − 1 of an image: [h, w, 3].</summary>
+    private static Tensor PyTorchArea(byte[] image, int height, int width, CropWindow crop, long outHeight, long outWidth)
+    {
+        Tensor pixels = tensor(image, new long[] { height, width, 3 })[crop.Top..crop.Bottom, crop.Left..crop.Right]
+            .to(ScalarType.Float32).permute(2, 0, 1).unsqueeze(0);
+        return nn.functional.adaptive_avg_pool2d(pixels, new[] { outHeight, outWidth })[0].permute(1, 2, 0);
+    }
+
     [Fact]
     public void Crops_equal_pytorch_adaptive_average_pooling_bit_for_bit()
     {
         using var scope = NewDisposeScope();
         var random = new Random(7);
         const int height = 37, width = 53;
-        Tensor images = randint(0, 256, new long[] { 2, height, width, 3 }, dtype: ScalarType.Byte, generator: new TorchSharp.torch.Generator(7));
-        Tensor table = AreaResampler.SummedAreaTable(images);
+        byte[][] images = [RandomImage(random, height, width), RandomImage(random, height, width)];
+        using AreaResampler resampler = AreaResampler.Of(images, height, width);
 
-        var crops = new List<long[]>();
+        var crops = new List<CropWindow>();
         for (int i = 0; i < 40; i++)
         {
             int top = random.Next(height), left = random.Next(width);
-            crops.Add(new long[] { i % 2, top, left, top + 1 + random.Next(height - top), left + 1 + random.Next(width - left) });
+            crops.Add(new CropWindow(i % 2, top, left, top + 1 + random.Next(height - top), left + 1 + random.Next(width - left)));
         }
-        crops.Add(new long[] { 1, 0, 0, height, width }); // the whole image
-        crops.Add(new long[] { 0, 5, 5, 6, 6 });          // one pixel
+        crops.Add(new CropWindow(1, 0, 0, height, width)); // the whole image
+        crops.Add(new CropWindow(0, 5, 5, 6, 6));          // one pixel
 
-        foreach (long size in new long[] { 24, 7 })
+        foreach (int size in new[] { 24, 7 })
         {
-            Tensor resized = AreaResampler.ResizeCrops(table, height, width, tensor(crops.SelectMany(c => c).ToArray(), new long[] { crops.Count, 5 }), size, size);
+            Tensor resized = resampler.ResizeCrops(crops, size, size, CPU);
             resized.shape.Should().Equal(crops.Count, size, size, 3);
             for (int k = 0; k < crops.Count; k++)
             {
-                long[] c = crops[k];
-                Tensor crop = images[c[0], (int)c[1]..(int)c[3], (int)c[2]..(int)c[4]].to(ScalarType.Float32).permute(2, 0, 1).unsqueeze(0);
-                Tensor expected = nn.functional.adaptive_avg_pool2d(crop, new[] { size, size })[0].permute(1, 2, 0);
-                (resized[k] - expected).abs().max().item<float>().Should().Be(0f,$"crop {k} [{string.Join(", ", c)}] at {size}×{size} must match bit for bit");
+                Tensor expected = PyTorchArea(images[crops[k].Image], height, width, crops[k], size, size);
+                (resized[k] - expected).abs().max().item<float>().Should().Be(0f, $"crop {k} {crops[k]} at {size}×{size} must match bit for bit");
+            }
+        }
+    }
+
+    [Fact]
+    public void Whole_images_equal_pytorch_adaptive_average_pooling_bit_for_bit()
+    {
+        using var scope = NewDisposeScope();
+        var random = new Random(11);
+        const int height = 41, width = 67;
+        byte[][] images = [RandomImage(random, height, width), RandomImage(random, height, width)];
+        using AreaResampler resampler = AreaResampler.Of(images, height, width);
+        foreach ((int outHeight, int outWidth) in new[] { (30, 49), (13, 24), (41, 67), (50, 70) })
+        {
+            Tensor resized = resampler.ResizeImages(outHeight, outWidth, CPU);
+            resized.shape.Should().Equal(2, outHeight, outWidth, 3);
+            for (int n = 0; n < images.Length; n++)
+            {
+                Tensor expected = PyTorchArea(images[n], height, width, new CropWindow(n, 0, 0, height, width), outHeight, outWidth);
+                (resized[n] - expected).abs().max().item<float>().Should().Be(0f, $"image {n} at {outHeight}×{outWidth} must match bit for bit");
             }
         }
     }
@@ -40,20 +73,37 @@ public class AreaResamplerTests
     [Fact]
     public void Sums_beyond_32_bits_still_give_exact_means()
     {
-        // 3000 × 3000 × 255 ≈ 2.3·10⁹ overflows int32: the table wraps, the window sums must not.
+        // 3000 × 3000 × 255 ≈ 2.3·10⁹ overflows 32 bits: the table wraps, the window sums must not.
         // All white except a 10 × 10 red-channel corner of 7, so the expected means follow by hand.
         using var scope = NewDisposeScope();
-        Tensor images = full(new long[] { 1, 3000, 3000, 3 }, 255, ScalarType.Byte);
-        images[0, 2990.., 2990.., 0] = tensor((byte)7);
-        Tensor table = AreaResampler.SummedAreaTable(images);
+        const int side = 3000;
+        var image = new byte[side * side * 3];
+        Array.Fill(image, (byte)255);
+        for (int y = side - 10; y < side; y++)
+            for (int x = side - 10; x < side; x++)
+                image[(y * side + x) * 3] = 7;
+        using AreaResampler resampler = AreaResampler.Of([image], side, side);
 
-        Tensor resized = AreaResampler.ResizeCrops(table, 3000, 3000, tensor(new long[] { 0, 0, 0, 3000, 3000 }, new long[] { 1, 5 }), 2, 2); // windows of 1500 × 1500
+        Tensor resized = resampler.ResizeImages(2, 2, CPU);      // windows of 1500 × 1500
         resized[0, .., .., 1..].eq(255f).all().item<bool>().Should().BeTrue();
         float[] red = resized[0, .., .., 0].contiguous().data<float>().ToArray();
         red[..3].Should().Equal(255f, 255f, 255f);
         red[3].Should().BeApproximately(255f - 248f * 100 / (1500f * 1500), 1e-4f);
 
-        Tensor corner = AreaResampler.ResizeCrops(table, 3000, 3000, tensor(new long[] { 0, 2000, 2000, 3000, 3000 }, new long[] { 1, 5 }), 1, 1);
+        Tensor corner = resampler.ResizeCrops([new CropWindow(0, 2000, 2000, side, side)], 1, 1, CPU);
         corner[0, 0, 0, 0].item<float>().Should().BeApproximately(255f - 248f * 100 / 1_000_000f, 1e-4f);
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0, 0, 5)]   // no rows
+    [InlineData(0, 3, 3, 2, 5)]   // bottom above top
+    [InlineData(0, 0, 0, 11, 5)]  // below the image
+    [InlineData(0, -1, 0, 4, 5)]  // above the image
+    [InlineData(1, 0, 0, 4, 5)]   // no such image
+    public void Crops_that_are_empty_or_outside_the_images_are_rejected(int image, int top, int left, int bottom, int right)
+    {
+        using AreaResampler resampler = AreaResampler.Of([new byte[10 * 10 * 3]], 10, 10);
+        var act = () => resampler.ResizeCrops([new CropWindow(image, top, left, bottom, right)], 4, 4, CPU);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("crops").WithMessage("*Crop 0*10×10*");
     }
 }

@@ -1,89 +1,220 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Detection;
 
 /// <summary>
-/// Area interpolation (PyTorch's <c>F.interpolate(mode="area")</c>, i.e. adaptive average pooling) of many
-/// rectangular crops of different sizes at once, through a summed-area table of the 8-bit images. facenet-pytorch
-/// resizes its R-Net and O-Net crops one at a time; one table serves all of them in a few tensor operations.
+/// Area interpolation (PyTorch's <c>F.interpolate(mode="area")</c>, i.e. adaptive average pooling) of a batch of
+/// equal-size 8-bit RGB images: whole images for MTCNN's pyramid and many rectangular crops of different sizes for
+/// R-Net and O-Net, all from one summed-area table of the images.
 /// </summary>
 /// <remarks>
-/// Output pixel (i, j) of a crop of h × w pixels resized to H × W is the mean of source rows
-/// ⌊i·h/H⌋ … ⌈(i+1)·h/H⌉ − 1 and columns ⌊j·w/W⌋ … ⌈(j+1)·w/W⌉ − 1. Each window sum comes from four table
-/// entries, exactly (the pixels are integers), and is divided by the row count and then the column count in
-/// float32, as PyTorch's kernel does: the result equals PyTorch's bit for bit, for every crop at once,
-/// whatever the crop sizes.
-/// <para>The table holds its sums modulo 2³² in int32 (PyTorch's cumulative sum accumulates in int64 and
-/// stores the low 32 bits), so it takes half the memory of an int64 table at any image size. A window sum,
-/// always below 2³², is recovered exactly from the wrapped entries by subtracting in int64 and keeping the
-/// low 32 bits.</para>
+/// Output pixel (i, j) of a window of h × w source pixels resized to H × W is the mean of source rows
+/// ⌊i·h/H⌋ … ⌈(i+1)·h/H⌉ − 1 and columns ⌊j·w/W⌋ … ⌈(j+1)·w/W⌉ − 1. Each window sum comes from four table entries,
+/// exactly (the pixels are integers), and is divided by the row count and then the column count in float32, as
+/// PyTorch's kernel divides: the means equal PyTorch's bit for bit wherever PyTorch's float32 sum is exact (windows
+/// up to 65,793 pixels, every window MTCNN uses on photos), and are the exact means beyond.
+/// <para>The table holds its sums modulo 2³² (<see cref="uint"/> arithmetic wraps), half the memory of 64-bit sums.
+/// A window sum, always below 2³², comes out of the wrapped entries exactly by the same wrapping arithmetic.</para>
+/// <para>This runs on the host, in managed code, whatever the networks' device: the images are in host memory
+/// already, and building the table and resizing cost a few milliseconds (measured on 2 cores: about a third of
+/// adaptive average pooling of the pyramid, a fifth of table lookups through tensor operations). It runs on the
+/// calling thread: libtorch's worker threads keep spinning for a while after each network call, and parallel loops
+/// here only competed with them. Outputs are made on the host and then moved to the requested device.</para>
+/// <para>Every buffer is reused: the tables come from the shared array pool and go back on <see cref="Dispose"/>, and
+/// outputs are written straight into native tensor memory. Fresh pages would cost a page fault per 4 KiB, which on
+/// virtual machines costs more than the resizing itself.</para>
 /// </remarks>
-internal static class AreaResampler
+internal sealed class AreaResampler : IDisposable
 {
-    private const long Low32Bits = 0xFFFF_FFFFL;
+    private const int Channels = 3;
 
-    /// <summary>The summed-area table of uint8 images, modulo 2³².</summary>
-    /// <param name="images">[N, H, W, 3] uint8.</param>
-    /// <returns>[N·(H + 1)·(W + 1), 3] int32 table: row <c>(n·(H + 1) + y)·(W + 1) + x</c> holds the sums of
-    /// image n over rows 0..y − 1 and columns 0..x − 1, modulo 2³².</returns>
-    public static Tensor SummedAreaTable(Tensor images)
+    private readonly uint[][] tables;   // per image: (H + 1) × (W + 1) × 3 wrapped sums; row 0 and column 0 are zero
+    private readonly int height;
+    private readonly int width;
+
+    private AreaResampler(uint[][] tables, int height, int width)
     {
-        using var scope = NewDisposeScope();
-        Tensor sums = images.to(ScalarType.Int32).cumsum(1, ScalarType.Int32).cumsum(2, ScalarType.Int32); // [N, H, W, 3]
-        Tensor table = nn.functional.pad(sums, new long[] { 0, 0, 1, 0, 1, 0 });                            // [N, H + 1, W + 1, 3]
-        return table.reshape(-1, 3).MoveToOuterDisposeScope();
+        this.tables = tables;
+        this.height = height;
+        this.width = width;
     }
 
-    /// <summary>Resizes crops of the images behind <paramref name="table"/> to <paramref name="outHeight"/> ×
-    /// <paramref name="outWidth"/> with area interpolation.</summary>
-    /// <param name="table">The table from <see cref="SummedAreaTable"/>.</param>
-    /// <param name="imageHeight">H of the images.</param>
-    /// <param name="imageWidth">W of the images.</param>
-    /// <param name="crops">[K, 5] int64 rows (image index, top, left, bottom, right), bottom and right exclusive,
-    /// each crop at least one pixel and inside its image.</param>
+    /// <summary>Builds the summed-area tables of <paramref name="images"/>.</summary>
+    /// <param name="images">Each image as height × width × 3 bytes, row by row.</param>
+    /// <param name="height">Height of every image.</param>
+    /// <param name="width">Width of every image.</param>
+    public static AreaResampler Of(IReadOnlyList<byte[]> images, int height, int width)
+    {
+        var tables = new uint[images.Count][];
+        for (int n = 0; n < images.Count; n++)
+            tables[n] = SummedAreaTable(images[n], height, width);
+        return new AreaResampler(tables, height, width);
+    }
+
+    /// <summary>Returns the tables to the array pool.</summary>
+    public void Dispose()
+    {
+        for (int n = 0; n < tables.Length; n++)
+        {
+            if (tables[n] is { } table) ArrayPool<uint>.Shared.Return(table);
+            tables[n] = null!;
+        }
+    }
+
+    /// <summary>Number of images.</summary>
+    public int Count => tables.Length;
+
+    /// <summary>Height of the images.</summary>
+    public int Height => height;
+
+    /// <summary>Width of the images.</summary>
+    public int Width => width;
+
+    /// <summary>Every image resized to <paramref name="outHeight"/> × <paramref name="outWidth"/>.</summary>
+    /// <returns>[N, outHeight, outWidth, 3] float32 means on <paramref name="device"/>.</returns>
+    public Tensor ResizeImages(int outHeight, int outWidth, Device device)
+    {
+        (int[] rowStart, int[] rowEnd) = Windows(0, height, outHeight);
+        (int[] colStart, int[] colEnd) = Windows(0, width, outWidth);
+        float[] columnCounts = ColumnCounts(colStart, colEnd);
+        Tensor means = empty([Count, outHeight, outWidth, Channels]);
+        for (int row = 0; row < Count * outHeight; row++)
+        {
+            int n = row / outHeight, i = row % outHeight;
+            Span<float> destination = Values(means).Slice(row * outWidth * Channels, outWidth * Channels);
+            WindowRow(tables[n], rowStart[i], rowEnd[i], colStart, colEnd, columnCounts, destination);
+        }
+        return ToDevice(means, device);
+    }
+
+    /// <summary>Crops of the images, each resized to <paramref name="outHeight"/> × <paramref name="outWidth"/>.</summary>
+    /// <param name="crops">(image index, top, left, bottom, right) per crop, bottom and right exclusive, each crop
+    /// at least one pixel and inside its image.</param>
     /// <param name="outHeight">Output height.</param>
     /// <param name="outWidth">Output width.</param>
-    /// <returns>[K, outHeight, outWidth, 3] float32 means.</returns>
-    public static Tensor ResizeCrops(Tensor table, long imageHeight, long imageWidth, Tensor crops, long outHeight, long outWidth)
+    /// <param name="device">Where the result goes.</param>
+    /// <returns>[K, outHeight, outWidth, 3] float32 means on <paramref name="device"/>.</returns>
+    public Tensor ResizeCrops(IReadOnlyList<CropWindow> crops, int outHeight, int outWidth, Device device)
     {
-        using var scope = NewDisposeScope();
-        long stride = imageWidth + 1;
-        Tensor image = crops[.., 0], top = crops[.., 1], left = crops[.., 2];
-        (Tensor rowStart, Tensor rowEnd) = Windows(top, crops[.., 3] - top, outHeight);   // [K, outHeight]
-        (Tensor colStart, Tensor colEnd) = Windows(left, crops[.., 4] - left, outWidth);  // [K, outWidth]
-
-        Tensor imageBase = (image * ((imageHeight + 1) * stride)).view(-1, 1, 1);
-        Tensor startRows = (rowStart * stride).unsqueeze(2) + imageBase;                   // [K, outHeight, 1]
-        Tensor endRows = (rowEnd * stride).unsqueeze(2) + imageBase;
-        Tensor startCols = colStart.unsqueeze(1), endCols = colEnd.unsqueeze(1);           // [K, 1, outWidth]
-
-        Tensor sums = Lookup(table, endRows + endCols) - Lookup(table, startRows + endCols)
-                    - Lookup(table, endRows + startCols) + Lookup(table, startRows + startCols); // [K, outHeight, outWidth, 3]
-        Tensor rowCount = (rowEnd - rowStart).view(-1, outHeight, 1, 1);
-        Tensor colCount = (colEnd - colStart).view(-1, 1, outWidth, 1);
-        return Means(sums, rowCount, colCount).MoveToOuterDisposeScope();
+        for (int k = 0; k < crops.Count; k++)
+        {
+            CropWindow crop = crops[k];
+            if (crop.Image < 0 || crop.Image >= Count || crop.Top < 0 || crop.Left < 0 || crop.Bottom > height || crop.Right > width
+                || crop.Bottom <= crop.Top || crop.Right <= crop.Left)
+                throw new ArgumentOutOfRangeException(nameof(crops), $"Crop {k} {crop} is empty or outside the {width}×{height} images.");
+        }
+        Tensor means = empty([crops.Count, outHeight, outWidth, Channels]);
+        for (int k = 0; k < crops.Count; k++)
+        {
+            CropWindow crop = crops[k];
+            (int[] rowStart, int[] rowEnd) = Windows(crop.Top, crop.Bottom - crop.Top, outHeight);
+            (int[] colStart, int[] colEnd) = Windows(crop.Left, crop.Right - crop.Left, outWidth);
+            float[] columnCounts = ColumnCounts(colStart, colEnd);
+            for (int i = 0; i < outHeight; i++)
+            {
+                Span<float> destination = Values(means).Slice(((k * outHeight) + i) * outWidth * Channels, outWidth * Channels);
+                WindowRow(tables[crop.Image], rowStart[i], rowEnd[i], colStart, colEnd, columnCounts, destination);
+            }
+        }
+        return ToDevice(means, device);
     }
 
-    /// <summary>Window means from wrapped int64 window sums, divided as PyTorch's kernel divides.</summary>
-    private static Tensor Means(Tensor wrappedSums, Tensor rowCount, Tensor colCount) =>
-        wrappedSums.bitwise_and(Low32Bits).to(ScalarType.Float32) / rowCount.to(ScalarType.Float32) / colCount.to(ScalarType.Float32);
-
-    /// <summary>The source windows [start, end) of each output index along one axis, for every crop: [K, out] each.</summary>
-    private static (Tensor Start, Tensor End) Windows(Tensor offset, Tensor length, long outLength)
+    /// <summary>The table of one image: entry (y, x, c) holds the sum of channel c over rows 0..y − 1 and columns
+    /// 0..x − 1, modulo 2³².</summary>
+    private static uint[] SummedAreaTable(byte[] image, int height, int width)
     {
-        Tensor index = arange(outLength, ScalarType.Int64, offset.device).unsqueeze(0); // [1, out]
-        Tensor size = length.unsqueeze(1);                                              // [K, 1]
-        Tensor start = (index * size).floor_divide(outLength);
-        Tensor end = ((index + 1) * size + (outLength - 1)).floor_divide(outLength);
-        Tensor origin = offset.unsqueeze(1);
-        return (start + origin, end + origin);
+        int stride = (width + 1) * Channels;
+        int length = (height + 1) * stride;
+        uint[] table = ArrayPool<uint>.Shared.Rent(length); // possibly longer, and not cleared
+        table.AsSpan(0, stride).Clear();                    // row 0; column 0 of the others is written below
+        // Prefix sums along each row (rows are independent), then down the columns, a whole row at a time.
+        for (int y = 0; y < height; y++)
+        {
+            ReadOnlySpan<byte> source = image.AsSpan(y * width * Channels, width * Channels);
+            Span<uint> row = table.AsSpan((y + 1) * stride, stride);
+            uint r = 0, g = 0, b = 0;
+            row[0] = row[1] = row[2] = 0;
+            for (int x = 0; x < width; x++)
+            {
+                r += source[3 * x];
+                g += source[3 * x + 1];
+                b += source[3 * x + 2];
+                row[3 * (x + 1)] = r;
+                row[3 * (x + 1) + 1] = g;
+                row[3 * (x + 1) + 2] = b;
+            }
+        }
+        for (int y = 2; y <= height; y++)
+        {
+            Span<uint> row = table.AsSpan(y * stride, stride);
+            ReadOnlySpan<uint> above = table.AsSpan((y - 1) * stride, stride);
+            int x = 0;
+            for (; x <= stride - Vector<uint>.Count; x += Vector<uint>.Count)
+                (new Vector<uint>(row[x..]) + new Vector<uint>(above[x..])).CopyTo(row[x..]);
+            for (; x < stride; x++)
+                row[x] += above[x];
+        }
+        return table;
     }
 
-    /// <summary>Table rows at <paramref name="rows"/> [K, h, w], widened to int64: [K, h, w, 3].</summary>
-    private static Tensor Lookup(Tensor table, Tensor rows)
+    /// <summary>One output row: the means of the windows between table rows <paramref name="top"/> and
+    /// <paramref name="bottom"/> and each pair of column bounds. The sums are gathered one by one, then divided by the
+    /// row count and the column count (<paramref name="columnCounts"/>, per output element) a vector at a time: IEEE
+    /// division rounds the same in vector and scalar form.</summary>
+    private void WindowRow(uint[] table, int top, int bottom, int[] colStart, int[] colEnd, float[] columnCounts, Span<float> destination)
     {
-        long[] shape = rows.shape;
-        return table.index_select(0, rows.flatten()).view(shape[0], shape[1], shape[2], 3).to(ScalarType.Int64);
+        int stride = (width + 1) * Channels;
+        ReadOnlySpan<uint> upper = table.AsSpan(top * stride, stride);
+        ReadOnlySpan<uint> lower = table.AsSpan(bottom * stride, stride);
+        for (int j = 0; j < colStart.Length; j++)
+        {
+            int left = colStart[j] * Channels, right = colEnd[j] * Channels;
+            for (int c = 0; c < Channels; c++)
+                destination[j * Channels + c] = lower[right + c] - lower[left + c] - upper[right + c] + upper[left + c];
+        }
+
+        float rows = bottom - top;
+        var rowVector = new Vector<float>(rows);
+        int x = 0;
+        for (; x <= destination.Length - Vector<float>.Count; x += Vector<float>.Count)
+            (new Vector<float>(destination[x..]) / rowVector / new Vector<float>(columnCounts.AsSpan(x))).CopyTo(destination[x..]);
+        for (; x < destination.Length; x++)
+            destination[x] = destination[x] / rows / columnCounts[x];
+    }
+
+    /// <summary>The column count of each output element's window, repeated for the three channels.</summary>
+    private static float[] ColumnCounts(int[] colStart, int[] colEnd)
+    {
+        var counts = new float[colStart.Length * Channels];
+        for (int j = 0; j < colStart.Length; j++)
+            counts.AsSpan(j * Channels, Channels).Fill(colEnd[j] - colStart[j]);
+        return counts;
+    }
+
+    /// <summary>The source windows [start, end) of each output index along one axis, offset by
+    /// <paramref name="offset"/>.</summary>
+    private static (int[] Start, int[] End) Windows(int offset, int length, int outLength)
+    {
+        var start = new int[outLength];
+        var end = new int[outLength];
+        for (int i = 0; i < outLength; i++)
+        {
+            start[i] = offset + (int)((long)i * length / outLength);
+            end[i] = offset + (int)(((long)(i + 1) * length + outLength - 1) / outLength);
+        }
+        return (start, end);
+    }
+
+    /// <summary>The float32 elements of a contiguous CPU tensor, in its native memory.</summary>
+    private static Span<float> Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+
+    private static Tensor ToDevice(Tensor host, Device device)
+    {
+        if (device.type == DeviceType.CPU) return host;
+        using (host) return host.to(device);
     }
 }

@@ -31,29 +31,28 @@ internal sealed class MtcnnCascade
     }
 
     /// <summary>The faces of each image, largest first.</summary>
-    /// <param name="images">[N, H, W, 3] uint8 on the networks' device.</param>
-    public IReadOnlyList<DetectedFace>[] Detect(Tensor images)
+    /// <param name="images">The equal-size images, through their summed-area tables.</param>
+    /// <param name="device">The networks' device.</param>
+    public IReadOnlyList<DetectedFace>[] Detect(AreaResampler images, Device device)
     {
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        int count = (int)images.shape[0];
-        long height = images.shape[1], width = images.shape[2];
+        int count = images.Count;
 
-        List<double> scales = PyramidScales(height, width, options.MinFaceSize, options.Factor);
-        if (scales.Count == 0) return ToDetections(Candidates.None(images.device), empty(0, 5, 2), count);
+        List<double> scales = PyramidScales(images.Height, images.Width, options.MinFaceSize, options.Factor);
+        if (scales.Count == 0) return ToDetections(Candidates.None(device), empty(0, 5, 2), count);
 
-        Candidates candidates = Propose(images, scales);
-        Tensor table = AreaResampler.SummedAreaTable(images);
-        if (candidates.Count > 0) candidates = Refine(candidates, table, height, width);
+        Candidates candidates = Propose(images, scales, device);
+        if (candidates.Count > 0) candidates = Refine(candidates, images, device);
         (Candidates faces, Tensor landmarks) = candidates.Count > 0
-            ? Finish(candidates, table, height, width)
+            ? Finish(candidates, images, device)
             : (candidates, empty(0, 5, 2));
         return ToDetections(faces, landmarks, count);
     }
 
     /// <summary>The scales of the image pyramid: 12 / MinFaceSize, shrinking by Factor while the short side
     /// stays at least 12 pixels (P-Net's window).</summary>
-    private static List<double> PyramidScales(long height, long width, int minFaceSize, double factor)
+    private static List<double> PyramidScales(int height, int width, int minFaceSize, double factor)
     {
         var scales = new List<double>();
         double scale = 12.0 / minFaceSize;
@@ -69,22 +68,19 @@ internal sealed class MtcnnCascade
 
     /// <summary>Stage 1: P-Net windows above the first threshold at every scale, NMS 0.5 per scale and image,
     /// then NMS 0.7 per image, box regression and squaring.</summary>
-    private Candidates Propose(Tensor images, List<double> scales)
+    private Candidates Propose(AreaResampler images, List<double> scales, Device device)
     {
-        long height = images.shape[1], width = images.shape[2];
-        // Float pixels with channels-last strides, as facenet-pytorch's permuted input has: both the pooling and
-        // P-Net run fastest on them.
-        Tensor pixels = images.to(ScalarType.Float32).permute(0, 3, 1, 2);                                   // [N, 3, H, W]
+        int height = images.Height, width = images.Width;
         var boxes = new List<Tensor>();
         var owners = new List<Tensor>();
         foreach (double scale in scales)
         {
             // Each scale's activations are freed before the next scale allocates its own.
             using var scaleScope = NewDisposeScope();
-            long scaledHeight = (long)(height * scale + 1), scaledWidth = (long)(width * scale + 1);
-            // facenet-pytorch's imresample: area interpolation is adaptive average pooling, the same kernel here.
-            Tensor input = nn.functional.adaptive_avg_pool2d(pixels, new[] { scaledHeight, scaledWidth })     // [N, 3, h', w']
-                .sub_(127.5f).mul_(Normalization);
+            int scaledHeight = (int)(height * scale + 1), scaledWidth = (int)(width * scale + 1);
+            // Channels-last strides, as facenet-pytorch's permuted input has: P-Net runs fastest on them.
+            Tensor input = images.ResizeImages(scaledHeight, scaledWidth, device)                            // [N, h', w', 3]
+                .sub_(127.5f).mul_(Normalization).permute(0, 3, 1, 2);                                      // [N, 3, h', w']
             (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
 
             Tensor faceProbability = probabilities[.., 1];                   // [N, h, w]
@@ -105,7 +101,7 @@ internal sealed class MtcnnCascade
             boxes.Add(scaleBoxes[keep].MoveToOuterDisposeScope());
             owners.Add(owner[keep].MoveToOuterDisposeScope());
         }
-        if (boxes.Count == 0) return Candidates.None(images.device);
+        if (boxes.Count == 0) return Candidates.None(device);
 
         Tensor all = cat(boxes, 0), allOwners = cat(owners, 0);
         Tensor kept = NonMaxSuppression.Keep(all[.., ..4], all[.., 4], allOwners, 0.7f, OverlapMeasure.IntersectionOverUnion);
@@ -124,13 +120,13 @@ internal sealed class MtcnnCascade
     }
 
     /// <summary>Stage 2: R-Net on 24×24 crops, second threshold, NMS 0.7 per image, regression, squaring.</summary>
-    private Candidates Refine(Candidates candidates, Tensor table, long height, long width)
+    private Candidates Refine(Candidates candidates, AreaResampler images, Device device)
     {
-        candidates = WithCrops(candidates, height, width, out Tensor crops);
+        candidates = WithCrops(candidates, images.Height, images.Width, out CropWindow[] crops);
         if (candidates.Count == 0) return candidates;
         Tensor[] outputs = InBatches(crops, batch =>
         {
-            (Tensor regression, Tensor probabilities) = refine.call(Patches(table, height, width, batch, RefineSize));
+            (Tensor regression, Tensor probabilities) = refine.call(Patches(images, batch, RefineSize, device));
             return [regression, probabilities];
         });
         Tensor regression = outputs[0], probabilities = outputs[1];
@@ -147,13 +143,13 @@ internal sealed class MtcnnCascade
 
     /// <summary>Stage 3: O-Net on 48×48 crops, third threshold, landmarks, regression, then NMS 0.7 with the
     /// intersection over the smaller box.</summary>
-    private (Candidates Faces, Tensor Landmarks) Finish(Candidates candidates, Tensor table, long height, long width)
+    private (Candidates Faces, Tensor Landmarks) Finish(Candidates candidates, AreaResampler images, Device device)
     {
-        candidates = WithCrops(candidates, height, width, out Tensor crops);
+        candidates = WithCrops(candidates, images.Height, images.Width, out CropWindow[] crops);
         if (candidates.Count == 0) return (candidates, empty(0, 5, 2));
         Tensor[] outputs = InBatches(crops, batch =>
         {
-            (Tensor regression, Tensor points, Tensor probabilities) = output.call(Patches(table, height, width, batch, OutputSize));
+            (Tensor regression, Tensor points, Tensor probabilities) = output.call(Patches(images, batch, OutputSize, device));
             return [regression, points, probabilities];
         });
         Tensor regression = outputs[0], points = outputs[1], probabilities = outputs[2];
@@ -179,32 +175,33 @@ internal sealed class MtcnnCascade
     /// <summary>The crop rectangles of the candidates, by facenet-pytorch's 1-based padding rule: corners
     /// truncated to integers, clamped to [1, W] × [1, H], then rows y − 1 … ey − 1 and columns x − 1 … ex − 1
     /// cut. Candidates whose crop is empty (the box lies outside the image) are dropped.</summary>
-    private static Candidates WithCrops(Candidates candidates, long height, long width, out Tensor crops)
+    private static Candidates WithCrops(Candidates candidates, int height, int width, out CropWindow[] crops)
     {
         Tensor corners = candidates.Boxes[.., ..4].trunc().to(ScalarType.Int64);
         Tensor left = corners[.., 0].clamp_min(1) - 1, top = corners[.., 1].clamp_min(1) - 1;
         Tensor right = corners[.., 2].clamp_max(width), bottom = corners[.., 3].clamp_max(height);
-        Tensor all = stack(new[] { candidates.Owners, top, left, bottom, right }, 1);
         Tensor valid = (bottom > top).logical_and(right > left);
-        crops = all[valid];
+        long[] rows = stack(new[] { candidates.Owners, top, left, bottom, right }, 1)[valid].cpu().contiguous().data<long>().ToArray();
+        crops = new CropWindow[rows.Length / 5];
+        for (int k = 0; k < crops.Length; k++)
+            crops[k] = new CropWindow((int)rows[5 * k], (int)rows[5 * k + 1], (int)rows[5 * k + 2], (int)rows[5 * k + 3], (int)rows[5 * k + 4]);
         return new Candidates(candidates.Boxes[valid], candidates.Owners[valid]);
     }
 
     /// <summary>Runs <paramref name="network"/> on the crops <see cref="NetworkBatchSize"/> at a time and joins its
     /// outputs: a large image can yield thousands of candidates, and one batch would hold all their activations.</summary>
-    private static Tensor[] InBatches(Tensor crops, Func<Tensor, Tensor[]> network)
+    private static Tensor[] InBatches(CropWindow[] crops, Func<ArraySegment<CropWindow>, Tensor[]> network)
     {
-        long count = crops.shape[0];
-        if (count <= NetworkBatchSize) return network(crops);
+        if (crops.Length <= NetworkBatchSize) return network(crops);
         var batches = new List<Tensor[]>();
-        for (long start = 0; start < count; start += NetworkBatchSize)
-            batches.Add(network(crops.narrow(0, start, Math.Min(NetworkBatchSize, count - start))));
+        for (int start = 0; start < crops.Length; start += NetworkBatchSize)
+            batches.Add(network(new ArraySegment<CropWindow>(crops, start, Math.Min(NetworkBatchSize, crops.Length - start))));
         return Enumerable.Range(0, batches[0].Length).Select(output => cat(batches.Select(batch => batch[output]).ToArray(), 0)).ToArray();
     }
 
     /// <summary>Network input: the crops area-resized to size × size, [K, 3, size, size], normalized.</summary>
-    private static Tensor Patches(Tensor table, long height, long width, Tensor crops, int size) =>
-        (AreaResampler.ResizeCrops(table, height, width, crops, size, size).permute(0, 3, 1, 2) - 127.5f) * Normalization;
+    private static Tensor Patches(AreaResampler images, IReadOnlyList<CropWindow> crops, int size, Device device) =>
+        images.ResizeCrops(crops, size, size, device).sub_(127.5f).mul_(Normalization).permute(0, 3, 1, 2);
 
     /// <summary>facenet-pytorch's <c>bbreg</c>: corners moved by the regression times the inclusive box size.</summary>
     private static Tensor Regress(Tensor boxes, Tensor regression)

@@ -120,9 +120,8 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         foreach (var group in sameSize)
         {
             int[] members = group.ToArray();
-            using var scope = NewDisposeScope();
-            Tensor batch = stack(members.Select(i => images[i].ToTensor())).to(device); // [n, H, W, 3]
-            IReadOnlyList<DetectedFace>[] found = cascade.Detect(batch);
+            using var batch = AreaResampler.Of(members.Select(i => images[i].Rgb).ToArray(), group.Key.Height, group.Key.Width);
+            IReadOnlyList<DetectedFace>[] found = cascade.Detect(batch, device);
             for (int k = 0; k < members.Length; k++) results[members[k]] = found[k];
         }
         return results;
