@@ -22,6 +22,44 @@ public class NonMaxSuppressionTests
         Keep(Boxes, Scores, new long[] { 0, 1, 0 }, 0.5f, OverlapMeasure.IntersectionOverUnion).Should().Equal(2, 0, 1);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Interleaved_groups_give_each_groups_own_result_merged_by_decreasing_score(bool laterBoxesWinTies)
+    {
+        // 300 random boxes of 3 images, interleaved as a batch's candidates are; scores on a coarse grid so that
+        // ties occur. Each group alone must keep what it keeps in the batch, and the batch lists all by score.
+        var random = new Random(5);
+        const int count = 300;
+        var boxes = new float[count, 4];
+        var scores = new float[count];
+        var groups = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            float x = random.Next(0, 60), y = random.Next(0, 60), size = random.Next(5, 30);
+            boxes[i, 0] = x; boxes[i, 1] = y; boxes[i, 2] = x + size; boxes[i, 3] = y + size;
+            scores[i] = random.Next(0, 20) / 20f;
+            groups[i] = random.Next(0, 3);
+        }
+
+        long[] batched = Keep(boxes, scores, groups, 0.5f, OverlapMeasure.IntersectionOverUnion, laterBoxesWinTies);
+
+        var expected = new List<long>();
+        for (long g = 0; g < 3; g++)
+        {
+            int[] members = Enumerable.Range(0, count).Where(i => groups[i] == g).ToArray();
+            var own = new float[members.Length, 4];
+            for (int k = 0; k < members.Length; k++)
+                for (int c = 0; c < 4; c++) own[k, c] = boxes[members[k], c];
+            long[] keptAlone = Keep(own, members.Select(i => scores[i]).ToArray(), new long[members.Length], 0.5f, OverlapMeasure.IntersectionOverUnion, laterBoxesWinTies);
+            expected.AddRange(keptAlone.Select(k => (long)members[k]));
+        }
+        expected.Sort((a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : laterBoxesWinTies ? b.CompareTo(a) : a.CompareTo(b));
+
+        batched.Should().Equal(expected);
+        batched.Length.Should().BeLessThan(count, "the random boxes overlap, so some are suppressed");
+    }
+
     [Fact]
     public void Minimum_overlap_counts_pixels_inclusively_and_divides_by_the_smaller_box()
     {

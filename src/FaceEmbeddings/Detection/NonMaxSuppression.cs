@@ -45,9 +45,11 @@ internal static class NonMaxSuppression
         float[] score = ToArray<float>(scores);
         long[] group = ToArray<long>(groups);
 
+        // Visit groups one after the other (boxes of different groups never meet), each by decreasing score.
+        Comparison<int> byScore = (a, b) => score[a] != score[b] ? score[b].CompareTo(score[a]) : laterBoxesWinTies ? b.CompareTo(a) : a.CompareTo(b);
         int[] order = new int[count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(order, (a, b) => score[a] != score[b] ? score[b].CompareTo(score[a]) : laterBoxesWinTies ? b.CompareTo(a) : a.CompareTo(b));
+        Array.Sort(order, (a, b) => group[a] != group[b] ? group[a].CompareTo(group[b]) : byScore(a, b));
 
         float extra = measure == OverlapMeasure.IntersectionOverMinimum ? 1f : 0f;
         float[] area = new float[count];
@@ -55,17 +57,17 @@ internal static class NonMaxSuppression
             area[i] = (box[4 * i + 2] - box[4 * i] + extra) * (box[4 * i + 3] - box[4 * i + 1] + extra);
 
         bool[] suppressed = new bool[count];
-        var kept = new List<long>();
+        var kept = new List<int>();
         for (int oi = 0; oi < count; oi++)
         {
             int i = order[oi];
             if (suppressed[i]) continue;
             kept.Add(i);
             float ix1 = box[4 * i], iy1 = box[4 * i + 1], ix2 = box[4 * i + 2], iy2 = box[4 * i + 3];
-            for (int oj = oi + 1; oj < count; oj++)
+            for (int oj = oi + 1; oj < count && group[order[oj]] == group[i]; oj++)
             {
                 int j = order[oj];
-                if (suppressed[j] || group[j] != group[i]) continue;
+                if (suppressed[j]) continue;
                 float w = MathF.Max(0f, MathF.Min(ix2, box[4 * j + 2]) - MathF.Max(ix1, box[4 * j]) + extra);
                 float h = MathF.Max(0f, MathF.Min(iy2, box[4 * j + 3]) - MathF.Max(iy1, box[4 * j + 1]) + extra);
                 float intersection = w * h;
@@ -75,7 +77,8 @@ internal static class NonMaxSuppression
                 if (overlap > threshold) suppressed[j] = true;
             }
         }
-        return tensor(kept.ToArray(), ScalarType.Int64, device: boxes.device);
+        kept.Sort(byScore); // all groups together by decreasing score, as torchvision's batched_nms returns them
+        return tensor(kept.Select(i => (long)i).ToArray(), ScalarType.Int64, device: boxes.device);
     }
 
     private static T[] ToArray<T>(Tensor values) where T : unmanaged
