@@ -34,7 +34,7 @@ public sealed class PNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
         conv3 = nn.Conv2d(16, 32, kernel_size: 3);
         prelu3 = nn.PReLU(32);
         conv4_1 = nn.Conv2d(32, 2, kernel_size: 1);
-        softmax4_1 = nn.Softmax(dim: -1); // over the cells' last axis, the channels
+        softmax4_1 = nn.Softmax(dim: 1);
         conv4_2 = nn.Conv2d(32, 4, kernel_size: 1);
         RegisterComponents();
         eval();
@@ -52,7 +52,9 @@ public sealed class PNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
         x = prelu2.call(conv2.call(x));                 // [N, 16, H' + 2, W' + 2]
         x = prelu3.call(conv3.call(x));                 // [N, 32, H', W']
         Tensor cells = x.permute(0, 2, 3, 1);           // [N, H', W', 32]
-        Tensor probabilities = softmax4_1.call(Pointwise(conv4_1, cells)).permute(0, 3, 1, 2); // [N, 2, H', W']
+        // Softmax over the channel axis of the [N, 2, H', W'] view, as facenet-pytorch: libtorch's kernel for a last
+        // axis of two elements costs 25 times more.
+        Tensor probabilities = softmax4_1.call(Pointwise(conv4_1, cells).permute(0, 3, 1, 2));    // [N, 2, H', W']
         Tensor regression = Pointwise(conv4_2, cells).permute(0, 3, 1, 2);                     // [N, 4, H', W']
         return (regression.MoveToOuterDisposeScope(), probabilities.MoveToOuterDisposeScope());
     }
