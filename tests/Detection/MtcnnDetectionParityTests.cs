@@ -7,8 +7,8 @@ namespace FaceEmbeddings.Tests.Detection;
 /// <summary>Boxes, probabilities, landmarks and selections against facenet-pytorch (<c>fixtures/mtcnn/detect.json</c>).</summary>
 public sealed class MtcnnDetectionParityTests(MtcnnFixture fixture, ITestOutputHelper output) : IClassFixture<MtcnnFixture>
 {
-    private const float PixelTolerance = 0.5f;
-    private const float ProbabilityTolerance = 1e-4f;
+    internal const float PixelTolerance = 0.5f;
+    internal const float ProbabilityTolerance = 1e-4f;
 
     public static TheoryData<string> Images => new(MtcnnFixture.ImageNames);
 
@@ -43,38 +43,6 @@ public sealed class MtcnnDetectionParityTests(MtcnnFixture fixture, ITestOutputH
         boxError.Should().BeLessThanOrEqualTo(PixelTolerance);
         probabilityError.Should().BeLessThanOrEqualTo(ProbabilityTolerance);
         landmarkError.Should().BeLessThanOrEqualTo(PixelTolerance);
-    }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    [InlineData(8)]
-    public void Detections_do_not_depend_on_the_number_of_threads(int threads)
-    {
-        // oneDNN's channels-last 1×1 convolution has given wrong values with several threads (libtorch 2.10),
-        // and P-Net ends in 1×1 convolutions over channels-last activations.
-        int previous = TorchSharp.torch.get_num_threads();
-        TorchSharp.torch.set_num_threads(threads);
-        try
-        {
-            using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions());
-            foreach (string image in new[] { "multiface", "shea_whigham" })
-            {
-                FacenetDetections expected = fixture.Expected[image];
-                IReadOnlyList<DetectedFace> faces = detector.Detect(fixture.Image(image));
-                faces.Should().HaveCount(expected.Boxes.Length, image);
-                for (int i = 0; i < faces.Count; i++)
-                {
-                    BoundingBox box = faces[i].Box;
-                    MaxDifference(new[] { box.X1, box.Y1, box.X2, box.Y2 }, expected.Boxes[i]).Should().BeLessThanOrEqualTo(PixelTolerance);
-                    Math.Abs(faces[i].Probability - expected.Probabilities[i]).Should().BeLessThanOrEqualTo(ProbabilityTolerance);
-                }
-            }
-        }
-        finally
-        {
-            TorchSharp.torch.set_num_threads(previous);
-        }
     }
 
     [Theory]
@@ -168,7 +136,7 @@ public sealed class MtcnnDetectionParityTests(MtcnnFixture fixture, ITestOutputH
         detector.Detect(Array.Empty<FaceImage>()).Should().BeEmpty();
     }
 
-    private static float MaxDifference(float[] actual, float[] expected)
+    internal static float MaxDifference(float[] actual, float[] expected)
     {
         actual.Should().HaveSameCount(expected);
         return actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();

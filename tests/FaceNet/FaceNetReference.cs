@@ -31,6 +31,14 @@ public sealed class FaceNetReference : IDisposable
     /// <summary>The checkpoint's tensors as read from disk (float16, as stored).</summary>
     public IReadOnlyDictionary<string, Tensor> StateDict { get; }
 
+    /// <summary>A new InceptionResnetV1 (VGGFace2's classes) with <see cref="StateDict"/> loaded.</summary>
+    public Models.FaceNet.InceptionResnetV1 LoadedModel()
+    {
+        var model = new Models.FaceNet.InceptionResnetV1(numClasses: Models.FaceNet.InceptionResnetV1.VggFace2ClassCount);
+        model.LoadStateDict(StateDict);
+        return model;
+    }
+
     /// <summary>The five aligned 160×160 crops, standardized (5×3×160×160).</summary>
     public Tensor AlignedInputs => outputs["aligned_inputs"];
 

@@ -23,7 +23,7 @@ public sealed class InceptionResnetV1Tests(FaceNetReference reference, ITestOutp
     [Fact]
     public void Embeddings_and_logits_match_facenet_pytorch()
     {
-        using var model = LoadedModel();
+        using var model = reference.LoadedModel();
         using var inference = inference_mode();
 
         using Tensor embeddings = model.Embed(reference.AlignedInputs);
@@ -39,7 +39,7 @@ public sealed class InceptionResnetV1Tests(FaceNetReference reference, ITestOutp
     [Fact]
     public void Forward_returns_embeddings_or_in_classify_mode_logits()
     {
-        using var embedder = LoadedModel();
+        using var embedder = reference.LoadedModel();
         using var classifier = new InceptionResnetV1(numClasses: InceptionResnetV1.VggFace2ClassCount, classify: true);
         classifier.LoadStateDict(reference.StateDict);
         using var inference = inference_mode();
@@ -57,7 +57,7 @@ public sealed class InceptionResnetV1Tests(FaceNetReference reference, ITestOutp
     [Fact]
     public void The_fused_network_computes_the_same_function()
     {
-        using var model = LoadedModel();
+        using var model = reference.LoadedModel();
         using var fused = model.Fuse();
         using var inference = inference_mode();
 
@@ -74,37 +74,10 @@ public sealed class InceptionResnetV1Tests(FaceNetReference reference, ITestOutp
         fused.ComputeType.Should().Be(ScalarType.Float32);
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(4)]
-    public void The_fused_network_keeps_parity_whatever_the_number_of_threads(int threads)
-    {
-        // oneDNN's channels-last 1×1 convolution gave wrong values with more than one thread (libtorch 2.10);
-        // the fused network must not depend on how many threads libtorch uses.
-        using var model = LoadedModel();
-        using var fused = model.Fuse();
-        int previous = get_num_threads();
-        set_num_threads(threads);
-        try
-        {
-            using var inference = inference_mode();
-            using Tensor embeddings = fused.Embed(reference.AlignedInputs);
-            using Tensor logits = fused.Classify(reference.AlignedInputs);
-
-            FaceNetReference.MaxAbsDifference(embeddings, reference.Embeddings).Should().BeLessThan(1e-4f);
-            FaceNetReference.MaxAbsDifference(logits, reference.Logits).Should().BeLessThan(1e-3f);
-        }
-        finally
-        {
-            set_num_threads(previous);
-        }
-    }
-
     [Fact]
     public void The_bfloat16_fused_network_keeps_embeddings_within_cosine_0_999()
     {
-        using var model = LoadedModel();
+        using var model = reference.LoadedModel();
         using var fused = model.Fuse(ScalarType.BFloat16);
         using var inference = inference_mode();
 
@@ -120,7 +93,7 @@ public sealed class InceptionResnetV1Tests(FaceNetReference reference, ITestOutp
     [Fact]
     public void The_fused_network_owns_copies_of_the_weights_outliving_scopes_and_later_changes()
     {
-        using var model = LoadedModel();
+        using var model = reference.LoadedModel();
         FusedInceptionResnetV1 fusedInScope;
         using (NewDisposeScope())
         {
@@ -144,7 +117,7 @@ public sealed class InceptionResnetV1Tests(FaceNetReference reference, ITestOutp
     [Fact]
     public void The_smallest_accepted_input_size_is_the_smallest_the_network_can_process()
     {
-        using var model = LoadedModel();
+        using var model = reference.LoadedModel();
         using var inference = inference_mode();
         using Tensor smallest = zeros(1, 3, InceptionResnetV1.MinimumInputSize, InceptionResnetV1.MinimumInputSize);
         using Tensor tooSmall = zeros(1, 3, InceptionResnetV1.MinimumInputSize - 1, InceptionResnetV1.MinimumInputSize - 1);
@@ -180,12 +153,5 @@ public sealed class InceptionResnetV1Tests(FaceNetReference reference, ITestOutp
         using var model = new InceptionResnetV1();
         var load = () => model.LoadStateDict(reference.StateDict);
         load.Should().Throw<StateDictMismatchException>().WithMessage("*logits.weight*");
-    }
-
-    private InceptionResnetV1 LoadedModel()
-    {
-        var model = new InceptionResnetV1(numClasses: InceptionResnetV1.VggFace2ClassCount);
-        model.LoadStateDict(reference.StateDict);
-        return model;
     }
 }

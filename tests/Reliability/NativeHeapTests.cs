@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using FaceEmbeddings.Runtime;
+using FaceEmbeddings.Tests.Infrastructure;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Reliability;
@@ -9,7 +10,7 @@ namespace FaceEmbeddings.Tests.Reliability;
 /// default mapping threshold (32 MiB) stays in the heap as free memory, where the next tensor reuses it, instead of
 /// going back to the system. Runs alone: other tests' allocations would move the heap's free total.
 /// </summary>
-[Collection(ProcessMemoryTestGroup.Name)]
+[Collection(WholeProcessTestGroup.Name)]
 public sealed class NativeHeapTests
 {
     private const long TensorBytes = 48L << 20;

@@ -11,19 +11,12 @@ using Xunit.Abstractions;
 
 namespace FaceEmbeddings.Tests.Reliability;
 
-/// <summary>Tests that measure the whole process, so nothing else may run beside them.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessMemoryTestGroup
-{
-    public const string Name = "Process memory (run alone)";
-}
-
 /// <summary>
 /// 2,000 decode-detect-crop-embed iterations in one process: after a warm-up, the tensors alive on the thread and the
 /// process's resident memory (after a full garbage collection) stay flat. A tensor left undisposed per iteration, the
 /// usual TorchSharp leak, would add 1,800 live tensors and megabytes of native memory.
 /// </summary>
-[Collection(ProcessMemoryTestGroup.Name)]
+[Collection(WholeProcessTestGroup.Name)]
 public sealed class PipelineMemoryTests(ITestOutputHelper output)
 {
     private const int Iterations = 2000;
