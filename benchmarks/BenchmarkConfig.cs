@@ -27,8 +27,8 @@ internal sealed class SuiteConfig : ManualConfig
 }
 
 /// <summary>
-/// A short job for operations of milliseconds: one launch, two warm-up and six measured iterations of at least
-/// 400 ms. Every benchmark sets <c>OperationsPerInvoke</c> to the images or faces one call handles, so Op/s reads
+/// A short job for operations of milliseconds: one launch, two warm-up and ten measured iterations of at least
+/// 400 ms (ten rather than fewer: on a shared cloud VM the spread between iterations is 5–15 %). Every benchmark sets <c>OperationsPerInvoke</c> to the images or faces one call handles, so Op/s reads
 /// as images/s or faces/s and Mean as the time per image or face.
 /// </summary>
 internal sealed class QuickConfig : ManualConfig
@@ -37,7 +37,7 @@ internal sealed class QuickConfig : ManualConfig
         .WithToolchain(InProcessEmitToolchain.Instance)
         .WithLaunchCount(1)
         .WithWarmupCount(2)
-        .WithIterationCount(6)
+        .WithIterationCount(10)
         .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(400))
         .WithId("Quick"));
 }
