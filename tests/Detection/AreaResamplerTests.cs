@@ -106,4 +106,12 @@ public class AreaResamplerTests
         var act = () => resampler.ResizeCrops([new CropWindow(image, top, left, bottom, right)], 4, 4, CPU);
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("crops").WithMessage("*Crop 0*10×10*");
     }
+
+    [Fact]
+    public void An_image_too_large_for_one_table_is_rejected_before_anything_is_allocated()
+    {
+        // 1 × 800,000,000 pixels: 4.8·10⁹ table entries, beyond any .NET array. The image bytes are never read.
+        var act = () => AreaResampler.Of([new byte[3]], 800_000_000, 1);
+        act.Should().Throw<ArgumentException>().WithMessage("*1×800000000*too large*");
+    }
 }

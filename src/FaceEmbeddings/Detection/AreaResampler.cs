@@ -127,8 +127,11 @@ internal sealed class AreaResampler : IDisposable
     /// 0..x − 1, modulo 2³².</summary>
     private static uint[] SummedAreaTable(byte[] image, int height, int width)
     {
+        long entries = (height + 1L) * (width + 1L) * Channels;
+        if (entries > Array.MaxLength)
+            throw new ArgumentException($"A {width}×{height} image is too large for one summed-area table ({entries} entries).", nameof(image));
         int stride = (width + 1) * Channels;
-        int length = (height + 1) * stride;
+        int length = (int)entries;
         uint[] table = ArrayPool<uint>.Shared.Rent(length); // possibly longer, and not cleared
         table.AsSpan(0, stride).Clear();                    // row 0; column 0 of the others is written below
         // Prefix sums along each row (rows are independent), then down the columns, a whole row at a time.
