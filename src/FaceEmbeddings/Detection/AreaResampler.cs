@@ -82,10 +82,11 @@ internal sealed class AreaResampler : IDisposable
         (int[] colStart, int[] colEnd) = Windows(0, width, outWidth);
         float[] columnCounts = ColumnCounts(colStart, colEnd);
         Tensor means = empty([Count, outHeight, outWidth, Channels]);
+        Span<float> values = Values(means);
         for (int row = 0; row < Count * outHeight; row++)
         {
             int n = row / outHeight, i = row % outHeight;
-            Span<float> destination = Values(means).Slice(row * outWidth * Channels, outWidth * Channels);
+            Span<float> destination = values.Slice(row * outWidth * Channels, outWidth * Channels);
             WindowRow(tables[n], rowStart[i], rowEnd[i], colStart, colEnd, columnCounts, destination);
         }
         return ToDevice(means, device);
@@ -108,6 +109,7 @@ internal sealed class AreaResampler : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(crops), $"Crop {k} {crop} is empty or outside the {width}×{height} images.");
         }
         Tensor means = empty([crops.Count, outHeight, outWidth, Channels]);
+        Span<float> values = Values(means);
         for (int k = 0; k < crops.Count; k++)
         {
             CropWindow crop = crops[k];
@@ -116,7 +118,7 @@ internal sealed class AreaResampler : IDisposable
             float[] columnCounts = ColumnCounts(colStart, colEnd);
             for (int i = 0; i < outHeight; i++)
             {
-                Span<float> destination = Values(means).Slice(((k * outHeight) + i) * outWidth * Channels, outWidth * Channels);
+                Span<float> destination = values.Slice(((k * outHeight) + i) * outWidth * Channels, outWidth * Channels);
                 WindowRow(tables[crop.Image], rowStart[i], rowEnd[i], colStart, colEnd, columnCounts, destination);
             }
         }
