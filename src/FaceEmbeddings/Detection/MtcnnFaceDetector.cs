@@ -22,7 +22,7 @@ namespace FaceEmbeddings.Detection;
 public sealed class MtcnnFaceDetector : IFaceDetector
 {
     /// <summary>The model store names of the three networks' weights.</summary>
-    private static readonly string[] ModelNames = { "mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet" };
+    private static readonly string[] ModelNames = { ModelCatalog.MtcnnPNet, ModelCatalog.MtcnnRNet, ModelCatalog.MtcnnONet };
 
     private readonly PNet proposal;
     private readonly RNet refine;
@@ -247,7 +247,7 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         byte[] crop = new byte[width * height * 3];
         for (int y = 0; y < height; y++)
             Array.Copy(image.Rgb, ((top + y) * image.Width + left) * 3, crop, y * width * 3, width * 3);
-        Tensor pixels = tensor(crop, new long[] { 1, height, width, 3 }, ScalarType.Byte).to(ScalarType.Float32).permute(0, 3, 1, 2);
-        return nn.functional.adaptive_avg_pool2d(pixels, new long[] { size, size }).to(ScalarType.Byte).to(ScalarType.Float32).squeeze(0);
+        using AreaResampler resampler = AreaResampler.Of([crop], height, width);
+        return resampler.ResizeImages(size, size, CPU)[0].to(ScalarType.Byte).to(ScalarType.Float32).permute(2, 0, 1);
     }
 }
