@@ -61,7 +61,8 @@ internal sealed class PipelineOptions
     private readonly bool _embeds;
 
     /// <param name="embeds">Whether the command embeds faces, and so takes <c>--weights</c> and <c>--pretrained</c>.</param>
-    /// <param name="cropGeometry">Whether the command crops faces, and so takes <c>--size</c> and <c>--margin</c>.</param>
+    /// <param name="cropGeometry">Whether the command crops the faces of a dataset, and so takes <c>--size</c>,
+    /// <c>--margin</c> and <c>--batch-size</c>.</param>
     public PipelineOptions(bool embeds, bool cropGeometry)
     {
         _embeds = embeds;
@@ -93,8 +94,8 @@ internal sealed class PipelineOptions
         {
             command.Add(_size);
             command.Add(_margin);
+            command.Add(_batchSize);
         }
-        command.Add(_batchSize);
     }
 
     /// <summary>The dataset settings: the batch size, and whether to keep crops.</summary>
@@ -105,21 +106,24 @@ internal sealed class PipelineOptions
     public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, CancellationToken cancellationToken)
     {
         NativeLogging.Configure();
-        ModelStore store = _store.Open(parsed);
-        foreach (string name in new[] { ModelCatalog.MtcnnPNet, ModelCatalog.MtcnnRNet, ModelCatalog.MtcnnONet })
-            await ModelFetch.GetAsync(store, name, cancellationToken).ConfigureAwait(false);
         int size = CropGeometry ? parsed.GetValue(_size) : new MtcnnOptions().ImageSize;
         int margin = CropGeometry ? parsed.GetValue(_margin) : 0;
         if (margin >= size)
             throw new UsageException($"--margin ({margin}) must be smaller than --size ({size}).");
+        Device device = DeviceOf(parsed);
+        ModelStore store = _store.Open(parsed);
+        var paths = new List<string>();
+        foreach (string name in new[] { ModelCatalog.MtcnnPNet, ModelCatalog.MtcnnRNet, ModelCatalog.MtcnnONet })
+            paths.Add(await ModelFetch.GetAsync(store, name, cancellationToken).ConfigureAwait(false));
         var options = new MtcnnOptions
         {
             ImageSize = size,
             Margin = margin,
             KeepAll = keepAll,
-            Device = DeviceOf(parsed),
+            Device = device,
         };
-        return await MtcnnFaceDetector.CreateAsync(options, store, cancellationToken).ConfigureAwait(false);
+        // The fetch above has verified the files; loading them again through the store would hash them again.
+        return MtcnnFaceDetector.FromFiles(paths[0], paths[1], paths[2], options);
     }
 
     /// <summary>The encoder: the <c>--weights</c> checkpoint, or the <c>--pretrained</c> weights from the store.</summary>
@@ -142,9 +146,8 @@ internal sealed class PipelineOptions
             }
         }
         ModelStore store = _store.Open(parsed);
-        string name = parsed.GetRequiredValue(_pretrained);
-        await ModelFetch.GetAsync(store, name, cancellationToken).ConfigureAwait(false);
-        return await FaceNetEncoder.FromPretrainedAsync(name, store, options, cancellationToken).ConfigureAwait(false);
+        string path = await ModelFetch.GetAsync(store, parsed.GetRequiredValue(_pretrained), cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => FaceNetEncoder.FromCheckpoint(path, options), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>
