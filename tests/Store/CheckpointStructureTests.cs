@@ -18,7 +18,7 @@ public class CheckpointStructureTests
     public void The_InceptionResnetV1_check_accepts_a_checkpoint_with_facenet_pytorch_shapes()
     {
         // The fixture has exactly the keys and shapes of the VGGFace2 file (shared/fixtures/README.md).
-        var check = CheckpointStructure.InceptionResnetV1(CheckpointStructure.VggFace2Classes);
+        var check = CheckpointStructure.InceptionResnetV1(Models.FaceNet.InceptionResnetV1.VggFace2ClassCount);
 
         check(SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt")).Should().BeTrue();
     }
@@ -36,7 +36,7 @@ public class CheckpointStructureTests
     [Fact]
     public void A_checkpoint_of_another_network_is_rejected_naming_what_is_missing()
     {
-        var check = CheckpointStructure.InceptionResnetV1(CheckpointStructure.CasiaWebFaceClasses);
+        var check = CheckpointStructure.InceptionResnetV1(Models.FaceNet.InceptionResnetV1.CasiaWebFaceClassCount);
 
         FluentActions.Invoking(() => check(SharedData.PathOf("models/mtcnn/pnet.pt"))).Should().Throw<CheckpointFormatException>()
             .WithMessage("*'conv2d_1a.conv.weight' is missing; 'last_linear.weight' is missing*");

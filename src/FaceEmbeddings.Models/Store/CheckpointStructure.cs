@@ -9,12 +9,6 @@ namespace FaceEmbeddings.Models.Store;
 /// </summary>
 public static class CheckpointStructure
 {
-    /// <summary>facenet-pytorch's InceptionResnetV1 classifier sizes: CASIA-WebFace identities.</summary>
-    public const int CasiaWebFaceClasses = 10_575;
-
-    /// <summary>facenet-pytorch's InceptionResnetV1 classifier sizes: VGGFace2 identities.</summary>
-    public const int VggFace2Classes = 8_631;
-
     /// <summary>
     /// A validator that accepts a PyTorch checkpoint holding at least the tensors named in
     /// <paramref name="expectedShapes"/>, with those shapes. A rejected file raises <see cref="CheckpointFormatException"/>
@@ -36,18 +30,20 @@ public static class CheckpointStructure
 
     /// <summary>
     /// A validator for facenet-pytorch's InceptionResnetV1 state dicts: stem, embedding layer and a classifier with
-    /// <paramref name="classes"/> outputs.
+    /// <paramref name="classes"/> outputs (<see cref="FaceNet.InceptionResnetV1.VggFace2ClassCount"/>,
+    /// <see cref="FaceNet.InceptionResnetV1.CasiaWebFaceClassCount"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Func<string, bool> InceptionResnetV1(int classes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
+        const int embedding = FaceNet.InceptionResnetV1.EmbeddingSize;
         return Expecting(new Dictionary<string, long[]>
         {
             ["conv2d_1a.conv.weight"] = [32, 3, 3, 3],
-            ["last_linear.weight"] = [512, 1792],
-            ["last_bn.running_var"] = [512],
-            ["logits.weight"] = [classes, 512],
+            ["last_linear.weight"] = [embedding, 1792],
+            ["last_bn.running_var"] = [embedding],
+            ["logits.weight"] = [classes, embedding],
             ["logits.bias"] = [classes],
         });
     }

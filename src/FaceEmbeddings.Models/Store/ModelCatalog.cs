@@ -53,7 +53,7 @@ public static class ModelCatalog
         },
         new(CasiaWebFace, "facenet/20180408-102900-casia-webface.pt", new Uri(FaceNetReleaseUrl + "20180408-102900-casia-webface.pt"))
         {
-            StructureValidator = CheckpointStructure.InceptionResnetV1(CheckpointStructure.CasiaWebFaceClasses),
+            StructureValidator = CheckpointStructure.InceptionResnetV1(FaceNet.InceptionResnetV1.CasiaWebFaceClassCount),
         },
     ];
 }
