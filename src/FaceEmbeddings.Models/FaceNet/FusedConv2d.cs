@@ -50,21 +50,7 @@ internal sealed class FusedConv2d : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         x = x.to(weight.dtype);
-        Tensor y = isPointwise ? PointwiseProduct(x) : functional.conv2d(x, weight, bias, stride, padding);
+        Tensor y = isPointwise ? ChannelsLast.Pointwise(x, weight, bias) : functional.conv2d(x, weight, bias, stride, padding);
         return applyRelu ? y.relu_() : y;
-    }
-
-    /// <summary>
-    /// A 1×1 convolution as the matrix product it is: channels-last N×C×H×W activations are an (N·H·W)×C matrix in
-    /// memory. Besides saving the convolution's dispatch, this avoids oneDNN's 1×1 channels-last kernel, which in
-    /// libtorch 2.10 returns wrong values with more than one thread for some shapes of this network
-    /// (64→80 channels at 38×38, 384→1792 at 3×3).
-    /// </summary>
-    private Tensor PointwiseProduct(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        Tensor pixels = x.permute(0, 2, 3, 1);                                           // N×H×W×C
-        Tensor products = functional.linear(pixels, weight.view(weight.shape[0], -1), bias); // N×H×W×O
-        return products.permute(0, 3, 1, 2).MoveToOuterDisposeScope();                      // N×O×H×W, channels-last
     }
 }

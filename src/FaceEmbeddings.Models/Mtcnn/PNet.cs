@@ -50,20 +50,11 @@ public sealed class PNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
         Tensor x = prelu1.call(conv1.call(input));      // [N, 10, H − 2, W − 2]
         x = pool1.call(x);                              // [N, 10, ⌈(H − 2) / 2⌉, ⌈(W − 2) / 2⌉]
         x = prelu2.call(conv2.call(x));                 // [N, 16, H' + 2, W' + 2]
-        x = prelu3.call(conv3.call(x));                 // [N, 32, H', W']
-        Tensor cells = x.permute(0, 2, 3, 1);           // [N, H', W', 32]
-        // Softmax over the channel axis of the [N, 2, H', W'] view, as facenet-pytorch: libtorch's kernel for a last
-        // axis of two elements costs 25 times more.
-        Tensor probabilities = softmax4_1.call(Pointwise(conv4_1, cells).permute(0, 3, 1, 2));    // [N, 2, H', W']
-        Tensor regression = Pointwise(conv4_2, cells).permute(0, 3, 1, 2);                     // [N, 4, H', W']
+        x = prelu3.call(conv3.call(x));                 // [N, 32, H', W'], channels-last
+        // Softmax over the channel axis, as facenet-pytorch: libtorch's kernel for a last axis of two elements (the
+        // channels-last layout's) costs 25 times more.
+        Tensor probabilities = softmax4_1.call(ChannelsLast.Pointwise(x, conv4_1.weight, conv4_1.bias)); // [N, 2, H', W']
+        Tensor regression = ChannelsLast.Pointwise(x, conv4_2.weight, conv4_2.bias);                     // [N, 4, H', W']
         return (regression.MoveToOuterDisposeScope(), probabilities.MoveToOuterDisposeScope());
     }
-
-    /// <summary>
-    /// A 1×1 convolution as the matrix product it is, over [N, H', W', C] cells: [N, H', W', O]. On
-    /// channels-last activations this is a plain matrix product, and it avoids oneDNN's channels-last 1×1
-    /// convolution, which has returned wrong values with several threads for some shapes (libtorch 2.10).
-    /// </summary>
-    private static Tensor Pointwise(Conv2d convolution, Tensor cells) =>
-        nn.functional.linear(cells, convolution.weight.flatten(1), convolution.bias);
 }
