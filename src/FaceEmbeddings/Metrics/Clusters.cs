@@ -31,7 +31,7 @@ public static class Clusters
         TensorArguments.RequireMatrix(x, nameof(x));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return SumOfSquaredDeviations(x).MoveToOuterDisposeScope();
+        return SumOfSquaredDeviations(x, x.mean([0])).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static class Clusters
                 using var groupScope = NewDisposeScope();
                 var rows = x.index_select(0, tensor(members[label].ToArray(), device: x.device));
                 var centroid = rows.mean([0]);
-                double wss = SumOfSquaredDeviations(rows).ToDouble();
+                double wss = SumOfSquaredDeviations(rows, centroid).ToDouble();
                 var (mean, median) = PairDistanceStatistics(rows, metric, label);
                 centroids.Add(centroid.MoveToOuterDisposeScope());
                 summaries.Add(new GroupSummary(label, (int)rows.shape[0], centroid.clone().DetachFromDisposeScope(), wss, mean, median));
@@ -93,7 +93,7 @@ public static class Clusters
         }
     }
 
-    private static Tensor SumOfSquaredDeviations(Tensor x) => (x - x.mean([0])).pow_(2).sum();
+    private static Tensor SumOfSquaredDeviations(Tensor x, Tensor centroid) => (x - centroid).pow_(2).sum();
 
     /// <summary>Mean and median of the distances between distinct members; nulls for a group of one.</summary>
     private static (double? Mean, double? Median) PairDistanceStatistics(Tensor rows, DistanceMetric metric, string label)
