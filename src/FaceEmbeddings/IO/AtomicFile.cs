@@ -25,26 +25,9 @@ internal static class AtomicFile
         }
     }
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> asynchronously; see <see cref="WriteAllBytes"/>.</summary>
-    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        string temporary = TemporaryPathFor(path);
-        try
-        {
-            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 4096, useAsync: true);
-            await using (stream.ConfigureAwait(false))
-            {
-                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> on a pool thread; see <see cref="WriteAllBytes"/>.</summary>
+    public static Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        Task.Run(() => WriteAllBytes(path, content.Span), cancellationToken);
 
     private static string TemporaryPathFor(string path)
     {
