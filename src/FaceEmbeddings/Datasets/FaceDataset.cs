@@ -112,18 +112,6 @@ public sealed partial class FaceDataset
         return new FaceDataset(folderOrPattern, items, rejected);
     }
 
-    /// <summary>A dataset of the given items, in the order given (for labels from elsewhere, such as a CSV file).</summary>
-    /// <param name="items">The images and their labels.</param>
-    /// <param name="source">How to name the dataset in messages.</param>
-    public static FaceDataset FromItems(IEnumerable<FaceDatasetItem> items, string source = "items")
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        var list = items.ToList();
-        if (list.Any(item => item is null))
-            throw new ArgumentException("The items must not contain null.", nameof(items));
-        return new FaceDataset(source, list, []);
-    }
-
     private static string FolderNameOf(string path) =>
         Path.GetFileName(Path.GetDirectoryName(path)) is { Length: > 0 } folder ? folder : Path.GetPathRoot(path) ?? "";
 }
