@@ -108,15 +108,16 @@ public static class BiasAuditReport
         using var scope = NewDisposeScope();
         int perRow = Math.Min(options.FacesPerGroup, index.Members.Max(members => members.Count));
         var tiles = new List<Tensor>();
+        // Black in the faces' own scale: 0, or (0 − 127.5) / 128 standardized.
+        double black = options.FacesStandardized ? -127.5 / 128 : 0;
         foreach (IReadOnlyList<int> members in index.Members)
         {
-            Tensor shown = faces.index_select(0, tensor(members.Take(perRow).Select(row => (long)row).ToArray(), device: faces.device)).to(ScalarType.Float32);
-            if (options.FacesStandardized) shown = shown * 128f + 127.5f;
+            Tensor shown = faces.index_select(0, tensor(members.Take(perRow).Select(row => (long)row).ToArray(), device: faces.device));
             tiles.Add(shown);
             if (shown.shape[0] < perRow)
-                tiles.Add(zeros(new[] { perRow - shown.shape[0], faces.shape[1], faces.shape[2], faces.shape[3] }, ScalarType.Float32, faces.device));
+                tiles.Add(full(new[] { perRow - shown.shape[0], faces.shape[1], faces.shape[2], faces.shape[3] }, black, faces.dtype, faces.device));
         }
-        Tensor grid = FaceGrid.Make(cat(tiles, 0), standardized: false, new FaceGridOptions { ImagesPerRow = perRow }); // [3, H, W]
+        Tensor grid = FaceGrid.Make(cat(tiles, 0), options.FacesStandardized, new FaceGridOptions { ImagesPerRow = perRow }); // [3, H, W]
         return (FaceGrid.EncodeRgb(grid), (int)grid.shape[2], (int)grid.shape[1]);
     }
 }

@@ -107,8 +107,7 @@ public sealed class FaceEmbeddingSet : IDisposable
         for (int i = 0; i < Faces.Count; i++)
         {
             using FaceCrop crop = Faces[i].DetachCrop()!;
-            Tensor values = crop.IsStandardized ? crop.Pixels * 128f + 127.5f : crop.Pixels;
-            bytes[i] = values.round().clamp(0, 255).to(ScalarType.Byte); // [3, S, S]
+            bytes[i] = crop.ToByteTensor(); // [3, S, S]
         }
         return stack(bytes).MoveToOuterDisposeScope();                   // [N, 3, S, S]
     }

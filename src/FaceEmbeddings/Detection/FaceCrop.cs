@@ -67,9 +67,20 @@ public sealed class FaceCrop : IDisposable
     internal byte[] ToRgbBytes()
     {
         using var scope = NewDisposeScope();
-        Tensor values = IsStandardized ? Pixels * 128f + 127.5f : Pixels;
-        Tensor bytes = values.detach().to(CPU).round().clamp(0, 255).to(ScalarType.Byte).permute(1, 2, 0).contiguous();
-        return bytes.data<byte>().ToArray();
+        return ToByteTensor().to(CPU).permute(1, 2, 0).contiguous().data<byte>().ToArray();
+    }
+
+    /// <summary>The crop as 3×S×S uint8 values on its device; see <see cref="ToBytes"/>.</summary>
+    internal Tensor ToByteTensor() => ToBytes(Pixels.detach(), IsStandardized);
+
+    /// <summary>Face pixels as 0..255 bytes: standardized values mapped back (x·128 + 127.5), then rounded and
+    /// clamped as PIL does; uint8 pixels as they are.</summary>
+    internal static Tensor ToBytes(Tensor pixels, bool standardized)
+    {
+        if (pixels.dtype == ScalarType.Byte) return pixels;
+        Tensor values = pixels.to(ScalarType.Float32);
+        if (standardized) values = values * 128f + 127.5f;
+        return values.round().clamp(0, 255).to(ScalarType.Byte);
     }
 
     /// <inheritdoc />

@@ -33,7 +33,7 @@ public static class FaceGrid
 
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        Tensor pixels = ToBytes(faces.detach(), standardized);
+        Tensor pixels = FaceCrop.ToBytes(faces.detach(), standardized);
         long count = pixels.shape[0], height = pixels.shape[2], width = pixels.shape[3];
         if (count == 1) return pixels[0].MoveToOuterDisposeScope();
 
@@ -81,7 +81,7 @@ public static class FaceGrid
             FaceCrop crop = crops[i] ?? throw new ArgumentException($"Face crop {i} is null.", nameof(crops));
             if (crop.Size != crops[0].Size)
                 throw new ArgumentException($"All crops of a grid must have one size; crop 0 is {crops[0].Size} px, crop {i} is {crop.Size} px.", nameof(crops));
-            pixels[i] = crop.IsStandardized ? crop.Pixels.detach() * 128f + 127.5f : crop.Pixels.detach();
+            pixels[i] = crop.ToByteTensor();
         }
         return EncodePng(stack(pixels), standardized: false, options);
     }
@@ -111,14 +111,6 @@ public static class FaceGrid
             throw new ArgumentException($"Faces must be floating point or uint8; got {faces.dtype}.", nameof(faces));
         using var finite = isfinite(faces).all();
         if (!finite.item<bool>()) throw new ArgumentException("Faces hold NaN or infinite values.", nameof(faces));
-    }
-
-    private static Tensor ToBytes(Tensor faces, bool standardized)
-    {
-        if (faces.dtype == ScalarType.Byte) return faces;
-        Tensor values = faces.to(ScalarType.Float32);
-        if (standardized) values = values * 128f + 127.5f;
-        return values.round().clamp(0, 255).to(ScalarType.Byte);
     }
 
     /// <summary>Encodes a 3×H×W uint8 RGB tensor as an opaque PNG.</summary>
