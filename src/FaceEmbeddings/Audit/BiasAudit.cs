@@ -105,13 +105,29 @@ public static class BiasAudit
     /// <summary>⌊f·M⌋, the 0-based rank of the threshold among M pair distances (decimal arithmetic, so 1e-3 · 10⁶ is 1000, not 999).</summary>
     internal static long ThresholdRank(double rate, long pairs) => (long)Math.Floor((decimal)rate * pairs);
 
-    /// <summary>One verification view per rate: thresholds in one set of passes, then false matches at all of them in one more.</summary>
+    /// <summary>One verification view per rate. Pairs few enough to hold are gathered with their groups in one pass,
+    /// and thresholds and false matches read from memory; otherwise the thresholds take refinement passes and the
+    /// false matches at all of them one more.</summary>
     private static VerificationAtFalseMatchRate[] Verify(DifferentPersonPairs pairs, IReadOnlyList<double> rates,
         GroupStatistics[] groups, long exactLimit, CancellationToken cancellationToken)
     {
         long[] ranks = rates.Select(rate => ThresholdRank(rate, pairs.Count)).ToArray();
-        double[] thresholds = PairDistanceQuantiles.Select(pairs, ranks, exactLimit, cancellationToken);
-        FalseMatchCounts counts = FalseMatchCounts.Count(pairs, thresholds, groups.Length, cancellationToken);
+        double[] thresholds;
+        FalseMatchCounts counts;
+        using (NewDisposeScope())
+        {
+            if (pairs.Count <= exactLimit)
+            {
+                (Tensor all, Tensor pairGroups) = PairDistanceQuantiles.Gather(pairs, withGroups: true, cancellationToken);
+                thresholds = PairDistanceQuantiles.SelectIn(all, ranks);
+                counts = FalseMatchCounts.Count(all, pairGroups, thresholds, groups.Length);
+            }
+            else
+            {
+                thresholds = PairDistanceQuantiles.Select(pairs, ranks, exactLimit, cancellationToken);
+                counts = FalseMatchCounts.Count(pairs, thresholds, groups.Length, cancellationToken);
+            }
+        }
         return thresholds.Select((threshold, t) => View(rates[t], threshold, counts.Overall[t], pairs.Count, counts.PerGroup[t], groups)).ToArray();
     }
 

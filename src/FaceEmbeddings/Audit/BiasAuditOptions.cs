@@ -15,9 +15,10 @@ public sealed record BiasAuditOptions
     public DistanceMetric Metric { get; init; } = DistanceMetric.Euclidean;
 
     /// <summary>
-    /// Up to this many pairs, all pair distances are held at once and the thresholds read exactly from them
-    /// (50 million pairs, about 10,000 faces, take 200 MB in float32); above, the thresholds are found by
-    /// histogram refinement passes, still exactly (see <see cref="VerificationAtFalseMatchRate"/>).
+    /// Up to this many pairs, all pair distances are held at once with each pair's group, and the thresholds and
+    /// false matches are read from them after one pass (50 million pairs, about 10,000 faces, take 400 MB with
+    /// float32 embeddings); above, the thresholds are found by histogram refinement passes, still exactly (see
+    /// <see cref="VerificationAtFalseMatchRate"/>), and the false matches counted in one more pass.
     /// </summary>
     public long ExactQuantileMaxPairs { get; init; } = 50_000_000;
 

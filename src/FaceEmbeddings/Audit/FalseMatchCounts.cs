@@ -22,12 +22,21 @@ internal sealed class FalseMatchCounts
     public IReadOnlyList<IReadOnlyList<long>> PerGroup { get; }
 
     /// <summary>Counts pairs below each of <paramref name="thresholds"/> in one pass over <paramref name="pairs"/>.</summary>
-    public static FalseMatchCounts Count(DifferentPersonPairs pairs, IReadOnlyList<double> thresholds, int groupCount, CancellationToken cancellationToken)
+    public static FalseMatchCounts Count(DifferentPersonPairs pairs, IReadOnlyList<double> thresholds, int groupCount, CancellationToken cancellationToken) =>
+        Count(visit => pairs.Visit(visit, withGroups: true, cancellationToken), thresholds, groupCount);
+
+    /// <summary>Counts pairs below each of <paramref name="thresholds"/> among distances already gathered, with each
+    /// pair's group as <see cref="DifferentPersonPairs.Visit"/> gives it (−1 across groups).</summary>
+    public static FalseMatchCounts Count(Tensor distances, Tensor pairGroups, IReadOnlyList<double> thresholds, int groupCount) =>
+        Count(visit => visit(distances, pairGroups), thresholds, groupCount);
+
+    /// <summary>Counts over the (distances, pair groups) chunks that <paramref name="chunks"/> hands to its argument.</summary>
+    private static FalseMatchCounts Count(Action<Action<Tensor, Tensor>> chunks, IReadOnlyList<double> thresholds, int groupCount)
     {
         using var scope = NewDisposeScope();
         var overall = new Tensor?[thresholds.Count];
         var perGroup = new Tensor?[thresholds.Count];
-        pairs.Visit((distances, pairGroups) =>
+        chunks((distances, pairGroups) =>
         {
             Tensor values = distances.to(ScalarType.Float64);
             Tensor within = pairGroups.ge(0);
@@ -47,7 +56,7 @@ internal sealed class FalseMatchCounts
                     perGroup[t]!.add_(perGroupHere);
                 }
             }
-        }, withGroups: true, cancellationToken);
+        });
 
         return new FalseMatchCounts(
             overall.Select(count => count?.item<long>() ?? 0L).ToArray(),

@@ -38,14 +38,29 @@ internal static class PairDistanceQuantiles
     private static double[] SelectGathered(DifferentPersonPairs pairs, IReadOnlyList<long> ranks, CancellationToken cancellationToken)
     {
         using var scope = NewDisposeScope();
+        return SelectIn(Gather(pairs, withGroups: false, cancellationToken).Distances, ranks);
+    }
+
+    /// <summary>For each 0-based rank, the (rank + 1)-th smallest of <paramref name="all"/>, the gathered distances.</summary>
+    public static double[] SelectIn(Tensor all, IReadOnlyList<long> ranks) => ranks.Select(rank => KthSmallest(all, rank)).ToArray();
+
+    /// <summary>
+    /// Every pair distance in one tensor, from one pass, and with <paramref name="withGroups"/> each pair's group as
+    /// <see cref="DifferentPersonPairs.Visit"/> gives it (−1 across groups; int32 to halve the memory), else an empty
+    /// tensor. The caller scopes the tensors.
+    /// </summary>
+    public static (Tensor Distances, Tensor Groups) Gather(DifferentPersonPairs pairs, bool withGroups, CancellationToken cancellationToken)
+    {
         Tensor all = empty(pairs.Count, pairs.DistanceType, pairs.Device);
+        Tensor groups = empty(withGroups ? pairs.Count : 0, ScalarType.Int32, pairs.Device);
         long filled = 0;
-        pairs.Visit((distances, _) =>
+        pairs.Visit((distances, pairGroups) =>
         {
             all.narrow(0, filled, distances.shape[0]).copy_(distances);
+            if (withGroups) groups.narrow(0, filled, distances.shape[0]).copy_(pairGroups);
             filled += distances.shape[0];
-        }, withGroups: false, cancellationToken);
-        return ranks.Select(rank => KthSmallest(all, rank)).ToArray();
+        }, withGroups, cancellationToken);
+        return (all, groups);
     }
 
     private static double SelectByRefinement(DifferentPersonPairs pairs, long rank, (double Low, double High) range, long exactLimit,
