@@ -1,3 +1,4 @@
+using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Reflection;
@@ -66,7 +67,7 @@ public static class FaceEmbedTool
     public static Task<ToolRun> RunOfflineAuditAsync(string input, string output, params string[] extraArguments) =>
         RunAsync([
             "audit", input, "--labels", "utkface", "--group-by", "race,gender", .. extraArguments,
-            "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"),
+            "--weights", SharedData.PathOf(FaceNetReference.CheckpointPath),
             "--models", SharedData.PathOf("models"),
             "--out", output]);
 
