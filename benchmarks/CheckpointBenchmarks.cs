@@ -8,7 +8,6 @@ namespace FaceEmbeddings.Benchmarks;
 /// Reading the fixture encoder checkpoint (irv1-random-fp16.pt, a zip checkpoint of float16 tensors) with
 /// <see cref="TorchCheckpoint.Load(string)"/>, beside reading its bytes as the floor set by the disk and page cache.
 /// </summary>
-[MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
 public class CheckpointBenchmarks
 {
