@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Imaging;
+using FaceEmbeddings.Tests.Infrastructure;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Benchmarks;
