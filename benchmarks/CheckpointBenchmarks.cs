@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Tests.Infrastructure;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Benchmarks;
@@ -8,7 +9,6 @@ namespace FaceEmbeddings.Benchmarks;
 /// Reading the fixture encoder checkpoint (irv1-random-fp16.pt, a zip checkpoint of float16 tensors) with
 /// <see cref="TorchCheckpoint.Load(string)"/>, beside reading its bytes as the floor set by the disk and page cache.
 /// </summary>
-[MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
 public class CheckpointBenchmarks
 {

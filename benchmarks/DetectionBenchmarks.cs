@@ -9,7 +9,6 @@ namespace FaceEmbeddings.Benchmarks;
 /// and 1200×630 is multiface.png as they are; 853×480 and 1920×1080 are multiface.png resized (16:9, so slightly
 /// stretched), keeping its several faces. The batch is eight copies of the 853×480 image in one call.
 /// </summary>
-[MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
 public class DetectionBenchmarks
 {

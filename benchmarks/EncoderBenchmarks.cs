@@ -9,7 +9,6 @@ namespace FaceEmbeddings.Benchmarks;
 /// Weights: the fixture checkpoint irv1-random-fp16.pt (random values, VGGFace2's architecture and cost).
 /// Op/s is faces per second; Mean is the time per face.
 /// </summary>
-[MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
 public class EncoderBenchmarks
 {

@@ -12,11 +12,10 @@ namespace FaceEmbeddings.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Each operation takes seconds to a minute on two cores, so the class runs under <see cref="ScaleConfig"/> (one
-/// warm-up and three measured invocations). The [MemoryDiagnoser] columns count managed allocations only; tensors
+/// warm-up and three measured invocations). The memory diagnoser's columns (<see cref="SuiteConfig"/>) count managed allocations only; tensors
 /// live in native memory, so the class also prints the peak resident set of the process (VmHWM, inputs included)
 /// when it ends: filter one case per run (<c>--filter '*Nearest*'</c>) for a per-case figure.
 /// </remarks>
-[MemoryDiagnoser]
 [Config(typeof(ScaleConfig))]
 public class MetricsBenchmarks : IDisposable
 {

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Imaging;
+using FaceEmbeddings.Tests.Infrastructure;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Benchmarks;
@@ -12,7 +13,6 @@ namespace FaceEmbeddings.Benchmarks;
 /// largest face kept, facenet-pytorch's default), comparable with facenet-pytorch's detect + embed; the group case is
 /// multiface.png (1200×630) with every face kept. Op/s is images per second.
 /// </summary>
-[MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
 public class PipelineBenchmarks
 {

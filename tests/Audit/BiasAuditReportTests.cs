@@ -140,9 +140,9 @@ public sealed class BiasAuditReportTests : IDisposable
         string html = await File.ReadAllTextAsync(files.Html);
         IReadOnlyList<string> links = ReportLinks.Referenced(html);
         links.Should().HaveCount(3, "the three plots are embedded");
-        links.Should().OnlyContain(link => link.StartsWith("data:image/png;base64,", StringComparison.Ordinal));
+        links.Should().OnlyContain(link => link.StartsWith(ReportLinks.EmbeddedPngPrefix, StringComparison.Ordinal));
         foreach (string link in links)
-            SKBitmap.Decode(Convert.FromBase64String(link["data:image/png;base64,".Length..])).Should().NotBeNull();
+            SKBitmap.Decode(ReportLinks.EmbeddedPng(link)).Should().NotBeNull();
         html.Should().Contain("&lt;black&gt; &amp; &quot;women&quot;").And.NotContain("<black>");
 
         string markdown = await File.ReadAllTextAsync(files.Markdown);

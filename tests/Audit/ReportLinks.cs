@@ -17,4 +17,10 @@ internal static partial class ReportLinks
     /// <summary>Every target of a Markdown link or image, unescaped.</summary>
     public static IReadOnlyList<string> MarkdownTargets(string markdown) =>
         MarkdownTarget().Matches(markdown).Select(m => Uri.UnescapeDataString(m.Groups[1].Value)).ToArray();
+
+    /// <summary>The prefix of a PNG embedded in the page as a data URL.</summary>
+    public const string EmbeddedPngPrefix = "data:image/png;base64,";
+
+    /// <summary>The bytes of a PNG embedded as a data URL (a link that starts with <see cref="EmbeddedPngPrefix"/>).</summary>
+    public static byte[] EmbeddedPng(string link) => Convert.FromBase64String(link[EmbeddedPngPrefix.Length..]);
 }

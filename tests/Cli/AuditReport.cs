@@ -1,9 +1,9 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Tests.Audit;
 using FaceEmbeddings.Tests.Plots;
 using static TorchSharp.torch;
 
@@ -13,7 +13,7 @@ namespace FaceEmbeddings.Tests.Cli;
 /// The files <c>faceembed audit</c> wrote, read back, with checks of the report against figures computed here from the
 /// embeddings it wrote (the Metrics functions and a plain recount of the pair distances).
 /// </summary>
-public sealed partial class AuditReport : IDisposable
+public sealed class AuditReport : IDisposable
 {
     public AuditReport(string folder)
     {
@@ -109,25 +109,19 @@ public sealed partial class AuditReport : IDisposable
     public void ShouldReferenceOnlyWhatExists()
     {
         string html = File.ReadAllText(Path.Combine(Folder, BiasAuditReport.HtmlFileName));
-        var references = HtmlReference().Matches(html).Select(match => match.Groups["target"].Value).ToList();
+        IReadOnlyList<string> references = ReportLinks.Referenced(html);
         references.Should().NotBeEmpty("the report shows its plots");
         foreach (string target in references)
         {
-            if (target.StartsWith("data:image/png;base64,", StringComparison.Ordinal))
-                SkiaSharp.SKBitmap.Decode(Convert.FromBase64String(target["data:image/png;base64,".Length..])).Should().NotBeNull("an embedded plot decodes");
+            if (target.StartsWith(ReportLinks.EmbeddedPngPrefix, StringComparison.Ordinal))
+                SkiaSharp.SKBitmap.Decode(ReportLinks.EmbeddedPng(target)).Should().NotBeNull("an embedded plot decodes");
             else if (!target.StartsWith('#'))
                 File.Exists(Path.Combine(Folder, Uri.UnescapeDataString(target))).Should().BeTrue($"the HTML refers to '{target}'");
         }
 
         string markdown = File.ReadAllText(Path.Combine(Folder, BiasAuditReport.MarkdownFileName));
-        var images = MarkdownImage().Matches(markdown).Select(match => Uri.UnescapeDataString(match.Groups["target"].Value)).ToList();
+        IReadOnlyList<string> images = ReportLinks.MarkdownTargets(markdown);
         images.Should().Contain([BiasAuditReport.PcaPlotFileName, BiasAuditReport.DistancePlotFileName, BiasAuditReport.FaceGridFileName]);
         images.Should().OnlyContain(file => File.Exists(Path.Combine(Folder, file)));
     }
-
-    [GeneratedRegex("""(?:src|href)\s*=\s*"(?<target>[^"]*)"|(?:src|href)\s*=\s*'(?<target>[^']*)'""", RegexOptions.IgnoreCase)]
-    private static partial Regex HtmlReference();
-
-    [GeneratedRegex(@"!\[[^\]]*\]\((?<target>[^)]+)\)")]
-    private static partial Regex MarkdownImage();
 }

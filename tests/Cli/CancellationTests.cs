@@ -1,3 +1,4 @@
+using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 
 namespace FaceEmbeddings.Tests.Cli;
@@ -15,7 +16,7 @@ public sealed class CancellationTests : IDisposable
         // The whole UTKFace folder takes far longer than the test waits.
         using RunningTool tool = FaceEmbedTool.Start([
             "embed", SharedData.PathOf("data/utkface"), "--labels", "utkface", "--batch-size", "4",
-            "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"),
+            "--weights", SharedData.PathOf(FaceNetReference.CheckpointPath),
             "--models", SharedData.PathOf("models"), "--out", output]);
 
         (await tool.WaitForErrorAsync("Ctrl+C to stop", TimeSpan.FromMinutes(3))).Should().BeTrue(tool.Error);

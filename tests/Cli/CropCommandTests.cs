@@ -1,6 +1,7 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Tests.Datasets;
+using FaceEmbeddings.Tests.Detection;
 using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Tests.Plots;
 using SkiaSharp;
@@ -33,8 +34,7 @@ public sealed class CropCommandTests : IDisposable
             .Should().BeEquivalentTo(Path.Combine("kit", "john2.png"), Path.Combine("rose", "img2.png"));
         run.ErrorLines.Should().Contain(line => line.StartsWith("faceembed: warning: skipped: ", StringComparison.Ordinal) && line.Contains(truncated));
 
-        using var detector = MtcnnFaceDetector.FromFiles(SharedData.PathOf("models/mtcnn/pnet.pt"), SharedData.PathOf("models/mtcnn/rnet.pt"),
-            SharedData.PathOf("models/mtcnn/onet.pt"), new MtcnnOptions { ImageSize = 80, Margin = 10 });
+        using var detector = MtcnnFixture.CreateDetector(new MtcnnOptions { ImageSize = 80, Margin = 10 });
         foreach (var (image, written) in new[] { (kit, "kit/john2.png"), (rose, "rose/img2.png") })
         {
             using FaceImage source = FaceImage.Load(image);

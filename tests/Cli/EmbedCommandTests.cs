@@ -3,6 +3,7 @@ using System.Text.Json;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Datasets;
+using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 
 namespace FaceEmbeddings.Tests.Cli;
@@ -15,7 +16,7 @@ public sealed class EmbedCommandTests : IDisposable
 
     private static string[] Common =>
     [
-        "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"), "--models", SharedData.PathOf("models"),
+        "--weights", SharedData.PathOf(FaceNetReference.CheckpointPath), "--models", SharedData.PathOf("models"),
     ];
 
     [Fact]

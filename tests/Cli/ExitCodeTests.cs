@@ -1,3 +1,4 @@
+using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 
 namespace FaceEmbeddings.Tests.Cli;
@@ -12,7 +13,7 @@ public sealed class ExitCodeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string Weights => SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt");
+    private static string Weights => SharedData.PathOf(FaceNetReference.CheckpointPath);
 
     private static string Models => SharedData.PathOf("models");
 

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Reflection;
@@ -34,10 +35,10 @@ public static class FaceEmbedTool
     });
 
     /// <summary>Runs <c>faceembed</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
-    public static async Task<ToolRun> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static async Task<ToolRun> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null)
     {
         using RunningTool tool = Start(arguments, workingDirectory);
-        return await tool.WaitAsync(timeout ?? TimeSpan.FromMinutes(10));
+        return await tool.WaitAsync(TimeSpan.FromMinutes(10));
     }
 
     /// <summary>Starts <c>faceembed</c> with <paramref name="arguments"/> and returns at once.</summary>
@@ -58,15 +59,15 @@ public static class FaceEmbedTool
         return new RunningTool(Process.Start(start) ?? throw new InvalidOperationException("faceembed did not start."));
     }
 
-    /// <inheritdoc cref="RunAsync(IEnumerable{string}, string?, TimeSpan?)"/>
-    public static Task<ToolRun> RunAsync(params string[] arguments) => RunAsync(arguments, null, null);
+    /// <inheritdoc cref="RunAsync(IEnumerable{string}, string?)"/>
+    public static Task<ToolRun> RunAsync(params string[] arguments) => RunAsync(arguments, null);
 
     /// <summary>Runs the README's offline main job (UTKFace labels grouped by race and gender, the fixture encoder
     /// checkpoint, the shared MTCNN weights) on <paramref name="input"/>, writing the report to <paramref name="output"/>.</summary>
     public static Task<ToolRun> RunOfflineAuditAsync(string input, string output, params string[] extraArguments) =>
         RunAsync([
             "audit", input, "--labels", "utkface", "--group-by", "race,gender", .. extraArguments,
-            "--weights", SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"),
+            "--weights", SharedData.PathOf(FaceNetReference.CheckpointPath),
             "--models", SharedData.PathOf("models"),
             "--out", output]);
 

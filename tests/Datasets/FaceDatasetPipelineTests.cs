@@ -2,6 +2,7 @@ using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Tests.Detection;
 using FaceEmbeddings.Tests.Infrastructure;
 using static TorchSharp.torch;
 
@@ -107,8 +108,7 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
     {
         _folder.Write("group/multiface.png", File.ReadAllBytes(SharedData.PathOf("fixtures/images/multiface.png")));
         var options = new MtcnnOptions { KeepAll = true, ImageSize = 96 };
-        using var detector = MtcnnFaceDetector.FromFiles(
-            SharedData.PathOf("models/mtcnn/pnet.pt"), SharedData.PathOf("models/mtcnn/rnet.pt"), SharedData.PathOf("models/mtcnn/onet.pt"), options);
+        using var detector = MtcnnFixture.CreateDetector(options);
         var dataset = FaceDataset.FromImageFolder(_folder.Root);
 
         var faces = new List<DatasetFace>();

@@ -1,5 +1,7 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Tests.Detection;
+using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 
 namespace FaceEmbeddings.Tests.Datasets;
@@ -9,9 +11,8 @@ public sealed class PipelineFixture : IDisposable
 {
     public PipelineFixture()
     {
-        Detector = MtcnnFaceDetector.FromFiles(
-            SharedData.PathOf("models/mtcnn/pnet.pt"), SharedData.PathOf("models/mtcnn/rnet.pt"), SharedData.PathOf("models/mtcnn/onet.pt"));
-        Encoder = FaceNetEncoder.FromCheckpoint(SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"));
+        Detector = MtcnnFixture.CreateDetector(new MtcnnOptions());
+        Encoder = FaceNetEncoder.FromCheckpoint(SharedData.PathOf(FaceNetReference.CheckpointPath));
     }
 
     public MtcnnFaceDetector Detector { get; }

@@ -16,27 +16,19 @@ public sealed class MtcnnThreadCountTests(MtcnnFixture fixture) : IClassFixture<
     {
         // oneDNN's channels-last 1×1 convolution has given wrong values with several threads (libtorch 2.10),
         // and P-Net ends in 1×1 convolutions over channels-last activations.
-        int previous = TorchSharp.torch.get_num_threads();
-        TorchSharp.torch.set_num_threads(threads);
-        try
+        using IDisposable threadCount = WholeProcessTestGroup.LibTorchThreads(threads);
+        using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions());
+        foreach (string image in new[] { "multiface", "shea_whigham" })
         {
-            using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions());
-            foreach (string image in new[] { "multiface", "shea_whigham" })
+            FacenetDetections expected = fixture.Expected[image];
+            IReadOnlyList<DetectedFace> faces = detector.Detect(fixture.Image(image));
+            faces.Should().HaveCount(expected.Boxes.Length, image);
+            for (int i = 0; i < faces.Count; i++)
             {
-                FacenetDetections expected = fixture.Expected[image];
-                IReadOnlyList<DetectedFace> faces = detector.Detect(fixture.Image(image));
-                faces.Should().HaveCount(expected.Boxes.Length, image);
-                for (int i = 0; i < faces.Count; i++)
-                {
-                    BoundingBox box = faces[i].Box;
-                    MtcnnDetectionParityTests.MaxDifference(new[] { box.X1, box.Y1, box.X2, box.Y2 }, expected.Boxes[i]).Should().BeLessThanOrEqualTo(MtcnnDetectionParityTests.PixelTolerance);
-                    Math.Abs(faces[i].Probability - expected.Probabilities[i]).Should().BeLessThanOrEqualTo(MtcnnDetectionParityTests.ProbabilityTolerance);
-                }
+                BoundingBox box = faces[i].Box;
+                MtcnnDetectionParityTests.MaxDifference(new[] { box.X1, box.Y1, box.X2, box.Y2 }, expected.Boxes[i]).Should().BeLessThanOrEqualTo(MtcnnDetectionParityTests.PixelTolerance);
+                Math.Abs(faces[i].Probability - expected.Probabilities[i]).Should().BeLessThanOrEqualTo(MtcnnDetectionParityTests.ProbabilityTolerance);
             }
-        }
-        finally
-        {
-            TorchSharp.torch.set_num_threads(previous);
         }
     }
 }

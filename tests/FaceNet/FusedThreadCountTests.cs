@@ -18,20 +18,12 @@ public sealed class FusedThreadCountTests(FaceNetReference reference) : IClassFi
         // the fused network must not depend on how many threads libtorch uses.
         using var model = reference.LoadedModel();
         using var fused = model.Fuse();
-        int previous = get_num_threads();
-        set_num_threads(threads);
-        try
-        {
-            using var inference = inference_mode();
-            using Tensor embeddings = fused.Embed(reference.AlignedInputs);
-            using Tensor logits = fused.Classify(reference.AlignedInputs);
+        using IDisposable threadCount = WholeProcessTestGroup.LibTorchThreads(threads);
+        using var inference = inference_mode();
+        using Tensor embeddings = fused.Embed(reference.AlignedInputs);
+        using Tensor logits = fused.Classify(reference.AlignedInputs);
 
-            FaceNetReference.MaxAbsDifference(embeddings, reference.Embeddings).Should().BeLessThan(1e-4f);
-            FaceNetReference.MaxAbsDifference(logits, reference.Logits).Should().BeLessThan(1e-3f);
-        }
-        finally
-        {
-            set_num_threads(previous);
-        }
+        FaceNetReference.MaxAbsDifference(embeddings, reference.Embeddings).Should().BeLessThan(1e-4f);
+        FaceNetReference.MaxAbsDifference(logits, reference.Logits).Should().BeLessThan(1e-3f);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 
 namespace FaceEmbeddings.Tests.Infrastructure;
 
@@ -129,6 +130,19 @@ public sealed class FuzzOutcome
     public TimeSpan Elapsed { get; set; }
 
     public List<string> Failures { get; } = [];
+
+    /// <summary>
+    /// Writes the outcome and its failures under <paramref name="label"/>, then asserts what every fuzzing test
+    /// asserts: no failure, some mutants refused, at least <paramref name="minimumIterations"/> mutants run.
+    /// </summary>
+    public void ShouldBeClean(ITestOutputHelper output, string label, int minimumIterations)
+    {
+        output.WriteLine($"{label}: {this}");
+        Failures.ForEach(output.WriteLine);
+        Failures.Should().BeEmpty();
+        Refused.Should().BeGreaterThan(0);
+        Iterations.Should().BeGreaterThanOrEqualTo(minimumIterations, "the loop must run enough mutants to mean something");
+    }
 
     public override string ToString() =>
         $"{Iterations} mutants in {Elapsed.TotalSeconds:F1} s, {Loaded} loaded, {Refused} refused, "

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace FaceEmbeddings.Tests.Infrastructure;
 
 /// <summary>
@@ -9,4 +11,20 @@ namespace FaceEmbeddings.Tests.Infrastructure;
 public sealed class WholeProcessTestGroup
 {
     public const string Name = "Whole process (run alone)";
+
+    /// <summary>
+    /// Sets libtorch's process-wide intra-op thread count until the result is disposed, which restores the count it
+    /// had before. Only for tests of this group.
+    /// </summary>
+    public static IDisposable LibTorchThreads(int threads)
+    {
+        var restore = new ThreadCount(get_num_threads());
+        set_num_threads(threads);
+        return restore;
+    }
+
+    private sealed class ThreadCount(int previous) : IDisposable
+    {
+        public void Dispose() => set_num_threads(previous);
+    }
 }

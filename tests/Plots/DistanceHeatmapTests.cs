@@ -8,9 +8,9 @@ namespace FaceEmbeddings.Tests.Plots;
 
 public class DistanceHeatmapTests
 {
-    private static (Tensor Embeddings, string[] Groups) Grouped(int count, int groupCount, int seed = 3)
+    private static (Tensor Embeddings, string[] Groups) Grouped(int count, int groupCount)
     {
-        var generator = new Generator((ulong)seed);
+        var generator = new Generator(3);
         Tensor x = randn(new long[] { count, 8 }, generator: generator);
         // Labels interleaved, so the plot has to reorder rows to draw blocks.
         return (x, Enumerable.Range(0, count).Select(i => $"g{i % groupCount}").ToArray());

@@ -8,9 +8,10 @@ namespace FaceEmbeddings.Tests.Plots;
 public class PcaScatterPlotTests
 {
     /// <summary>N embeddings in <paramref name="groupCount"/> groups, each group shifted along its own axis so the groups separate.</summary>
-    private static (Tensor Embeddings, string[] Groups) Clustered(int count, int groupCount, int dimensions = 16, int seed = 7)
+    private static (Tensor Embeddings, string[] Groups) Clustered(int count, int groupCount)
     {
-        var generator = new Generator((ulong)seed);
+        const int dimensions = 16;
+        var generator = new Generator(7);
         Tensor x = randn(new long[] { count, dimensions }, generator: generator);
         string[] groups = Enumerable.Range(0, count).Select(i => $"group {i % groupCount}").ToArray();
         for (int i = 0; i < count; i++) x[i, i % groupCount % dimensions] += 4f;

@@ -46,16 +46,8 @@ public sealed class PipelineMemoryTests(ITestOutputHelper output)
         // work itself; one thread keeps the cost of 2,000 iterations predictable. The options keep each iteration
         // small (a 40-pixel minimum face prunes the pyramid of this 162×200 portrait; 96-pixel crops) while it still
         // runs every stage: decode, pyramid, P-, R- and O-Net, crop, embedding.
-        int threads = torch.get_num_threads();
-        torch.set_num_threads(1);
-        try
-        {
-            return Run(new MtcnnOptions { MinFaceSize = 40, ImageSize = 96 });
-        }
-        finally
-        {
-            torch.set_num_threads(threads);
-        }
+        using IDisposable threadCount = WholeProcessTestGroup.LibTorchThreads(1);
+        return Run(new MtcnnOptions { MinFaceSize = 40, ImageSize = 96 });
     }
 
     private static MemoryOutcome Run(MtcnnOptions options)

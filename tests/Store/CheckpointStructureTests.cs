@@ -1,5 +1,6 @@
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using static FaceEmbeddings.Tests.Store.StoreTestContext;
 
@@ -20,14 +21,14 @@ public class CheckpointStructureTests
         // The fixture has exactly the keys and shapes of the VGGFace2 file (shared/fixtures/README.md).
         var check = CheckpointStructure.InceptionResnetV1(Models.FaceNet.InceptionResnetV1.VggFace2ClassCount);
 
-        check(SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt")).Should().BeTrue();
+        check(SharedData.PathOf(FaceNetReference.CheckpointPath)).Should().BeTrue();
     }
 
     [Fact]
     public void The_CASIA_WebFace_entry_rejects_a_checkpoint_with_another_classifier()
     {
         ModelInfo casia = ModelCatalog.BuiltIn.Single(model => model.Name == ModelCatalog.CasiaWebFace);
-        string vggFace2Shaped = SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt");
+        string vggFace2Shaped = SharedData.PathOf(FaceNetReference.CheckpointPath);
 
         casia.Invoking(model => model.StructureValidator!(vggFace2Shaped)).Should().Throw<CheckpointFormatException>()
             .WithMessage("*'logits.weight' is [8631, 512], not [10575, 512]; 'logits.bias' is [8631], not [10575].");
