@@ -60,9 +60,9 @@ public sealed class ONet : nn.Module<Tensor, (Tensor Regression, Tensor Landmark
     public override (Tensor Regression, Tensor Landmarks, Tensor Probabilities) forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor x = pool1.call(prelu1.call(conv1.call(input))); // [N, 32, 23, 23]
-        x = pool2.call(prelu2.call(conv2.call(x)));            // [N, 64, 10, 10]
-        x = pool3.call(prelu3.call(conv3.call(x)));            // [N, 64, 4, 4]
+        Tensor x = PReluMaxPool.Apply(conv1.call(input), prelu1, pool1); // [N, 32, 23, 23]
+        x = PReluMaxPool.Apply(conv2.call(x), prelu2, pool2);            // [N, 64, 10, 10]
+        x = PReluMaxPool.Apply(conv3.call(x), prelu3, pool3);            // [N, 64, 4, 4]
         x = prelu4.call(conv4.call(x));                        // [N, 128, 3, 3]
         // The weights were converted from a channels-last framework: flatten in (W, H, C) order as facenet-pytorch does.
         x = x.permute(0, 3, 2, 1).contiguous().view(x.shape[0], -1); // [N, 1152]

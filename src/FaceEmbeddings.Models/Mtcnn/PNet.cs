@@ -47,8 +47,8 @@ public sealed class PNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
     public override (Tensor Regression, Tensor Probabilities) forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor x = prelu1.call(conv1.call(input));      // [N, 10, H − 2, W − 2]
-        x = pool1.call(x);                              // [N, 10, ⌈(H − 2) / 2⌉, ⌈(W − 2) / 2⌉]
+        Tensor x = conv1.call(input);                   // [N, 10, H − 2, W − 2]
+        x = PReluMaxPool.Apply(x, prelu1, pool1);       // [N, 10, ⌈(H − 2) / 2⌉, ⌈(W − 2) / 2⌉]
         x = prelu2.call(conv2.call(x));                 // [N, 16, H' + 2, W' + 2]
         x = prelu3.call(conv3.call(x));                 // [N, 32, H', W'], channels-last
         // Softmax over the channel axis, as facenet-pytorch: libtorch's kernel for a last axis of two elements (the

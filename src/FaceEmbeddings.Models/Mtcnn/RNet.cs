@@ -51,8 +51,8 @@ public sealed class RNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
     public override (Tensor Regression, Tensor Probabilities) forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor x = pool1.call(prelu1.call(conv1.call(input))); // [N, 28, 11, 11]
-        x = pool2.call(prelu2.call(conv2.call(x)));            // [N, 48, 4, 4]
+        Tensor x = PReluMaxPool.Apply(conv1.call(input), prelu1, pool1); // [N, 28, 11, 11]
+        x = PReluMaxPool.Apply(conv2.call(x), prelu2, pool2);            // [N, 48, 4, 4]
         x = prelu3.call(conv3.call(x));                        // [N, 64, 3, 3]
         // The weights were converted from a channels-last framework: flatten in (W, H, C) order as facenet-pytorch does.
         x = x.permute(0, 3, 2, 1).contiguous().view(x.shape[0], -1); // [N, 576]
