@@ -40,7 +40,7 @@ public class AreaResamplerTests
 
         foreach (int size in new[] { 24, 7 })
         {
-            Tensor resized = resampler.ResizeCrops(crops, size, size, CPU);
+            Tensor resized = resampler.ResizeCrops(crops, size, size, PixelNormalization.None, CPU);
             resized.shape.Should().Equal(crops.Count, size, size, 3);
             for (int k = 0; k < crops.Count; k++)
             {
@@ -60,7 +60,7 @@ public class AreaResamplerTests
         using AreaResampler resampler = AreaResampler.Of(images, height, width);
         foreach ((int outHeight, int outWidth) in new[] { (30, 49), (13, 24), (41, 67), (50, 70) })
         {
-            Tensor resized = resampler.ResizeImages(outHeight, outWidth, CPU);
+            Tensor resized = resampler.ResizeImages(outHeight, outWidth, PixelNormalization.None, CPU);
             resized.shape.Should().Equal(2, outHeight, outWidth, 3);
             for (int n = 0; n < images.Length; n++)
             {
@@ -68,6 +68,28 @@ public class AreaResamplerTests
                 (resized[n] - expected).abs().max().item<float>().Should().Be(0f, $"image {n} at {outHeight}×{outWidth} must match bit for bit");
             }
         }
+    }
+
+    [Fact]
+    public void Normalized_outputs_equal_facenet_pytorch_normalizing_after_resampling()
+    {
+        using var scope = NewDisposeScope();
+        var random = new Random(13);
+        const int height = 29, width = 45;
+        byte[][] images = [RandomImage(random, height, width)];
+        using AreaResampler resampler = AreaResampler.Of(images, height, width);
+        var whole = new CropWindow(0, 0, 0, height, width);
+        var crop = new CropWindow(0, 3, 7, 26, 30);
+
+        Tensor pyramidLevel = resampler.ResizeImages(17, 26, PixelNormalization.Mtcnn, CPU)[0];
+        Tensor patch = resampler.ResizeCrops([crop], 24, 24, PixelNormalization.Mtcnn, CPU)[0];
+
+        // facenet-pytorch: im_data = (imresample(img, size) - 127.5) * 0.0078125
+        Tensor expectedLevel = (PyTorchArea(images[0], height, width, whole, 17, 26) - 127.5f) * 0.0078125f;
+        Tensor expectedPatch = (PyTorchArea(images[0], height, width, crop, 24, 24) - 127.5f) * 0.0078125f;
+        pyramidLevel.equal(expectedLevel).all().item<bool>().Should().BeTrue();
+        patch.equal(expectedPatch).all().item<bool>().Should().BeTrue();
+        patch.min().item<float>().Should().BeLessThan(0f, "the offset was subtracted");
     }
 
     [Fact]
@@ -84,13 +106,13 @@ public class AreaResamplerTests
                 image[(y * side + x) * 3] = 7;
         using AreaResampler resampler = AreaResampler.Of([image], side, side);
 
-        Tensor resized = resampler.ResizeImages(2, 2, CPU);      // windows of 1500 × 1500
+        Tensor resized = resampler.ResizeImages(2, 2, PixelNormalization.None, CPU);      // windows of 1500 × 1500
         resized[0, .., .., 1..].eq(255f).all().item<bool>().Should().BeTrue();
         float[] red = resized[0, .., .., 0].contiguous().data<float>().ToArray();
         red[..3].Should().Equal(255f, 255f, 255f);
         red[3].Should().BeApproximately(255f - 248f * 100 / (1500f * 1500), 1e-4f);
 
-        Tensor corner = resampler.ResizeCrops([new CropWindow(0, 2000, 2000, side, side)], 1, 1, CPU);
+        Tensor corner = resampler.ResizeCrops([new CropWindow(0, 2000, 2000, side, side)], 1, 1, PixelNormalization.None, CPU);
         corner[0, 0, 0, 0].item<float>().Should().BeApproximately(255f - 248f * 100 / 1_000_000f, 1e-4f);
     }
 
@@ -103,7 +125,7 @@ public class AreaResamplerTests
     public void Crops_that_are_empty_or_outside_the_images_are_rejected(int image, int top, int left, int bottom, int right)
     {
         using AreaResampler resampler = AreaResampler.Of([new byte[10 * 10 * 3]], 10, 10);
-        var act = () => resampler.ResizeCrops([new CropWindow(image, top, left, bottom, right)], 4, 4, CPU);
+        var act = () => resampler.ResizeCrops([new CropWindow(image, top, left, bottom, right)], 4, 4, PixelNormalization.None, CPU);
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("crops").WithMessage("*Crop 0*10×10*");
     }
 

@@ -75,8 +75,12 @@ internal sealed class AreaResampler : IDisposable
     public int Width => width;
 
     /// <summary>Every image resized to <paramref name="outHeight"/> × <paramref name="outWidth"/>.</summary>
-    /// <returns>[N, outHeight, outWidth, 3] float32 means on <paramref name="device"/>.</returns>
-    public Tensor ResizeImages(int outHeight, int outWidth, Device device)
+    /// <param name="outHeight">Output height.</param>
+    /// <param name="outWidth">Output width.</param>
+    /// <param name="normalization">Applied to each mean as it is written (one pass over memory instead of three).</param>
+    /// <param name="device">Where the result goes.</param>
+    /// <returns>[N, outHeight, outWidth, 3] float32 normalized means on <paramref name="device"/>.</returns>
+    public Tensor ResizeImages(int outHeight, int outWidth, PixelNormalization normalization, Device device)
     {
         (int[] rowStart, int[] rowEnd) = Windows(0, height, outHeight);
         (int[] colStart, int[] colEnd) = Windows(0, width, outWidth);
@@ -87,7 +91,7 @@ internal sealed class AreaResampler : IDisposable
         {
             int n = row / outHeight, i = row % outHeight;
             Span<float> destination = values.Slice(row * outWidth * Channels, outWidth * Channels);
-            WindowRow(tables[n], rowStart[i], rowEnd[i], colStart, colEnd, columnCounts, destination);
+            WindowRow(tables[n], rowStart[i], rowEnd[i], colStart, colEnd, columnCounts, normalization, destination);
         }
         return ToDevice(means, device);
     }
@@ -97,9 +101,10 @@ internal sealed class AreaResampler : IDisposable
     /// at least one pixel and inside its image.</param>
     /// <param name="outHeight">Output height.</param>
     /// <param name="outWidth">Output width.</param>
+    /// <param name="normalization">Applied to each mean as it is written.</param>
     /// <param name="device">Where the result goes.</param>
-    /// <returns>[K, outHeight, outWidth, 3] float32 means on <paramref name="device"/>.</returns>
-    public Tensor ResizeCrops(IReadOnlyList<CropWindow> crops, int outHeight, int outWidth, Device device)
+    /// <returns>[K, outHeight, outWidth, 3] float32 normalized means on <paramref name="device"/>.</returns>
+    public Tensor ResizeCrops(IReadOnlyList<CropWindow> crops, int outHeight, int outWidth, PixelNormalization normalization, Device device)
     {
         for (int k = 0; k < crops.Count; k++)
         {
@@ -119,7 +124,7 @@ internal sealed class AreaResampler : IDisposable
             for (int i = 0; i < outHeight; i++)
             {
                 Span<float> destination = values.Slice(((k * outHeight) + i) * outWidth * Channels, outWidth * Channels);
-                WindowRow(tables[crop.Image], rowStart[i], rowEnd[i], colStart, colEnd, columnCounts, destination);
+                WindowRow(tables[crop.Image], rowStart[i], rowEnd[i], colStart, colEnd, columnCounts, normalization, destination);
             }
         }
         return ToDevice(means, device);
@@ -168,9 +173,10 @@ internal sealed class AreaResampler : IDisposable
 
     /// <summary>One output row: the means of the windows between table rows <paramref name="top"/> and
     /// <paramref name="bottom"/> and each pair of column bounds. The sums are gathered one by one, then divided by the
-    /// row count and the column count (<paramref name="columnCounts"/>, per output element) a vector at a time: IEEE
-    /// division rounds the same in vector and scalar form.</summary>
-    private void WindowRow(uint[] table, int top, int bottom, int[] colStart, int[] colEnd, float[] columnCounts, Span<float> destination)
+    /// row count and the column count (<paramref name="columnCounts"/>, per output element), then normalized, a vector
+    /// at a time: IEEE arithmetic rounds the same in vector and scalar form.</summary>
+    private void WindowRow(uint[] table, int top, int bottom, int[] colStart, int[] colEnd, float[] columnCounts,
+                           PixelNormalization normalization, Span<float> destination)
     {
         int stride = (width + 1) * Channels;
         ReadOnlySpan<uint> upper = table.AsSpan(top * stride, stride);
@@ -184,11 +190,13 @@ internal sealed class AreaResampler : IDisposable
 
         float rows = bottom - top;
         var rowVector = new Vector<float>(rows);
+        var offset = new Vector<float>(normalization.Offset);
+        var scale = new Vector<float>(normalization.Scale);
         int x = 0;
         for (; x <= destination.Length - Vector<float>.Count; x += Vector<float>.Count)
-            (new Vector<float>(destination[x..]) / rowVector / new Vector<float>(columnCounts.AsSpan(x))).CopyTo(destination[x..]);
+            (((new Vector<float>(destination[x..]) / rowVector / new Vector<float>(columnCounts.AsSpan(x))) - offset) * scale).CopyTo(destination[x..]);
         for (; x < destination.Length; x++)
-            destination[x] = destination[x] / rows / columnCounts[x];
+            destination[x] = ((destination[x] / rows / columnCounts[x]) - normalization.Offset) * normalization.Scale;
     }
 
     /// <summary>The column count of each output element's window, repeated for the three channels.</summary>

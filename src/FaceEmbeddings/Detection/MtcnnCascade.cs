@@ -12,7 +12,6 @@ namespace FaceEmbeddings.Detection;
 /// </summary>
 internal sealed class MtcnnCascade
 {
-    private const float Normalization = 0.0078125f; // 1 / 128
     private const int RefineSize = 24;
     private const int OutputSize = 48;
     private const int NetworkBatchSize = 256;
@@ -79,8 +78,8 @@ internal sealed class MtcnnCascade
             using var scaleScope = NewDisposeScope();
             int scaledHeight = (int)(height * scale + 1), scaledWidth = (int)(width * scale + 1);
             // Channels-last strides, as facenet-pytorch's permuted input has: P-Net runs fastest on them.
-            Tensor input = images.ResizeImages(scaledHeight, scaledWidth, device)                            // [N, h', w', 3]
-                .sub_(127.5f).mul_(Normalization).permute(0, 3, 1, 2);                                      // [N, 3, h', w']
+            Tensor input = images.ResizeImages(scaledHeight, scaledWidth, PixelNormalization.Mtcnn, device) // [N, h', w', 3]
+                .permute(0, 3, 1, 2);                                                                      // [N, 3, h', w']
             (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
 
             Tensor faceProbability = probabilities[.., 1];                   // [N, h, w]
@@ -201,7 +200,7 @@ internal sealed class MtcnnCascade
 
     /// <summary>Network input: the crops area-resized to size × size, [K, 3, size, size], normalized.</summary>
     private static Tensor Patches(AreaResampler images, IReadOnlyList<CropWindow> crops, int size, Device device) =>
-        images.ResizeCrops(crops, size, size, device).sub_(127.5f).mul_(Normalization).permute(0, 3, 1, 2);
+        images.ResizeCrops(crops, size, size, PixelNormalization.Mtcnn, device).permute(0, 3, 1, 2);
 
     /// <summary>facenet-pytorch's <c>bbreg</c>: corners moved by the regression times the inclusive box size.</summary>
     private static Tensor Regress(Tensor boxes, Tensor regression)

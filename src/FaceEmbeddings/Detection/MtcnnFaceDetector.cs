@@ -248,6 +248,6 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         for (int y = 0; y < height; y++)
             Array.Copy(image.Rgb, ((top + y) * image.Width + left) * 3, crop, y * width * 3, width * 3);
         using AreaResampler resampler = AreaResampler.Of([crop], height, width);
-        return resampler.ResizeImages(size, size, CPU)[0].to(ScalarType.Byte).to(ScalarType.Float32).permute(2, 0, 1);
+        return resampler.ResizeImages(size, size, PixelNormalization.None, CPU)[0].to(ScalarType.Byte).to(ScalarType.Float32).permute(2, 0, 1);
     }
 }
