@@ -99,6 +99,7 @@ public sealed class MtcnnFaceDetectorTests
         options.KeepAll.Should().BeFalse();
         options.CropResize.Should().Be(CropResizeMethod.Bilinear);
         options.Device.Should().BeNull();
+        options.WorkerThreads.Should().BeNull();
     }
 
     public static TheoryData<MtcnnOptions, string> InvalidOptions => new()
@@ -106,6 +107,7 @@ public sealed class MtcnnFaceDetectorTests
         { new MtcnnOptions { ImageSize = 0 }, "ImageSize" },
         { new MtcnnOptions { Margin = -1 }, "Margin" },
         { new MtcnnOptions { Margin = 160 }, "Margin" },
+        { new MtcnnOptions { WorkerThreads = -1 }, "WorkerThreads" },
         { new MtcnnOptions { MinFaceSize = 0 }, "MinFaceSize" },
         { new MtcnnOptions { Factor = 1.0 }, "Factor" },
         { new MtcnnOptions { Factor = double.NaN }, "Factor" },

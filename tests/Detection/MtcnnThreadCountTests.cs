@@ -18,6 +18,23 @@ public sealed class MtcnnThreadCountTests(MtcnnFixture fixture) : IClassFixture<
         // and P-Net ends in 1×1 convolutions over channels-last activations.
         using IDisposable threadCount = WholeProcessTestGroup.LibTorchThreads(threads);
         using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions());
+        MatchesFacenet(detector);
+    }
+
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(1, 2)]
+    [InlineData(3, 2)]
+    [InlineData(2, 4)]
+    public void Detections_do_not_depend_on_the_number_of_worker_threads(int workers, int threads)
+    {
+        using IDisposable threadCount = WholeProcessTestGroup.LibTorchThreads(threads);
+        using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions { WorkerThreads = workers });
+        MatchesFacenet(detector);
+    }
+
+    private void MatchesFacenet(MtcnnFaceDetector detector)
+    {
         foreach (string image in new[] { "multiface", "shea_whigham" })
         {
             FacenetDetections expected = fixture.Expected[image];

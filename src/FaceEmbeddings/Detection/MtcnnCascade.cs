@@ -10,6 +10,7 @@ namespace FaceEmbeddings.Detection;
 /// and places landmarks. Box arithmetic follows facenet-pytorch operation by operation in float32, so the
 /// boxes agree to rounding.
 /// </summary>
+internal static class StageClock { public static readonly double[] Ms = new double[12]; public static readonly System.Diagnostics.Stopwatch W = new(); public static void Lap(int i) { Ms[i] += W.Elapsed.TotalMilliseconds; W.Restart(); } public static void Reset() { Array.Clear(Ms); } }
 internal sealed class MtcnnCascade
 {
     private const int RefineSize = 24;
@@ -20,13 +21,15 @@ internal sealed class MtcnnCascade
     private readonly RNet refine;
     private readonly ONet output;
     private readonly MtcnnOptions options;
+    private readonly TensorWorkers workers; // runs the independent pieces: pyramid scales, batches of crops
 
-    public MtcnnCascade(PNet proposal, RNet refine, ONet output, MtcnnOptions options)
+    public MtcnnCascade(PNet proposal, RNet refine, ONet output, MtcnnOptions options, TensorWorkers workers)
     {
         this.proposal = proposal;
         this.refine = refine;
         this.output = output;
         this.options = options;
+        this.workers = workers;
     }
 
     /// <summary>The faces of each image, largest first.</summary>
@@ -69,37 +72,10 @@ internal sealed class MtcnnCascade
     /// then NMS 0.7 per image, box regression and squaring.</summary>
     private Candidates Propose(AreaResampler images, List<double> scales, Device device)
     {
-        int height = images.Height, width = images.Width;
-        var boxes = new List<Tensor>();
-        var owners = new List<Tensor>();
-        foreach (double scale in scales)
-        {
-            // Each scale's activations are freed before the next scale allocates its own.
-            using var scaleScope = NewDisposeScope();
-            int scaledHeight = (int)(height * scale + 1), scaledWidth = (int)(width * scale + 1);
-            // Channels-last strides, as facenet-pytorch's permuted input has: P-Net runs fastest on them.
-            Tensor input = images.ResizeImages(scaledHeight, scaledWidth, PixelNormalization.Mtcnn, device) // [N, h', w', 3]
-                .permute(0, 3, 1, 2);                                                                      // [N, 3, h', w']
-            (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
-
-            Tensor faceProbability = probabilities[.., 1];                   // [N, h, w]
-            Tensor mask = faceProbability >= options.Thresholds.PNet;
-            Tensor positions = mask.nonzero();                               // [M, 3]: image, row, column
-            if (positions.shape[0] == 0) continue;
-
-            Tensor score = faceProbability.masked_select(mask);              // [M]
-            Tensor offsets = regression.permute(0, 2, 3, 1)[mask];           // [M, 4]
-            // Window corners in source pixels: stride 2, cell 12, as facenet-pytorch's generateBoundingBox.
-            Tensor cell = positions.index_select(1, tensor(new long[] { 2, 1 }, device: positions.device)).to(ScalarType.Float32);
-            Tensor topLeft = ((cell * 2 + 1) / scale).floor();
-            Tensor bottomRight = ((cell * 2 + 12) / scale).floor();
-            Tensor scaleBoxes = cat(new[] { topLeft, bottomRight, score.unsqueeze(1), offsets }, 1); // [M, 9]
-            Tensor owner = positions[.., 0];
-
-            Tensor keep = NonMaxSuppression.Keep(scaleBoxes[.., ..4], score, owner, 0.5f, OverlapMeasure.IntersectionOverUnion);
-            boxes.Add(scaleBoxes[keep].MoveToOuterDisposeScope());
-            owners.Add(owner[keep].MoveToOuterDisposeScope());
-        }
+        // The scales are independent until the final NMS; largest first, so the longest piece starts first.
+        Tensor[][] perScale = workers.Map(scales.Count, k => ProposeAtScale(images, scales[k], device));
+        List<Tensor> boxes = perScale.Where(found => found.Length > 0).Select(found => found[0]).ToList();
+        List<Tensor> owners = perScale.Where(found => found.Length > 0).Select(found => found[1]).ToList();
         if (boxes.Count == 0) return Candidates.None(device);
 
         Tensor all = cat(boxes, 0), allOwners = cat(owners, 0);
@@ -115,7 +91,36 @@ internal sealed class MtcnnCascade
             all[.., 3] + all[.., 8] * regionHeight,
             all[.., 4],
         }, 1);
-        return new Candidates(Square(regressed), allOwners[kept]);
+        var result = new Candidates(Square(regressed), allOwners[kept]);
+        StageClock.Lap(3); return result;
+    }
+
+    /// <summary>P-Net windows above the first threshold at one scale, after NMS 0.5 per image: boxes [M, 9]
+    /// (corners, score, regression offsets) and their images [M], or nothing when no window passes.</summary>
+    private Tensor[] ProposeAtScale(AreaResampler images, double scale, Device device)
+    {
+        int scaledHeight = (int)(images.Height * scale + 1), scaledWidth = (int)(images.Width * scale + 1);
+        // Channels-last strides, as facenet-pytorch's permuted input has: P-Net runs fastest on them.
+        Tensor input = images.ResizeImages(scaledHeight, scaledWidth, PixelNormalization.Mtcnn, device) // [N, h', w', 3]
+            .permute(0, 3, 1, 2);                                                                      // [N, 3, h', w']
+        (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
+
+        Tensor faceProbability = probabilities[.., 1];                   // [N, h, w]
+        Tensor mask = faceProbability >= options.Thresholds.PNet;
+        Tensor positions = mask.nonzero();                               // [M, 3]: image, row, column
+        if (positions.shape[0] == 0) return [];
+
+        Tensor score = faceProbability.masked_select(mask);              // [M]
+        Tensor offsets = regression.permute(0, 2, 3, 1)[mask];           // [M, 4]
+        // Window corners in source pixels: stride 2, cell 12, as facenet-pytorch's generateBoundingBox.
+        Tensor cell = positions.index_select(1, tensor(new long[] { 2, 1 }, device: positions.device)).to(ScalarType.Float32);
+        Tensor topLeft = ((cell * 2 + 1) / scale).floor();
+        Tensor bottomRight = ((cell * 2 + 12) / scale).floor();
+        Tensor scaleBoxes = cat(new[] { topLeft, bottomRight, score.unsqueeze(1), offsets }, 1); // [M, 9]
+        Tensor owner = positions[.., 0];
+
+        Tensor keep = NonMaxSuppression.Keep(scaleBoxes[.., ..4], score, owner, 0.5f, OverlapMeasure.IntersectionOverUnion);
+        return [scaleBoxes[keep], owner[keep]];
     }
 
     /// <summary>Stage 2: R-Net on 24×24 crops, second threshold, NMS 0.7 per image, regression, squaring.</summary>
@@ -125,7 +130,8 @@ internal sealed class MtcnnCascade
         if (candidates.Count == 0) return candidates;
         Tensor[] outputs = InBatches(crops, batch =>
         {
-            (Tensor regression, Tensor probabilities) = refine.call(Patches(images, batch, RefineSize, device));
+            StageClock.Lap(3); var pt = Patches(images, batch, RefineSize, device); StageClock.Lap(4);
+            (Tensor regression, Tensor probabilities) = refine.call(pt); StageClock.Lap(5);
             return [regression, probabilities];
         });
         Tensor regression = outputs[0], probabilities = outputs[1];
@@ -137,7 +143,7 @@ internal sealed class MtcnnCascade
         regression = regression[pass];
 
         Tensor keep = NonMaxSuppression.Keep(boxes[.., ..4], boxes[.., 4], owners, 0.7f, OverlapMeasure.IntersectionOverUnion);
-        return new Candidates(Square(Regress(boxes[keep], regression[keep])), owners[keep]);
+        var r = new Candidates(Square(Regress(boxes[keep], regression[keep])), owners[keep]); StageClock.Lap(6); return r;
     }
 
     /// <summary>Stage 3: O-Net on 48×48 crops, third threshold, landmarks, regression, then NMS 0.7 with the
@@ -148,7 +154,8 @@ internal sealed class MtcnnCascade
         if (candidates.Count == 0) return (candidates, empty(0, 5, 2));
         Tensor[] outputs = InBatches(crops, batch =>
         {
-            (Tensor regression, Tensor points, Tensor probabilities) = output.call(Patches(images, batch, OutputSize, device));
+            StageClock.Lap(6); var pt = Patches(images, batch, OutputSize, device); StageClock.Lap(7);
+            (Tensor regression, Tensor points, Tensor probabilities) = output.call(pt); StageClock.Lap(8);
             return [regression, points, probabilities];
         });
         Tensor regression = outputs[0], points = outputs[1], probabilities = outputs[2];
@@ -168,7 +175,7 @@ internal sealed class MtcnnCascade
         boxes = Regress(boxes, regression);
 
         Tensor keep = NonMaxSuppression.Keep(boxes[.., ..4], boxes[.., 4], owners, 0.7f, OverlapMeasure.IntersectionOverMinimum, laterBoxesWinTies: true);
-        return (new Candidates(boxes[keep], owners[keep]), landmarks[keep]);
+        var f = (new Candidates(boxes[keep], owners[keep]), landmarks[keep]); StageClock.Lap(9); return f;
     }
 
     /// <summary>The crop rectangles of the candidates, by facenet-pytorch's 1-based padding rule: corners
@@ -187,14 +194,17 @@ internal sealed class MtcnnCascade
         return new Candidates(candidates.Boxes[valid], candidates.Owners[valid]);
     }
 
-    /// <summary>Runs <paramref name="network"/> on the crops <see cref="NetworkBatchSize"/> at a time and joins its
-    /// outputs: a large image can yield thousands of candidates, and one batch would hold all their activations.</summary>
-    private static Tensor[] InBatches(CropWindow[] crops, Func<ArraySegment<CropWindow>, Tensor[]> network)
+    /// <summary>Runs <paramref name="network"/> on batches of the crops and joins its outputs: at most
+    /// <see cref="NetworkBatchSize"/> crops a batch (a large image can yield thousands of candidates, and one batch
+    /// would hold all their activations), and at least one batch per worker thread.</summary>
+    private Tensor[] InBatches(CropWindow[] crops, Func<ArraySegment<CropWindow>, Tensor[]> network)
     {
-        if (crops.Length <= NetworkBatchSize) return network(crops);
-        var batches = new List<Tensor[]>();
-        for (int start = 0; start < crops.Length; start += NetworkBatchSize)
-            batches.Add(network(new ArraySegment<CropWindow>(crops, start, Math.Min(NetworkBatchSize, crops.Length - start))));
+        int threads = Math.Max(1, workers.Count);
+        int batchSize = Math.Min(NetworkBatchSize, (crops.Length + threads - 1) / threads);
+        int batchCount = (crops.Length + batchSize - 1) / batchSize;
+        Tensor[][] batches = workers.Map(batchCount, b =>
+            network(new ArraySegment<CropWindow>(crops, b * batchSize, Math.Min(batchSize, crops.Length - b * batchSize))));
+        if (batchCount == 1) return batches[0];
         return Enumerable.Range(0, batches[0].Length).Select(output => cat(batches.Select(batch => batch[output]).ToArray(), 0)).ToArray();
     }
 

@@ -28,6 +28,7 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     private readonly RNet refine;
     private readonly ONet output;
     private readonly MtcnnCascade cascade;
+    private readonly TensorWorkers workers;
     private readonly Device device;
     private bool disposed;
 
@@ -38,7 +39,8 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         this.output = output;
         Options = options;
         device = options.Device ?? CPU;
-        cascade = new MtcnnCascade(proposal, refine, output, options);
+        workers = CreateWorkers(options.WorkerThreads, device);
+        cascade = new MtcnnCascade(proposal, refine, output, options, workers);
     }
 
     /// <summary>The settings this detector runs with.</summary>
@@ -213,9 +215,18 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     {
         if (disposed) return;
         disposed = true;
+        workers.Dispose();
         proposal.Dispose();
         refine.Dispose();
         output.Dispose();
+    }
+
+    /// <summary>The threads of <see cref="MtcnnOptions.WorkerThreads"/>, each with its share of libtorch's threads.</summary>
+    private static TensorWorkers CreateWorkers(int? requested, Device device)
+    {
+        int libTorchThreads = get_num_threads();
+        int count = requested ?? (device.type == DeviceType.CPU && libTorchThreads >= 2 ? 2 : 0);
+        return count == 0 ? TensorWorkers.Inline : new TensorWorkers(count, Math.Max(1, libTorchThreads / count));
     }
 
     private static void LoadWeights(nn.Module network, string path, Device device)

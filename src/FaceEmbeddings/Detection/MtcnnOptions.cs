@@ -49,6 +49,15 @@ public sealed record MtcnnOptions
     /// <summary>Where the networks run (default: the CPU).</summary>
     public Device? Device { get; init; }
 
+    /// <summary>
+    /// Threads that run independent pieces of a detection side by side: the pyramid's scales, batches of crops
+    /// (default null: 2 on the CPU when libtorch has at least 2 threads, otherwise none). The detector's threads share
+    /// libtorch's threads (as set when the detector is created) between them. 0 runs every piece on the calling thread,
+    /// each operation over all of libtorch's threads. Concurrent detections take turns on the threads. As with any
+    /// change of libtorch's thread count, probabilities and boxes can change in their last bits with this setting.
+    /// </summary>
+    public int? WorkerThreads { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -66,6 +75,8 @@ public sealed record MtcnnOptions
         CheckProbability(SelectionThreshold, nameof(SelectionThreshold));
         if (!float.IsFinite(CenterWeight) || CenterWeight < 0)
             throw new ArgumentOutOfRangeException(nameof(CenterWeight), CenterWeight, "CenterWeight must be a finite number of at least 0.");
+        if (WorkerThreads is < 0)
+            throw new ArgumentOutOfRangeException(nameof(WorkerThreads), WorkerThreads, "WorkerThreads must be at least 0.");
         if (!Enum.IsDefined(Selection))
             throw new ArgumentOutOfRangeException(nameof(Selection), Selection, "Unknown face selection method.");
         if (!Enum.IsDefined(CropResize))
