@@ -11,7 +11,10 @@ namespace FaceEmbeddings.Runtime;
 /// system at once, so the next detection or embedding touches new pages and pays a page fault for every 4 KiB of every
 /// intermediate tensor. On virtual machines a fault can cost 10 µs or more: measured on a 2-core cloud VM, this doubled
 /// the time of a 1920×1080 MTCNN detection. <see cref="RetainFreedMemory"/> asks glibc to keep freed memory for reuse
-/// instead, the way PyTorch's CUDA caching allocator keeps device memory. The cost is that the process keeps the
+/// instead, the way PyTorch's CUDA caching allocator keeps device memory: no separate mappings for large blocks, no
+/// trimming of a heap's free top, and no unmapping of the 64 MiB heaps glibc gives threads other than the first once
+/// they are empty (the detector's worker threads each needed more than one, and faulted some 20 MiB in again on every
+/// 1920×1080 detection). The cost is that the process keeps the
 /// native memory of its largest batch until it exits. Call it once at start-up, before the first tensor work; the
 /// <c>faceembed</c> tool does.
 /// </remarks>
@@ -23,8 +26,13 @@ public static class NativeHeap
     /// <summary>Free memory at the top of a heap is kept up to this size instead of being returned to the system.</summary>
     public const long RetainedFreeBytes = 1L << 30;
 
+    /// <summary>glibc's heaps for threads other than the first are at most this large (64 MiB on 64-bit systems); the
+    /// padding kept at the top of a heap is set to it so that such a heap is never unmapped once empty.</summary>
+    public const long ThreadHeapBytes = 1L << 26;
+
     // glibc's mallopt parameters (malloc.h).
     private const int TrimThreshold = -1;
+    private const int TopPad = -2;
     private const int MmapThreshold = -3;
 
     private static readonly Lazy<bool> Applied = new(Apply);
@@ -40,7 +48,8 @@ public static class NativeHeap
             return false;
         try
         {
-            return mallopt(MmapThreshold, (int)HeapBlockLimitBytes) == 1 && mallopt(TrimThreshold, (int)RetainedFreeBytes) == 1;
+            return mallopt(MmapThreshold, (int)HeapBlockLimitBytes) == 1 && mallopt(TrimThreshold, (int)RetainedFreeBytes) == 1
+                && mallopt(TopPad, (int)ThreadHeapBytes) == 1;
         }
         catch (EntryPointNotFoundException)
         {
