@@ -21,9 +21,10 @@ namespace FaceEmbeddings.Detection;
 /// A window sum, always below 2³², comes out of the wrapped entries exactly by the same wrapping arithmetic.</para>
 /// <para>This runs on the host, in managed code, whatever the networks' device: the images are in host memory
 /// already, and building the table and resizing cost a few milliseconds (measured on 2 cores: about a third of
-/// adaptive average pooling of the pyramid, a fifth of table lookups through tensor operations). It runs on the
-/// calling thread: libtorch's worker threads keep spinning for a while after each network call, and parallel loops
-/// here only competed with them. Outputs are made on the host and then moved to the requested device.</para>
+/// adaptive average pooling of the pyramid, a fifth of table lookups through tensor operations). Each call runs on
+/// the thread that makes it, without a parallel loop of its own (those only competed with libtorch's spinning worker
+/// threads); the detector resizes several scales or crop batches at once on its worker threads, which only read the
+/// table. Outputs are made on the host and then moved to the requested device.</para>
 /// <para>Every buffer is reused: the tables come from the shared array pool and go back on <see cref="Dispose"/>, and
 /// outputs are written straight into native tensor memory. Fresh pages would cost a page fault per 4 KiB, which on
 /// virtual machines costs more than the resizing itself.</para>
