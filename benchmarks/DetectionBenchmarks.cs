@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Imaging;
+using FaceEmbeddings.Tests.Infrastructure;
 
 namespace FaceEmbeddings.Benchmarks;
 
@@ -24,8 +25,8 @@ public class DetectionBenchmarks
         detector = BenchmarkInputs.CreateDetector();
         image558x800 = BenchmarkInputs.LoadImage("kate_siegel.png");
         image1200x630 = BenchmarkInputs.LoadImage("multiface.png");
-        image853x480 = BenchmarkInputs.Resized(image1200x630, 853, 480);
-        image1920x1080 = BenchmarkInputs.Resized(image1200x630, 1920, 1080);
+        image853x480 = PhotoSizes.Resized(image1200x630, 853, 480);
+        image1920x1080 = PhotoSizes.Resized(image1200x630, 1920, 1080);
         batch = Enumerable.Repeat(image853x480, BatchSize).ToArray();
         if (detector.Detect(image1200x630).Count == 0)
             throw new InvalidOperationException("multiface.png yields no face: the benchmark would not exercise R-Net and O-Net.");

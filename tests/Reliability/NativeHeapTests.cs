@@ -48,7 +48,7 @@ public sealed class NativeHeapTests
         NativeHeap.RetainFreedMemory().Should().BeTrue();
         using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions { WorkerThreads = 2 });
         using FaceImage source = FaceImage.Load(SharedData.PathOf("fixtures/images/multiface.png"));
-        using FaceImage fullHd = Resized(source, 1920, 1080);
+        using FaceImage fullHd = PhotoSizes.Resized(source, 1920, 1080);
 
         for (int i = 0; i < 3; i++) detector.Detect(fullHd); // the heaps grow to their working size
         var faults = new List<long>();
@@ -60,15 +60,6 @@ public sealed class NativeHeapTests
         }
 
         faults.Order().ElementAt(faults.Count / 2).Should().BeLessThan(1000, $"faults per detection: {string.Join(", ", faults)}");
-    }
-
-    private static FaceImage Resized(FaceImage source, int width, int height)
-    {
-        using var scope = NewDisposeScope();
-        Tensor pixels = source.ToTensor().permute(2, 0, 1).unsqueeze(0).to(ScalarType.Float32);
-        Tensor resized = nn.functional.interpolate(pixels, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        byte[] rgb = resized.round().clamp(0, 255).to(ScalarType.Byte).squeeze(0).permute(1, 2, 0).contiguous().data<byte>().ToArray();
-        return FaceImage.FromRgb(rgb, width, height);
     }
 
     /// <summary>Minor page faults of the whole process, every thread (field 10 of <c>/proc/self/stat</c>).</summary>
