@@ -84,6 +84,17 @@ public sealed class TensorWorkersTests
     }
 
     [Fact]
+    public void After_dispose_a_call_fails_instead_of_waiting_for_stopped_threads()
+    {
+        var workers = new TensorWorkers(2, libTorchThreadsEach: 1);
+        workers.Dispose();
+        workers.Dispose();
+
+        Action call = () => workers.Map(2, _ => [ones(1)]);
+        call.Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
     public void Without_threads_pieces_run_on_the_calling_thread()
     {
         using var scope = NewDisposeScope();

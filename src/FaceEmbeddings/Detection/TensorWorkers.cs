@@ -57,6 +57,7 @@ internal sealed class TensorWorkers : IDisposable
     /// <summary>Computes <c>piece(0)</c> … <c>piece(count − 1)</c> and returns their tensors in index order, owned by the
     /// caller's current dispose scope. Each piece runs in inference mode inside its own dispose scope, so tensors it
     /// does not return are freed as it ends.</summary>
+    /// <exception cref="ObjectDisposedException">The threads were stopped.</exception>
     public Tensor[][] Map(int count, Func<int, Tensor[]> piece)
     {
         var results = new Tensor[count][];
@@ -71,6 +72,7 @@ internal sealed class TensorWorkers : IDisposable
         if (onWorkers) Monitor.Enter(gate);
         try
         {
+            ObjectDisposedException.ThrowIf(stopping, this);
             if (onWorkers)
             {
                 job = work;
@@ -103,14 +105,18 @@ internal sealed class TensorWorkers : IDisposable
         return results;
     }
 
-    /// <summary>Stops the threads.</summary>
+    /// <summary>Stops the threads, after the call of <see cref="Map"/> in progress, if any.</summary>
     public void Dispose()
     {
-        if (stopping || threads.Length == 0) return;
-        stopping = true;
-        foreach (SemaphoreSlim turn in wake) turn.Release();
-        foreach (Thread thread in threads) thread.Join();
-        foreach (SemaphoreSlim turn in wake) turn.Dispose();
+        if (threads.Length == 0) return;
+        lock (gate)
+        {
+            if (stopping) return;
+            stopping = true;
+            foreach (SemaphoreSlim turn in wake) turn.Release();
+            foreach (Thread thread in threads) thread.Join();
+            foreach (SemaphoreSlim turn in wake) turn.Dispose();
+        }
     }
 
     private void Serve(SemaphoreSlim turn, int libTorchThreads, CountdownEvent configured)
