@@ -90,8 +90,8 @@ internal sealed class TensorWorkers : IDisposable
         {
             if (onWorkers) Monitor.Exit(gate);
             work.Finished.Dispose();
-            // Whatever finished belongs to the caller now, also when another piece failed: a new handle made here
-            // joins the caller's dispose scope, the worker's handle goes.
+            // On success each tensor gets a new handle made here, which joins the caller's dispose scope, and the
+            // worker's handle goes; after a failure every finished piece's tensors are freed.
             foreach (Tensor[]? tensors in results)
             {
                 for (int i = 0; tensors is not null && i < tensors.Length; i++)
