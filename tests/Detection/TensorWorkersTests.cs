@@ -57,9 +57,17 @@ public sealed class TensorWorkersTests
     {
         using var workers = new TensorWorkers(2, libTorchThreadsEach: 1);
         using var scope = NewDisposeScope();
-        Action failing = () => workers.Map(10, index => index == 7 ? throw new InvalidDataException("piece 7") : [ones(1)]);
+        var made = new System.Collections.Concurrent.ConcurrentBag<Tensor>();
+        Action failing = () => workers.Map(10, index =>
+        {
+            if (index == 7) throw new InvalidDataException("piece 7");
+            Tensor result = ones(1);
+            made.Add(result);
+            return [result];
+        });
 
         failing.Should().Throw<InvalidDataException>().WithMessage("piece 7");
+        made.Should().NotBeEmpty().And.OnlyContain(tensor => tensor.IsInvalid, "the finished pieces' tensors were freed");
         workers.Map(3, index => [full(1, (float)index)]).Select(piece => piece[0].item<float>()).Should().Equal(0f, 1f, 2f);
     }
 
