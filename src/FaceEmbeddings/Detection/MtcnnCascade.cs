@@ -10,7 +10,6 @@ namespace FaceEmbeddings.Detection;
 /// and places landmarks. Box arithmetic follows facenet-pytorch operation by operation in float32, so the
 /// boxes agree to rounding.
 /// </summary>
-internal static class StageClock { public static readonly double[] Ms = new double[12]; public static readonly System.Diagnostics.Stopwatch W = new(); public static void Lap(int i) { Ms[i] += W.Elapsed.TotalMilliseconds; W.Restart(); } public static void Reset() { Array.Clear(Ms); } }
 internal sealed class MtcnnCascade
 {
     private const int RefineSize = 24;
@@ -91,8 +90,7 @@ internal sealed class MtcnnCascade
             all[.., 3] + all[.., 8] * regionHeight,
             all[.., 4],
         }, 1);
-        var result = new Candidates(Square(regressed), allOwners[kept]);
-        StageClock.Lap(3); return result;
+        return new Candidates(Square(regressed), allOwners[kept]);
     }
 
     /// <summary>P-Net windows above the first threshold at one scale, after NMS 0.5 per image: boxes [M, 9]
@@ -130,8 +128,7 @@ internal sealed class MtcnnCascade
         if (candidates.Count == 0) return candidates;
         Tensor[] outputs = InBatches(crops, batch =>
         {
-            StageClock.Lap(3); var pt = Patches(images, batch, RefineSize, device); StageClock.Lap(4);
-            (Tensor regression, Tensor probabilities) = refine.call(pt); StageClock.Lap(5);
+            (Tensor regression, Tensor probabilities) = refine.call(Patches(images, batch, RefineSize, device));
             return [regression, probabilities];
         });
         Tensor regression = outputs[0], probabilities = outputs[1];
@@ -143,7 +140,7 @@ internal sealed class MtcnnCascade
         regression = regression[pass];
 
         Tensor keep = NonMaxSuppression.Keep(boxes[.., ..4], boxes[.., 4], owners, 0.7f, OverlapMeasure.IntersectionOverUnion);
-        var r = new Candidates(Square(Regress(boxes[keep], regression[keep])), owners[keep]); StageClock.Lap(6); return r;
+        return new Candidates(Square(Regress(boxes[keep], regression[keep])), owners[keep]);
     }
 
     /// <summary>Stage 3: O-Net on 48×48 crops, third threshold, landmarks, regression, then NMS 0.7 with the
@@ -154,8 +151,7 @@ internal sealed class MtcnnCascade
         if (candidates.Count == 0) return (candidates, empty(0, 5, 2));
         Tensor[] outputs = InBatches(crops, batch =>
         {
-            StageClock.Lap(6); var pt = Patches(images, batch, OutputSize, device); StageClock.Lap(7);
-            (Tensor regression, Tensor points, Tensor probabilities) = output.call(pt); StageClock.Lap(8);
+            (Tensor regression, Tensor points, Tensor probabilities) = output.call(Patches(images, batch, OutputSize, device));
             return [regression, points, probabilities];
         });
         Tensor regression = outputs[0], points = outputs[1], probabilities = outputs[2];
@@ -175,7 +171,7 @@ internal sealed class MtcnnCascade
         boxes = Regress(boxes, regression);
 
         Tensor keep = NonMaxSuppression.Keep(boxes[.., ..4], boxes[.., 4], owners, 0.7f, OverlapMeasure.IntersectionOverMinimum, laterBoxesWinTies: true);
-        var f = (new Candidates(boxes[keep], owners[keep]), landmarks[keep]); StageClock.Lap(9); return f;
+        return (new Candidates(boxes[keep], owners[keep]), landmarks[keep]);
     }
 
     /// <summary>The crop rectangles of the candidates, by facenet-pytorch's 1-based padding rule: corners
