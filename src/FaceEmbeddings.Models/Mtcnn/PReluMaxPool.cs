@@ -24,10 +24,9 @@ internal static class PReluMaxPool
     /// <returns>N×C×H'×W', channels-last when the managed kernel ran.</returns>
     public static Tensor Apply(Tensor x, PReLU prelu, MaxPool2d pool)
     {
-        if (!CanFuse(x, prelu, pool))
+        if (!TryGetWindow(x, prelu, pool, out int kernel, out int stride))
             return pool.call(prelu.call(x));
 
-        int kernel = (int)pool.kernel_size[0], stride = (int)(pool.stride ?? pool.kernel_size)[0];
         int batch = (int)x.shape[0], channels = (int)x.shape[1], height = (int)x.shape[2], width = (int)x.shape[3];
         int outHeight = PooledLength(height, kernel, stride, pool.ceil_mode);
         int outWidth = PooledLength(width, kernel, stride, pool.ceil_mode);
@@ -75,8 +74,12 @@ internal static class PReluMaxPool
     }
 
     /// <summary>Whether <see cref="Apply"/> runs the managed kernel on these arguments rather than the modules.</summary>
-    internal static bool CanFuse(Tensor x, PReLU prelu, MaxPool2d pool)
+    internal static bool CanFuse(Tensor x, PReLU prelu, MaxPool2d pool) => TryGetWindow(x, prelu, pool, out _, out _);
+
+    /// <summary>The square window's side and stride when the managed kernel can run on these arguments.</summary>
+    private static bool TryGetWindow(Tensor x, PReLU prelu, MaxPool2d pool, out int kernel, out int stride)
     {
+        kernel = stride = 0;
         if (x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32 || x.dim() != 4 ||
             prelu.weight is not { } slopes || slopes.device_type != DeviceType.CPU || slopes.dtype != ScalarType.Float32 ||
             (slopes.numel() != 1 && slopes.numel() != x.shape[1]))
@@ -91,7 +94,11 @@ internal static class PReluMaxPool
         if (!plainWindow || x.shape[2] < kernelSize[0] || x.shape[3] < kernelSize[0] || x.numel() > int.MaxValue / sizeof(float))
             return false;
         using Tensor pixels = x.permute(0, 2, 3, 1);
-        return pixels.is_contiguous();
+        if (!pixels.is_contiguous())
+            return false;
+        kernel = (int)kernelSize[0];
+        stride = (int)strides[0];
+        return true;
     }
 
     /// <summary>The slopes repeated along a row of pixels, so the activation vectorizes over the whole row.</summary>

@@ -83,7 +83,7 @@ internal sealed class TensorWorkers : IDisposable
             else
             {
                 using var inference = inference_mode();
-                work.RunOnCallingThread();
+                work.Run();
             }
         }
         finally
@@ -160,12 +160,6 @@ internal sealed class TensorWorkers : IDisposable
                     Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(exception), null);
                 }
             }
-        }
-
-        public void RunOnCallingThread()
-        {
-            Run();
-            Finished.Set();
         }
 
         public void WorkerDone(int workers)
