@@ -52,9 +52,10 @@ public sealed record MtcnnOptions
     /// <summary>
     /// Threads that run independent pieces of a detection side by side: the pyramid's scales, batches of crops
     /// (default null: 2 on the CPU when libtorch has at least 2 threads, otherwise none). The detector's threads share
-    /// libtorch's threads (as set when the detector is created) between them, and live until it is disposed. 0 runs every piece on the calling thread,
-    /// each operation over all of libtorch's threads. Concurrent detections take turns on the threads. As with any
-    /// change of libtorch's thread count, probabilities and boxes can change in their last bits with this setting.
+    /// libtorch's threads (as set when the detector is created) between them, and live until it is disposed. 0 runs
+    /// every piece on the calling thread, each operation over all of libtorch's threads. Concurrent detections take
+    /// turns on the threads. As with any change of libtorch's thread count, probabilities and boxes can change in their
+    /// last bits with this setting.
     /// </summary>
     public int? WorkerThreads { get; init; }
 

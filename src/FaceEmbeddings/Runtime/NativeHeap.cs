@@ -14,9 +14,9 @@ namespace FaceEmbeddings.Runtime;
 /// instead, the way PyTorch's CUDA caching allocator keeps device memory: no separate mappings for large blocks, no
 /// trimming of a heap's free top, and no unmapping of the 64 MiB heaps glibc gives threads other than the first once
 /// they are empty (the detector's worker threads each needed more than one, and faulted some 20 MiB in again on every
-/// 1920×1080 detection). The cost is that the process keeps the
-/// native memory of its largest batch until it exits. Call it once at start-up, before the first tensor work; the
-/// <c>faceembed</c> tool does.
+/// 1920×1080 detection). The cost is that the process keeps the native memory of its largest batch until it exits, and
+/// that heaps grow 64 MiB at a time (address space; pages are only backed once touched). Call it once at start-up,
+/// before the first tensor work; the <c>faceembed</c> tool does.
 /// </remarks>
 public static class NativeHeap
 {
