@@ -225,6 +225,9 @@ public class ModelStoreFaultTests
 
         path.Should().Be(context.ModelPath);
         (await File.ReadAllBytesAsync(path)).Should().Equal(Payload);
-        context.Server.RequestCount.Should().Be(requestsBefore + 1);
+        // The file came from the server again (the failure left nothing to serve from the cache). Usually in one
+        // request; the stall tests' store keeps their 0.4 s stall timeout, which a busy test process can exceed once
+        // before the payload's first bytes (seen once in CI: 2 requests), and a retry is the store working as designed.
+        context.Server.RequestCount.Should().BeInRange(requestsBefore + 1, requestsBefore + MaxAttempts);
     }
 }
