@@ -60,6 +60,13 @@ internal static class Errors
         return ((a - e).abs().max() / e.abs().max()).ToDouble();
     }
 
+    /// <summary>max |actual − expected|: for unit vectors such as principal axes, the error relative to their length.</summary>
+    public static double MaxAbsolute(Tensor actual, Tensor expected)
+    {
+        using var scope = NewDisposeScope();
+        return (actual.to(ScalarType.Float64).cpu() - expected.to(ScalarType.Float64).cpu()).abs().max().ToDouble();
+    }
+
     /// <summary>Rows as host arrays, for independent reference computations.</summary>
     public static double[][] Rows(Tensor matrix)
     {

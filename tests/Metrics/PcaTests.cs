@@ -10,7 +10,13 @@ public class PcaTests(MetricsReference reference, ITestOutputHelper output) : IC
     private const double Tolerance = 1e-5;
 
     // The fixture is scikit-learn 1.2's PCA(n_components=2, svd_solver="full"): an exact SVD, so both components are
-    // compared value for value, signs included (svd_flip).
+    // compared value for value, signs included (svd_flip). A component is a unit vector, so its error is measured
+    // absolutely (relative to its length); a projection moves by at most ‖x − μ‖ times the axis' error, so projections
+    // are scaled by the largest row norm of the centred data. The second axis is ill-conditioned: the 2nd to 4th
+    // variances lie within 3 %, and float32 SVDs from two LAPACK builds turn it by ~2e-5 rad (measured: 6.7e-6 per
+    // entry, 2.3e-5 on the projections), so its projections get 1e-4; the first axis and the variances meet 1e-5 with
+    // a margin of ten.
+    private const double IllConditionedAxisTolerance = 1e-4;
 
     [Fact]
     public void Exact_fit_matches_scikit_learn_on_both_components_with_their_signs()
@@ -25,17 +31,20 @@ public class PcaTests(MetricsReference reference, ITestOutputHelper output) : IC
             ["explained_variance"] = Errors.MaxRelative(model.ExplainedVariance, reference["pca_explained_variance"]),
             ["explained_variance_ratio"] = Errors.MaxRelative(model.ExplainedVarianceRatio, reference["pca_explained_variance_ratio"]),
         };
+        double largestRowNorm = linalg.vector_norm(reference["x"] - model.Mean, dims: [1]).max().ToDouble();
         for (int component = 0; component < 2; component++)
         {
-            errors[$"components[{component}]"] = Errors.MaxScaled(model.Components[component], reference["pca_components"][component]);
-            errors[$"projected[:, {component}]"] = Errors.MaxScaled(projected.select(1, component), reference["pca_projected"].select(1, component));
+            errors[$"components[{component}]"] = Errors.MaxAbsolute(model.Components[component], reference["pca_components"][component]);
+            errors[$"projected[:, {component}]"] =
+                Errors.MaxAbsolute(projected.select(1, component), reference["pca_projected"].select(1, component)) / largestRowNorm;
         }
         foreach (var (name, error) in errors)
             output.WriteLine($"pca {name}: max relative error {error:E2}");
 
         model.Components.shape.Should().Equal(2, 512);
         projected.shape.Should().Equal(98, 2);
-        errors.Should().AllSatisfy(e => e.Value.Should().BeLessThan(Tolerance, e.Key));
+        errors.Should().AllSatisfy(e => e.Value.Should().BeLessThan(
+            e.Key == "projected[:, 1]" ? IllConditionedAxisTolerance : Tolerance, e.Key));
     }
 
     [Fact]
@@ -113,8 +122,8 @@ public class PcaTests(MetricsReference reference, ITestOutputHelper output) : IC
         model.Components.dtype.Should().Be(ScalarType.Float64);
         model.ExplainedVariance.dtype.Should().Be(ScalarType.Float64);
         model.Transform(reference["x"].to(ScalarType.Float64)).dtype.Should().Be(ScalarType.Float64);
-        Errors.MaxScaled(model.Components[0], reference["pca_components"][0]).Should().BeLessThan(Tolerance);
-        Errors.MaxRelative(model.ExplainedVarianceRatio[0], reference["pca_explained_variance_ratio"][0]).Should().BeLessThan(Tolerance);
+        Errors.MaxAbsolute(model.Components, reference["pca_components"]).Should().BeLessThan(Tolerance);
+        Errors.MaxRelative(model.ExplainedVarianceRatio, reference["pca_explained_variance_ratio"]).Should().BeLessThan(Tolerance);
     }
 
     [Theory]

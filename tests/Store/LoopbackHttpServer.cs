@@ -19,6 +19,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly ConcurrentBag<Task> _exchanges = [];
     private readonly Task _acceptLoop;
     private int _requestCount;
+    private int _connectionCount;
 
     /// <summary>Starts listening; <paramref name="respond"/> answers each request until <see cref="Respond"/> is replaced.</summary>
     public LoopbackHttpServer(Func<ServerExchange, Task> respond)
@@ -34,17 +35,21 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     /// <summary>How many requests have arrived.</summary>
     public int RequestCount => Volatile.Read(ref _requestCount);
 
+    /// <summary>How many connections have been accepted, whether or not a request was read from them.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
     /// <summary>
-    /// The request count once it reaches <paramref name="expected"/>, or as it stands after a few seconds. A client
-    /// that gives up quickly (a short stall timeout) can close its connection before this server, slowed by a busy
-    /// test process, has read the request; the request still arrives and is counted a moment later.
+    /// The connection count once it reaches <paramref name="expected"/>, or as it stands after a few seconds. A client
+    /// that gives up quickly (a short stall timeout) can reset its connection before this server, slowed by a busy
+    /// machine, has read the request, which is then lost with the reset and never counted as a request; the kernel
+    /// completed the connection, though, so it is still accepted and counted here a moment later.
     /// </summary>
-    public async Task<int> RequestCountWhenSettledAsync(int expected)
+    public async Task<int> ConnectionCountWhenSettledAsync(int expected)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (RequestCount < expected && waited.Elapsed < ShutdownBound)
+        while (ConnectionCount < expected && waited.Elapsed < ShutdownBound)
             await Task.Delay(20);
-        return RequestCount;
+        return ConnectionCount;
     }
 
     /// <summary>The address of <paramref name="path"/> on this server.</summary>
@@ -73,6 +78,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref _connectionCount);
             _exchanges.Add(ServeAsync(client));
         }
     }
