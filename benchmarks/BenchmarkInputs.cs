@@ -18,7 +18,7 @@ internal static class BenchmarkInputs
             SharedData.PathOf("models/mtcnn/onet.pt"),
             options);
 
-    public static FaceNetEncoder CreateEncoder() => FaceNetEncoder.FromCheckpoint(SharedData.PathOf(EncoderCheckpoint));
+    public static FaceNetEncoder CreateEncoder() => FaceNetEncoder.FromFile(SharedData.PathOf(EncoderCheckpoint));
 
     public static FaceImage LoadImage(string name) => FaceImage.Load(SharedData.PathOf($"fixtures/images/{name}"));
 }

@@ -23,8 +23,7 @@ public class CheckpointBenchmarks
     [Benchmark]
     public int LoadCheckpoint()
     {
-        IReadOnlyDictionary<string, Tensor> stateDict = TorchCheckpoint.Load(path);
-        foreach (Tensor tensor in stateDict.Values) tensor.Dispose();
+        using StateDictionary stateDict = TorchCheckpoint.Load(path);
         return stateDict.Count;
     }
 }

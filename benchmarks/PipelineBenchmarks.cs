@@ -51,16 +51,9 @@ public class PipelineBenchmarks
     {
         using var stream = new MemoryStream(encoded, writable: false);
         using FaceImage image = FaceImage.Load(stream);
-        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
-        try
-        {
-            if (crops.Count == 0) return 0;
-            using Tensor embeddings = encoder.Embed(crops);
-            return embeddings.shape[0];
-        }
-        finally
-        {
-            foreach (FaceCrop crop in crops) crop.Dispose();
-        }
+        using FaceCropBatch crops = detector.DetectAndExtract(image);
+        if (crops.Count == 0) return 0;
+        using Tensor embeddings = encoder.Embed(crops);
+        return embeddings.shape[0];
     }
 }

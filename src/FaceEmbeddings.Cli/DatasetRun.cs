@@ -31,7 +31,7 @@ internal sealed class DatasetRun
 
     /// <summary>Detects the faces of the dataset and hands each to <paramref name="handle"/>, which owns it.</summary>
     public static async Task<int> ForEachFaceAsync(FaceDataset dataset, IFaceDetector detector, FaceDatasetOptions options,
-        Action<DatasetFace> handle, CancellationToken cancellationToken)
+        Func<DatasetFace, Task> handle, CancellationToken cancellationToken)
     {
         var run = new DatasetRun();
         Announce("Cropping", dataset);
@@ -41,7 +41,7 @@ internal sealed class DatasetRun
             await foreach (DatasetFace face in dataset.DetectAsync(detector, options, run.Progress(update), cancellationToken).ConfigureAwait(false))
             {
                 using (face)
-                    handle(face);
+                    await handle(face).ConfigureAwait(false);
                 count++;
             }
             return count;

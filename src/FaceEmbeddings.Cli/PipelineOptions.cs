@@ -7,6 +7,7 @@ using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -98,9 +99,9 @@ internal sealed class PipelineOptions
         }
     }
 
-    /// <summary>The dataset settings: the batch size, and whether to keep crops.</summary>
-    public FaceDatasetOptions DatasetOptions(ParseResult parsed, bool keepCrops) =>
-        new() { BatchSize = parsed.GetValue(_batchSize), KeepCrops = keepCrops };
+    /// <summary>The dataset settings: the batch size, and which crops to keep.</summary>
+    public FaceDatasetOptions DatasetOptions(ParseResult parsed, Func<FaceDatasetItem, bool>? keepCrop = null) =>
+        new() { BatchSize = parsed.GetValue(_batchSize), KeepCrop = keepCrop };
 
     /// <summary>An MTCNN detector as the command line sets it up, with weights from the store.</summary>
     public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, CancellationToken cancellationToken)
@@ -136,7 +137,7 @@ internal sealed class PipelineOptions
                 throw new FileNotFoundException($"The weights file '{weights.FullName}' does not exist.", weights.FullName);
             try
             {
-                return FaceNetEncoder.FromCheckpoint(weights.FullName, options);
+                return FaceNetEncoder.FromFile(weights.FullName, options);
             }
             catch (StateDictMismatchException mismatch)
             {
@@ -147,7 +148,7 @@ internal sealed class PipelineOptions
         }
         ModelStore store = _store.Open(parsed);
         string path = await ModelFetch.GetAsync(store, parsed.GetRequiredValue(_pretrained), cancellationToken).ConfigureAwait(false);
-        return await Task.Run(() => FaceNetEncoder.FromCheckpoint(path, options), cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => FaceNetEncoder.FromFile(path, options), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>
@@ -156,9 +157,7 @@ internal sealed class PipelineOptions
         string text = parsed.GetRequiredValue(_device);
         if (!TryParseDevice(text, out Device? device))
             throw new UsageException($"--device must be cpu, cuda or cuda:N; got '{text}'.");
-        if (device.type == DeviceType.CUDA && !cuda.is_available())
-            throw new InvalidOperationException($"--device {text}: CUDA is not available here (no GPU, or this faceembed uses the CPU build of TorchSharp).");
-        return device;
+        return DeviceCheck.Require(device, "--device");
     }
 
     /// <summary>"3 keys missing (a, b, …)": a count and the first few, as a long list helps nobody on one line.</summary>

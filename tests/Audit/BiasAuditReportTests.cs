@@ -32,6 +32,9 @@ public sealed class BiasAuditReportTests : IDisposable
 
     private Tensor Crops() => cat(new[] { _fixture["black_female/crops"], _fixture["white_female/crops"] }, 0).to(ScalarType.Float32);
 
+    /// <summary>The fixture's crops hold (x − 127.5) / 128.</summary>
+    private static readonly BiasAuditReportOptions Standardized = new() { FacesStandardized = true };
+
     [Fact]
     public void Group_wss_equals_the_metrics_function_on_each_groups_fixture_embeddings()
     {
@@ -97,7 +100,7 @@ public sealed class BiasAuditReportTests : IDisposable
         Tensor embeddings = Embeddings();
         BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
 
-        BiasAuditReportFiles files = await BiasAuditReport.WriteAsync(_directory, result, embeddings, _groups, Crops());
+        BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, Crops(), options: Standardized);
 
         Directory.GetFiles(_directory).Select(Path.GetFileName).Should().BeEquivalentTo(
             "audit.json", "audit.md", "report.html", "pca.png", "distances.png", "faces.png");
@@ -135,7 +138,7 @@ public sealed class BiasAuditReportTests : IDisposable
         string[] groups = _groups.Select(g => g == Black ? "<black> & \"women\"" : g).ToArray();
         BiasAuditResult result = BiasAudit.Run(embeddings, groups);
 
-        BiasAuditReportFiles files = await BiasAuditReport.WriteAsync(_directory, result, embeddings, groups, Crops());
+        BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, groups, Crops(), options: Standardized);
 
         string html = await File.ReadAllTextAsync(files.Html);
         IReadOnlyList<string> links = ReportLinks.Referenced(html);
@@ -153,13 +156,34 @@ public sealed class BiasAuditReportTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_the_crops_the_grid_shows_need_be_given_with_their_rows()
+    {
+        using var scope = NewDisposeScope();
+        Tensor embeddings = Embeddings();
+        BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
+        Tensor bytes = global::FaceEmbeddings.Detection.FaceCrop.ToBytes(Crops(), standardized: true); // [98, 3, 150, 150] uint8
+        int[] shown = [.. Enumerable.Range(0, 8), .. Enumerable.Range(PerGroup, 8)];
+
+        BiasAuditReportFiles all = await BiasAuditReport.SaveAsync(Path.Combine(_directory, "all"), result, embeddings, _groups, bytes);
+        BiasAuditReportFiles sampled = await BiasAuditReport.SaveAsync(Path.Combine(_directory, "sampled"), result, embeddings, _groups,
+            bytes.index_select(0, tensor(shown.Select(row => (long)row).ToArray())), shown);
+
+        (await File.ReadAllBytesAsync(sampled.FaceGrid!)).Should().Equal(await File.ReadAllBytesAsync(all.FaceGrid!),
+            "the grid shows the first 8 faces of each group, whichever others were given");
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, bytes.narrow(0, 0, 2), [0, 98]))
+            .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "faceRows").WithMessage("*faceRows[1] is 98*");
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, bytes.narrow(0, 0, 2), [0]))
+            .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "faceRows");
+    }
+
+    [Fact]
     public async Task Report_without_crops_has_no_face_grid_and_takes_plot_sizes()
     {
         using var scope = NewDisposeScope();
         Tensor embeddings = Embeddings();
         BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
 
-        BiasAuditReportFiles files = await BiasAuditReport.WriteAsync(_directory, result, embeddings, _groups,
+        BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups,
             options: new BiasAuditReportOptions { PlotWidth = 400, PlotHeight = 300 });
 
         files.FaceGrid.Should().BeNull();
@@ -177,13 +201,13 @@ public sealed class BiasAuditReportTests : IDisposable
         BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
         string[] relabelled = _groups.Select(g => g == Black ? "other" : g).ToArray();
 
-        await FluentActions.Awaiting(() => BiasAuditReport.WriteAsync(_directory, result, embeddings, relabelled))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, relabelled))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "result");
-        await FluentActions.Awaiting(() => BiasAuditReport.WriteAsync(_directory, result, embeddings.narrow(0, 1, 97), _groups.Skip(1).ToArray()))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings.narrow(0, 1, 97), _groups.Skip(1).ToArray()))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "result");
-        await FluentActions.Awaiting(() => BiasAuditReport.WriteAsync(_directory, result, embeddings, _groups, Crops().narrow(0, 0, 10)))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, Crops().narrow(0, 0, 10)))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "faces");
-        await FluentActions.Awaiting(() => BiasAuditReport.WriteAsync(_directory, result, embeddings, _groups, options: new BiasAuditReportOptions { FacesPerGroup = 0 }))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, options: new BiasAuditReportOptions { FacesPerGroup = 0 }))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "options");
         Directory.GetFileSystemEntries(_directory).Should().BeEmpty();
     }
@@ -197,7 +221,7 @@ public sealed class BiasAuditReportTests : IDisposable
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
 
-        await FluentActions.Awaiting(() => BiasAuditReport.WriteAsync(_directory, result, embeddings, _groups, cancellationToken: cancelled.Token))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, cancellationToken: cancelled.Token))
             .Should().ThrowAsync<OperationCanceledException>();
 
         Directory.GetFileSystemEntries(_directory).Should().BeEmpty();

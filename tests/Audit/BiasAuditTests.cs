@@ -1,4 +1,5 @@
 using FaceEmbeddings.Audit;
+using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -208,15 +209,15 @@ public class BiasAuditTests
         string[] race = { "Black", "White", "Black" };
         string[] gender = { "female", "female", "male" };
 
-        BiasAudit.CombineGroups([race, gender]).Should().Equal("Black, female", "White, female", "Black, male");
-        BiasAudit.CombineGroups([race, gender], " × ").Should().Equal("Black × female", "White × female", "Black × male");
-        BiasAudit.CombineGroups([race]).Should().Equal(race);
-        FluentActions.Invoking(() => BiasAudit.CombineGroups([race, gender.Take(2).ToArray()]))
+        GroupLabels.Combine([race, gender]).Should().Equal("Black, female", "White, female", "Black, male");
+        GroupLabels.Combine([race, gender], " × ").Should().Equal("Black × female", "White × female", "Black × male");
+        GroupLabels.Combine([race]).Should().Equal(race);
+        FluentActions.Invoking(() => GroupLabels.Combine([race, gender.Take(2).ToArray()]))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "attributes" && e.Message.Contains("attribute 1 has 2"));
         string[] withEmpty = { "a", "", "b" };
-        FluentActions.Invoking(() => BiasAudit.CombineGroups([race, withEmpty]))
+        FluentActions.Invoking(() => GroupLabels.Combine([race, withEmpty]))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "attributes" && e.Message.Contains("row 1"));
-        FluentActions.Invoking(() => BiasAudit.CombineGroups([]))
+        FluentActions.Invoking(() => GroupLabels.Combine([]))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "attributes");
     }
 

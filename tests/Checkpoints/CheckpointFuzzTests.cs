@@ -22,8 +22,8 @@ public class CheckpointFuzzTests(ITestOutputHelper output)
     {
         byte[] original = File.ReadAllBytes(SharedData.PathOf(file));
         // The first load initialises libtorch, which takes seconds; only mutants are timed.
-        using (var warmUp = NewDisposeScope())
-            TorchCheckpoint.Load(new MemoryStream(original)).Should().HaveCount(13);
+        using (StateDictionary warmUp = TorchCheckpoint.Load(new MemoryStream(original)))
+            warmUp.Should().HaveCount(13);
         var outcome = await Task.Run(() => MutationFuzzer.Run<CheckpointFormatException>(
             original, seed, Iterations, TimeBudget, (bytes, random) => MutationFuzzer.MutateBytes(bytes, random), LargestTensorBytes));
 
@@ -34,8 +34,8 @@ public class CheckpointFuzzTests(ITestOutputHelper output)
     /// <summary>Tensors of a checkpoint may be views of one storage, so each, not their sum, is bounded by the file.</summary>
     private static long LargestTensorBytes(byte[] mutant)
     {
-        using var scope = NewDisposeScope();
-        return TorchCheckpoint.Load(new MemoryStream(mutant)).Values
+        using StateDictionary stateDict = TorchCheckpoint.Load(new MemoryStream(mutant));
+        return stateDict.Values
             .Select(tensor => tensor.NumberOfElements * tensor.ElementSize)
             .DefaultIfEmpty(0)
             .Max();

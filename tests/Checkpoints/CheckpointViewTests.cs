@@ -32,7 +32,7 @@ public class CheckpointViewTests
             ? CheckpointBuilder.Zip(SharedStoragePickle(), new Dictionary<string, byte[]> { ["0"] = Elements })
             : CheckpointBuilder.Legacy(SharedStoragePickle(), [("0", 12, Elements)]);
 
-        var tensors = TorchCheckpoint.Load(new MemoryStream(file));
+        using var tensors = TorchCheckpoint.Load(new MemoryStream(file));
 
         tensors.Keys.Should().Equal("matrix", "transposed", "column", "scalar", "empty", "parameter");
         Values(tensors["matrix"]).Should().Equal(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
@@ -75,7 +75,7 @@ public class CheckpointViewTests
             .Text("bool").Tensor("BoolStorage", "bool", 3, 0, [3], [1])
             .SetItems().Stop().ToArray();
 
-        var tensors = TorchCheckpoint.Load(new MemoryStream(CheckpointBuilder.Zip(pickle, storages)));
+        using var tensors = TorchCheckpoint.Load(new MemoryStream(CheckpointBuilder.Zip(pickle, storages)));
 
         tensors["half"].dtype.Should().Be(ScalarType.Float16);
         Values(tensors["half"]).Should().Equal(1.5, -2);

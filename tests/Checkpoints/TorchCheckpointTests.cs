@@ -36,7 +36,7 @@ public class TorchCheckpointTests
     public void Mtcnn_weights_load_with_facenet_pytorch_keys_and_shapes(string file, string layout)
     {
         using var scope = NewDisposeScope();
-        var tensors = TorchCheckpoint.Load(SharedData.PathOf($"models/{file}"));
+        using var tensors = TorchCheckpoint.Load(SharedData.PathOf($"models/{file}"));
 
         var expected = layout.Split("; ").Select(entry => entry.Split(' ')).ToList();
         tensors.Keys.Should().Equal(expected.Select(entry => entry[0]));
@@ -62,7 +62,7 @@ public class TorchCheckpointTests
     public void Values_are_read_in_logical_order_through_the_stored_strides(string file, string key, double first, double last, double sum)
     {
         using var scope = NewDisposeScope();
-        var tensor = TorchCheckpoint.Load(SharedData.PathOf(file))[key].to(ScalarType.Float64).flatten();
+        using var tensor = TorchCheckpoint.Load(SharedData.PathOf(file))[key].to(ScalarType.Float64).flatten();
 
         tensor[0].item<double>().Should().Be(first);
         tensor[-1].item<double>().Should().Be(last);
@@ -73,8 +73,8 @@ public class TorchCheckpointTests
     public void Zip_format_pnet_gives_bitwise_the_same_tensors_as_the_legacy_file()
     {
         using var scope = NewDisposeScope();
-        var legacy = TorchCheckpoint.Load(SharedData.PathOf("models/mtcnn/pnet.pt"));
-        var zip = TorchCheckpoint.Load(SharedData.PathOf("fixtures/checkpoints/pnet-zipformat.pt"));
+        using var legacy = TorchCheckpoint.Load(SharedData.PathOf("models/mtcnn/pnet.pt"));
+        using var zip = TorchCheckpoint.Load(SharedData.PathOf("fixtures/checkpoints/pnet-zipformat.pt"));
 
         zip.Keys.Should().Equal(legacy.Keys);
         foreach (string key in legacy.Keys)
@@ -89,7 +89,7 @@ public class TorchCheckpointTests
     public void Half_precision_inception_resnet_checkpoint_loads_with_facenet_pytorch_keys_shapes_and_dtypes()
     {
         using var scope = NewDisposeScope();
-        var tensors = TorchCheckpoint.Load(SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"));
+        using var tensors = TorchCheckpoint.Load(SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"));
 
         var expected = InceptionResnetV1Layout.StateDict();
         tensors.Keys.Should().Equal(expected.Select(entry => entry.Key));
@@ -110,10 +110,10 @@ public class TorchCheckpointTests
     {
         using var scope = NewDisposeScope();
         string path = SharedData.PathOf("fixtures/checkpoints/pnet-zipformat.pt");
-        var fromFile = TorchCheckpoint.Load(path);
+        using var fromFile = TorchCheckpoint.Load(path);
         using var stream = new ForwardOnlyStream(File.ReadAllBytes(path));
 
-        var fromStream = TorchCheckpoint.Load(stream);
+        using var fromStream = TorchCheckpoint.Load(stream);
 
         fromStream.Keys.Should().Equal(fromFile.Keys);
         foreach (string key in fromFile.Keys)
@@ -131,28 +131,38 @@ public class TorchCheckpointTests
         using var stream = new MemoryStream([.. prefix, .. File.ReadAllBytes(path)]);
         stream.Position = prefix.Length;
 
-        var fromStream = TorchCheckpoint.Load(stream);
+        using var fromStream = TorchCheckpoint.Load(stream);
 
-        var fromFile = TorchCheckpoint.Load(path);
+        using var fromFile = TorchCheckpoint.Load(path);
         fromStream.Keys.Should().Equal(fromFile.Keys);
         foreach (string key in fromFile.Keys)
             fromStream[key].bytes.ToArray().Should().Equal(fromFile[key].bytes.ToArray(), key);
     }
 
     [Fact]
-    public void Loaded_tensors_outlive_the_stream_and_the_callers_dispose_scope_owns_them()
+    public void A_loaded_state_dict_outlives_the_stream_and_the_callers_dispose_scope_and_dispose_frees_it()
     {
-        Tensor weight;
+        byte[] file = File.ReadAllBytes(SharedData.PathOf("models/mtcnn/pnet.pt"));
+        using (TorchCheckpoint.Load(new MemoryStream(file))) { }
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        StateDictionary stateDict;
         using (var outer = NewDisposeScope())
         {
-            using (var stream = new MemoryStream(File.ReadAllBytes(SharedData.PathOf("models/mtcnn/pnet.pt"))))
-                weight = TorchCheckpoint.Load(stream)["conv1.weight"];
-
-            // The stream is gone; the values are still there (first element as read with Python's pickle).
-            weight.flatten()[0].item<float>().Should().Be(-0.08164715766906738f);
-            outer.DisposablesCount.Should().BeGreaterThanOrEqualTo(13);
+            using (var stream = new MemoryStream(file))
+                stateDict = TorchCheckpoint.Load(stream);
+            outer.DisposablesCount.Should().Be(0, "the state dict owns its tensors, not the caller's scope");
         }
+        Tensor weight = stateDict["conv1.weight"];
+        weight.IsInvalid.Should().BeFalse();
+        // The stream and the scope are gone; the values are still there (first element as read with Python's pickle).
+        using (Tensor flat = weight.flatten())
+        using (Tensor first = flat[0])
+            first.item<float>().Should().Be(-0.08164715766906738f);
+
+        stateDict.Dispose();
         weight.IsInvalid.Should().BeTrue();
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before, "disposing the state dict frees every tensor of the file");
     }
 
     /// <summary>A stream that only reads forwards, like a network response.</summary>

@@ -22,7 +22,7 @@ public sealed class AuditReport : IDisposable
         Embeddings = SafeTensors.Load(Path.Combine(folder, "embeddings.safetensors"));
         Paths = JsonSerializer.Deserialize<string[]>(Embeddings.Metadata[FaceEmbeddingSet.PathsKey])!;
         var labels = JsonSerializer.Deserialize<Dictionary<string, string>[]>(Embeddings.Metadata[FaceEmbeddingSet.LabelsKey])!;
-        // As the audit command names groups by race and gender (BiasAudit.CombineGroups' default separator).
+        // As the audit command names groups by race and gender (GroupLabels.Combine's default separator).
         Groups = labels.Select(row => $"{row["race"]}, {row["gender"]}").ToArray();
     }
 

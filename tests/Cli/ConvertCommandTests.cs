@@ -20,25 +20,17 @@ public sealed class ConvertCommandTests : IDisposable
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain(target);
-        IReadOnlyDictionary<string, Tensor> expected = TorchCheckpoint.Load(source);
-        try
+        using StateDictionary expected = TorchCheckpoint.Load(source);
+        using SafeTensorsFile converted = SafeTensors.Load(target);
+        converted.Tensors.Keys.Should().Equal(expected.Keys);
+        foreach (var (name, tensor) in expected)
         {
-            using SafeTensorsFile converted = SafeTensors.Load(target);
-            converted.Tensors.Keys.Should().Equal(expected.Keys);
-            foreach (var (name, tensor) in expected)
-            {
-                converted[name].dtype.Should().Be(tensor.dtype, name);
-                converted[name].shape.Should().Equal(tensor.shape, name);
-                using Tensor same = converted[name].eq(tensor).all();
-                same.item<bool>().Should().BeTrue($"'{name}' must hold the checkpoint's values");
-            }
-            converted.Metadata.Should().Contain("source", "pnet.pt");
+            converted[name].dtype.Should().Be(tensor.dtype, name);
+            converted[name].shape.Should().Equal(tensor.shape, name);
+            using Tensor same = converted[name].eq(tensor).all();
+            same.item<bool>().Should().BeTrue($"'{name}' must hold the checkpoint's values");
         }
-        finally
-        {
-            foreach (Tensor tensor in expected.Values)
-                tensor.Dispose();
-        }
+        converted.Metadata.Should().Contain("source", "pnet.pt");
     }
 
     [Fact]

@@ -38,8 +38,8 @@ public sealed class CropCommandTests : IDisposable
         foreach (var (image, written) in new[] { (kit, "kit/john2.png"), (rose, "rose/img2.png") })
         {
             using FaceImage source = FaceImage.Load(image);
-            IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(source);
-            using FaceCrop crop = crops.Should().ContainSingle().Subject;
+            using FaceCropBatch crops = detector.DetectAndExtract(source);
+            FaceCrop crop = crops.Should().ContainSingle().Subject;
             using SKBitmap png = PngAssert.Decode(File.ReadAllBytes(Path.Combine(_output, written)), 80, 80);
             byte[] expected = crop.ToRgbBytes();
             for (int y = 0; y < 80; y += 7)

@@ -4,6 +4,7 @@ using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Detection;
 using FaceEmbeddings.Tests.Infrastructure;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Datasets;
@@ -40,7 +41,11 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
 
         set.Faces.Select(face => face.Item.Path).Should().Equal(files.Kit, files.Rose);
         set.Faces.Select(face => face.Item.Labels[FaceLabels.FolderKey]).Should().Equal("kit", "rose");
-        set.Faces.Should().OnlyContain(face => face.FaceIndex == 0 && face.Crop == null && face.Embedding!.Count == 512);
+        set.Faces.Should().OnlyContain(face => face.FaceIndex == 0);
+        set.Embeddings.shape.Should().Equal(2, 512);
+        set.Embeddings.device.Should().Be(_pipeline.Encoder.Device, "embeddings stay on the encoder's device");
+        set.Crops.Should().BeNull("no crop was asked for");
+        set.CropRows.Should().BeEmpty();
         set.Skipped.Select(skip => (skip.Path, skip.Reason)).Should().BeEquivalentTo(new[]
         {
             (files.Truncated, SkipReason.Unreadable),
@@ -67,21 +72,16 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
         using FaceEmbeddingSet set = await dataset.EmbedAllAsync(_pipeline.Detector, _pipeline.Encoder, new FaceDatasetOptions { BatchSize = 3 });
 
         set.Faces.Should().HaveCount(4);
-        foreach (DatasetFace face in set.Faces)
+        for (int row = 0; row < set.Faces.Count; row++)
         {
+            EmbeddedFace face = set.Faces[row];
             using var image = FaceImage.Load(face.Item.Path);
-            IReadOnlyList<FaceCrop> crops = _pipeline.Detector.DetectAndExtract(image);
-            try
-            {
-                crops.Should().ContainSingle();
-                crops[0].Face.Box.Should().Be(face.Face.Box);
-                float[] alone = _pipeline.Encoder.Embed(crops[0]);
-                MaxAbsDifference(face.Embedding!, alone).Should().BeLessThan(1e-5f, face.Item.Path);
-            }
-            finally
-            {
-                foreach (FaceCrop crop in crops) crop.Dispose();
-            }
+            using FaceCropBatch crops = _pipeline.Detector.DetectAndExtract(image);
+            crops.Should().ContainSingle();
+            crops[0].Face.Box.Should().Be(face.Face.Box);
+            using Tensor alone = _pipeline.Encoder.Embed(crops[0]);
+            using Tensor batched = set.Embeddings[row];
+            MaxAbsDifference(batched, alone).Should().BeLessThan(1e-5f, face.Item.Path);
         }
     }
 
@@ -99,8 +99,7 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
             .Should().Equal(direct.Faces.Select(face => (face.Face.Box, face.Face.Probability)));
         throughInterface.Faces.Select(face => face.Face.Landmarks).Should().BeEquivalentTo(direct.Faces.Select(face => face.Face.Landmarks));
         throughInterface.Skipped.Should().Equal(direct.Skipped);
-        for (int i = 0; i < direct.Faces.Count; i++)
-            MaxAbsDifference(throughInterface.Faces[i].Embedding!, direct.Faces[i].Embedding!).Should().BeLessThan(1e-5f);
+        MaxAbsDifference(throughInterface.Embeddings, direct.Embeddings).Should().BeLessThan(1e-5f);
     }
 
     [Fact]
@@ -119,7 +118,7 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
 
             // fixtures/mtcnn/detect.json: facenet-pytorch finds six faces in multiface.png.
             faces.Select(face => face.FaceIndex).Should().Equal(0, 1, 2, 3, 4, 5);
-            faces.Should().OnlyContain(face => face.Embedding == null && face.Crop != null && face.Crop.Size == 96);
+            faces.Should().OnlyContain(face => (object?)face.Embedding == null && face.Crop != null && face.Crop.Size == 96);
             faces.Select(face => face.Face.Box.Area).Should().BeInDescendingOrder("faces come largest first");
         }
         finally
@@ -129,28 +128,55 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
     }
 
     [Fact]
-    public async Task Kept_crops_are_handed_over_as_bytes_and_freed()
+    public async Task Only_the_crops_KeepCrop_selects_are_kept_as_bytes()
     {
-        _folder.CopyPerson("kit_harington", "john2.jpeg", "kit/john2.jpeg");
-        _folder.CopyUtkFace("10_1_1_20170109202938302.jpg.chip.jpg", "utk/a.jpg");
+        string kit = _folder.CopyPerson("kit_harington", "john2.jpeg", "kit/john2.jpeg");
+        _folder.CopyPerson("rose_leslie", "img2.jpg", "rose/img2.jpg");
+        string utk = _folder.CopyUtkFace("10_1_1_20170109202938302.jpg.chip.jpg", "utk/a.jpg");
         var dataset = FaceDataset.FromImageFolder(_folder.Root);
+        var asked = new List<string>();
 
-        using FaceEmbeddingSet set = await dataset.EmbedAllAsync(_pipeline.Detector, _pipeline.Encoder, new FaceDatasetOptions { KeepCrops = true });
-        set.Faces.Should().OnlyContain(face => face.Crop != null && face.Crop.IsStandardized && face.Crop.Size == 160);
-        byte[][] expected = set.Faces.Select(face => face.Crop!.ToRgbBytes()).ToArray();
-        Tensor[] pixels = set.Faces.Select(face => face.Crop!.Pixels).ToArray();
+        using FaceEmbeddingSet set = await dataset.EmbedAllAsync(_pipeline.Detector, _pipeline.Encoder, new FaceDatasetOptions
+        {
+            KeepCrop = item =>
+            {
+                asked.Add(item.Path);
+                return item.Labels[FaceLabels.FolderKey] != "rose";
+            },
+        });
 
-        using Tensor crops = set.TakeCrops();
-
+        asked.Should().Equal(set.Faces.Select(face => face.Item.Path), "KeepCrop is asked once per face, in order");
+        set.CropRows.Should().Equal(0, 2);
+        Tensor crops = set.Crops!;
         crops.shape.Should().Equal(2, 3, 160, 160);
         crops.dtype.Should().Be(ScalarType.Byte);
+        crops.device_type.Should().Be(DeviceType.CPU);
+        string[] kept = [kit, utk];
         for (int i = 0; i < 2; i++)
         {
+            using var image = FaceImage.Load(kept[i]);
+            using FaceCropBatch alone = _pipeline.Detector.DetectAndExtract(image);
             using Tensor hwc = crops[i].permute(1, 2, 0).contiguous();
-            hwc.data<byte>().ToArray().Should().Equal(expected[i], "the bytes are the crop as an image (FaceCrop.Save's pixels)");
+            hwc.data<byte>().ToArray().Should().Equal(alone[0].ToRgbBytes(), "the bytes are the crop as an image (FaceCrop.ToImage's pixels)");
         }
-        set.Faces.Should().OnlyContain(face => face.Crop == null);
-        pixels.Should().OnlyContain(tensor => tensor.IsInvalid, "the float crops were freed");
+    }
+
+    [Fact]
+    public async Task An_embedding_set_survives_the_callers_dispose_scope_and_frees_its_tensors_on_dispose()
+    {
+        // The batches run on pool threads, so live-tensor counts (per thread) cannot tell; the handles can.
+        LayOutFolder();
+        var dataset = FaceDataset.FromImageFolder(_folder.Root);
+        FaceEmbeddingSet set;
+        using (NewDisposeScope())
+            set = await dataset.EmbedAllAsync(_pipeline.Detector, _pipeline.Encoder, new FaceDatasetOptions { KeepCrop = _ => true });
+        set.Embeddings.IsInvalid.Should().BeFalse("the set owns its embeddings, not the caller's scope");
+        set.Crops!.IsInvalid.Should().BeFalse();
+        set.Embeddings.shape.Should().Equal(2, 512);
+
+        set.Dispose();
+        set.Embeddings.IsInvalid.Should().BeTrue();
+        set.Crops.IsInvalid.Should().BeTrue();
     }
 
     [Fact]
@@ -193,11 +219,11 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
         string safetensors = _folder.PathOf("out/embeddings.safetensors");
         string csv = _folder.PathOf("out/embeddings.csv");
 
-        set.Save(safetensors);
-        set.Save(csv);
+        await set.SaveAsync(safetensors);
+        await set.SaveAsync(csv);
 
         using (SafeTensorsFile file = SafeTensors.Load(safetensors))
-        using (Tensor expected = set.ToTensor())
+        using (Tensor expected = set.Embeddings.cpu())
         {
             file[FaceEmbeddingSet.EmbeddingsKey].shape.Should().Equal(2, 512);
             using (Tensor same = file[FaceEmbeddingSet.EmbeddingsKey].eq(expected).all())
@@ -218,15 +244,17 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
         {
             string[] fields = lines[row + 1].Split(',');
             fields[0].Should().Be(set.Faces[row].Item.Path);
+            using Tensor embedding = set.Embeddings[row].cpu();
             fields[8..].Select(value => float.Parse(value, System.Globalization.CultureInfo.InvariantCulture))
-                .Should().Equal(set.Faces[row].Embedding!, "CSV values round-trip exactly");
+                .Should().Equal(embedding.data<float>().ToArray(), "CSV values round-trip exactly");
         }
     }
 
-    private static float MaxAbsDifference(IReadOnlyList<float> a, IReadOnlyList<float> b)
+    private static float MaxAbsDifference(Tensor a, Tensor b)
     {
-        a.Should().HaveSameCount(b);
-        return a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+        a.shape.Should().Equal(b.shape);
+        using var scope = NewDisposeScope();
+        return (a - b).abs().max().item<float>();
     }
 
     /// <summary>An <see cref="IProgress{T}"/> that records every report synchronously, in order.</summary>
@@ -248,7 +276,7 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
 
         public FaceCrop Extract(FaceImage image, DetectedFace face) => inner.Extract(image, face);
 
-        public IReadOnlyList<FaceCrop> DetectAndExtract(FaceImage image) => inner.DetectAndExtract(image);
+        public FaceCropBatch DetectAndExtract(FaceImage image) => inner.DetectAndExtract(image);
 
         public void Dispose()
         {

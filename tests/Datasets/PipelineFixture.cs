@@ -12,7 +12,7 @@ public sealed class PipelineFixture : IDisposable
     public PipelineFixture()
     {
         Detector = MtcnnFixture.CreateDetector(new MtcnnOptions());
-        Encoder = FaceNetEncoder.FromCheckpoint(SharedData.PathOf(FaceNetReference.CheckpointPath));
+        Encoder = FaceNetEncoder.FromFile(SharedData.PathOf(FaceNetReference.CheckpointPath));
     }
 
     public MtcnnFaceDetector Detector { get; }

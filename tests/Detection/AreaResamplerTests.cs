@@ -81,8 +81,8 @@ public class AreaResamplerTests
         var whole = new CropWindow(0, 0, 0, height, width);
         var crop = new CropWindow(0, 3, 7, 26, 30);
 
-        Tensor pyramidLevel = resampler.ResizeImages(17, 26, PixelNormalization.Mtcnn, CPU)[0];
-        Tensor patch = resampler.ResizeCrops([crop], 24, 24, PixelNormalization.Mtcnn, CPU)[0];
+        Tensor pyramidLevel = resampler.ResizeImages(17, 26, PixelNormalization.Standardized, CPU)[0];
+        Tensor patch = resampler.ResizeCrops([crop], 24, 24, PixelNormalization.Standardized, CPU)[0];
 
         // facenet-pytorch: im_data = (imresample(img, size) - 127.5) * 0.0078125
         Tensor expectedLevel = (PyTorchArea(images[0], height, width, whole, 17, 26) - 127.5f) * 0.0078125f;

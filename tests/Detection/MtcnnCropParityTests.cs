@@ -67,36 +67,30 @@ public sealed class MtcnnCropParityTests(MtcnnFixture fixture, ITestOutputHelper
     public void All_six_faces_of_the_group_photo_match_facenet_keep_all()
     {
         Tensor expected = fixture.ReferenceCrop("multiface/pil/160_m0_all"); // [6, 3, 160, 160]
-        IReadOnlyList<FaceCrop> crops = fixture.Detector(new MtcnnOptions { KeepAll = true }).DetectAndExtract(fixture.Image("multiface"));
-        try
+        using FaceCropBatch crops = fixture.Detector(new MtcnnOptions { KeepAll = true }).DetectAndExtract(fixture.Image("multiface"));
+        crops.Should().HaveCount(6);
+        float worst = 0;
+        for (int i = 0; i < crops.Count; i++)
         {
-            crops.Should().HaveCount(6);
-            float worst = 0;
-            for (int i = 0; i < crops.Count; i++)
-            {
-                crops[i].IsStandardized.Should().BeTrue();
-                crops[i].Face.Box.Should().Be(fixture.Detections("multiface")[i].Box);
-                using var scope = NewDisposeScope();
-                worst = Math.Max(worst, GreyLevels(crops[i].Pixels, expected[i], standardized: true));
-            }
-            output.WriteLine($"multiface keep_all: max |Δ| {worst} grey levels over 6 crops");
-            worst.Should().BeLessThanOrEqualTo(BilinearToleranceLevels);
+            crops[i].IsStandardized.Should().BeTrue();
+            crops[i].Face.Box.Should().Be(fixture.Detections("multiface")[i].Box);
+            using var scope = NewDisposeScope();
+            worst = Math.Max(worst, GreyLevels(crops[i].Pixels, expected[i], standardized: true));
         }
-        finally
-        {
-            foreach (FaceCrop crop in crops) crop.Dispose();
-        }
+        output.WriteLine($"multiface keep_all: max |Δ| {worst} grey levels over 6 crops");
+        worst.Should().BeLessThanOrEqualTo(BilinearToleranceLevels);
     }
 
     [Fact]
-    public void Save_writes_the_crop_before_standardization()
+    public async Task ToImage_gives_the_crop_before_standardization_and_SaveAsync_writes_it()
     {
         string path = Path.Combine(Path.GetTempPath(), $"mtcnn-save-{Guid.NewGuid():N}", "face.png");
-        IReadOnlyList<FaceCrop> crops = fixture.Detector().DetectAndExtract(fixture.Image("kate_siegel"));
+        using FaceCropBatch crops = fixture.Detector().DetectAndExtract(fixture.Image("kate_siegel"));
         try
         {
             crops.Should().ContainSingle().Which.IsStandardized.Should().BeTrue();
-            crops[0].Save(path);
+            using (FaceImage image = crops[0].ToImage())
+                await image.SaveAsync(path);
             using FaceImage saved = FaceImage.Load(path);
             using var scope = NewDisposeScope();
             Tensor pixels = saved.ToTensor().permute(2, 0, 1).to(ScalarType.Float32);
@@ -104,7 +98,6 @@ public sealed class MtcnnCropParityTests(MtcnnFixture fixture, ITestOutputHelper
         }
         finally
         {
-            foreach (FaceCrop crop in crops) crop.Dispose();
             Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
         }
     }
@@ -119,22 +112,15 @@ public sealed class MtcnnCropParityTests(MtcnnFixture fixture, ITestOutputHelper
 
     private float CompareDetectAndExtract(MtcnnOptions options, string image, string key)
     {
-        IReadOnlyList<FaceCrop> crops = fixture.Detector(options).DetectAndExtract(fixture.Image(image));
-        try
-        {
-            crops.Should().ContainSingle();
-            FaceCrop crop = crops[0];
-            crop.Size.Should().Be(options.ImageSize);
-            crop.IsStandardized.Should().Be(options.PostProcess);
-            using var scope = NewDisposeScope();
-            float levels = GreyLevels(crop.Pixels, fixture.ReferenceCrop(key), options.PostProcess);
-            output.WriteLine($"{key}: max |Δ| {levels} grey levels");
-            return levels;
-        }
-        finally
-        {
-            foreach (FaceCrop crop in crops) crop.Dispose();
-        }
+        using FaceCropBatch crops = fixture.Detector(options).DetectAndExtract(fixture.Image(image));
+        crops.Should().ContainSingle();
+        FaceCrop crop = crops[0];
+        crop.Size.Should().Be(options.ImageSize);
+        crop.IsStandardized.Should().Be(options.PostProcess);
+        using var scope = NewDisposeScope();
+        float levels = GreyLevels(crop.Pixels, fixture.ReferenceCrop(key), options.PostProcess);
+        output.WriteLine($"{key}: max |Δ| {levels} grey levels");
+        return levels;
     }
 
     /// <summary>The largest difference in grey levels (0..255 units) between two [3, S, S] crops.</summary>

@@ -16,16 +16,9 @@ public sealed class MtcnnFaceDetectorTests
         using MtcnnFaceDetector detector = await MtcnnFaceDetector.CreateAsync(new MtcnnOptions { KeepAll = true }, store);
         using FaceImage image = FaceImage.Load(SharedData.PathOf("fixtures/images/multiface.png"));
 
-        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
-        try
-        {
-            crops.Should().HaveCount(6);
-            crops.Should().OnlyContain(crop => crop.Size == 160 && crop.IsStandardized);
-        }
-        finally
-        {
-            foreach (FaceCrop crop in crops) crop.Dispose();
-        }
+        using FaceCropBatch crops = detector.DetectAndExtract(image);
+        crops.Should().HaveCount(6);
+        crops.Should().OnlyContain(crop => crop.Size == 160 && crop.IsStandardized);
     }
 
     [Fact]
@@ -37,6 +30,58 @@ public sealed class MtcnnFaceDetectorTests
         using (detector)
         using (FaceImage image = FaceImage.Load(SharedData.PathOf("fixtures/images/kate_siegel.png")))
             detector.Detect(image).Should().ContainSingle();
+    }
+
+    [Fact]
+    public void A_crop_batch_outlives_the_callers_dispose_scope_and_dispose_frees_every_crop()
+    {
+        // No worker threads: every tensor is made on this thread, which the live-tensor count is per.
+        using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions { KeepAll = true, WorkerThreads = 0 });
+        using FaceImage image = FaceImage.Load(SharedData.PathOf("fixtures/images/multiface.png"));
+        detector.DetectAndExtract(image).Dispose();
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        FaceCropBatch crops;
+        using (NewDisposeScope())
+            crops = detector.DetectAndExtract(image);
+        crops.Should().HaveCount(6).And.OnlyContain(crop => !crop.Pixels.IsInvalid, "the batch owns its crops, not the caller's scope");
+        crops.ImageCount.Should().Be(1);
+        crops.OfImage(0).Should().Equal(crops);
+        TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before + 6, "one tensor per crop stays, nothing else");
+
+        Tensor[] pixels = crops.Select(crop => crop.Pixels).ToArray();
+        crops.Dispose();
+        pixels.Should().OnlyContain(tensor => tensor.IsInvalid);
+        TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before);
+        FluentActions.Invoking(() => crops[0]).Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public void A_batch_of_images_gives_each_images_crops_in_order()
+    {
+        using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(new MtcnnOptions { KeepAll = true });
+        string[] names = ["multiface", "blank", "kate_siegel"];
+        FaceImage[] images = names.Select(name => FaceImage.Load(SharedData.PathOf($"fixtures/images/{name}.png"))).ToArray();
+        try
+        {
+            using FaceCropBatch batch = detector.DetectAndExtract(images);
+
+            batch.ImageCount.Should().Be(3);
+            batch.Select(crop => crop.Face).Should().Equal(names.SelectMany((_, i) => batch.OfImage(i)).Select(crop => crop.Face));
+            for (int i = 0; i < images.Length; i++)
+            {
+                using FaceCropBatch alone = detector.DetectAndExtract(images[i]);
+                batch.OfImage(i).Select(crop => crop.Face.Box).Should().Equal(alone.Select(crop => crop.Face.Box), names[i]);
+            }
+            batch.OfImage(0).Should().HaveCount(6);
+            batch.OfImage(1).Should().BeEmpty();
+            batch.OfImage(2).Should().ContainSingle();
+            FluentActions.Invoking(() => batch.OfImage(3)).Should().Throw<ArgumentOutOfRangeException>();
+        }
+        finally
+        {
+            foreach (FaceImage image in images) image.Dispose();
+        }
     }
 
     [Fact]

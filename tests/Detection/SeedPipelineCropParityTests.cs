@@ -27,9 +27,9 @@ public sealed class SeedPipelineCropParityTests(ITestOutputHelper output)
         for (int i = 0; i < files.Length; i++)
         {
             using FaceImage image = FaceImage.Load(SharedData.PathOf("data/utkface/" + files[i]));
-            IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
+            using FaceCropBatch crops = detector.DetectAndExtract(image);
             crops.Should().ContainSingle(files[i]);
-            using FaceCrop crop = crops[0];
+            FaceCrop crop = crops[0];
             crop.Pixels.shape.Should().Equal(3, 150, 150);
             levels[i] = (crop.Pixels - expected[i]).abs().max().item<float>() * 128f;
         }

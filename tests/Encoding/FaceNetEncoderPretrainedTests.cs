@@ -27,7 +27,7 @@ public sealed class FaceNetEncoderPretrainedTests(FaceNetReference reference) : 
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(source))),
         });
 
-        using var encoder = await FaceNetEncoder.FromPretrainedAsync("irv1-random", store);
+        using var encoder = await FaceNetEncoder.CreateAsync(new FaceNetEncoderOptions { Pretrained = "irv1-random" }, store);
         using torch.Tensor embeddings = encoder.Embed(reference.AlignedInputs);
 
         FaceNetReference.MaxAbsDifference(embeddings, reference.Embeddings).Should().BeLessThan(1e-4f);
@@ -39,7 +39,7 @@ public sealed class FaceNetEncoderPretrainedTests(FaceNetReference reference) : 
     {
         var store = new ModelStore(root, new ModelStoreOptions { Offline = true });
 
-        var load = () => FaceNetEncoder.FromPretrainedAsync(store: store);
+        var load = () => FaceNetEncoder.CreateAsync(store: store);
 
         await load.Should().ThrowAsync<ModelUnavailableOfflineException>().WithMessage("*vggface2*");
     }
@@ -49,7 +49,7 @@ public sealed class FaceNetEncoderPretrainedTests(FaceNetReference reference) : 
     {
         var store = new ModelStore(root, new ModelStoreOptions { Offline = true });
 
-        var load = () => FaceNetEncoder.FromPretrainedAsync("no-such-model", store);
+        var load = () => FaceNetEncoder.CreateAsync(new FaceNetEncoderOptions { Pretrained = "no-such-model" }, store);
 
         await load.Should().ThrowAsync<ArgumentException>().WithMessage("*no-such-model*");
     }

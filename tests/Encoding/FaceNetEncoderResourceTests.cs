@@ -21,7 +21,7 @@ public sealed class FaceNetEncoderResourceTests(FaceNetReference reference)
                 encoder.Embed(reference.AlignedInputs).Dispose();
                 encoder.Classify(reference.AlignedInputs).Dispose();
                 encoder.Embed(crops).Dispose();
-                encoder.Embed(crops[0]);
+                encoder.Embed(crops[0]).Dispose();
             }
 
             EmbedEverything();

@@ -104,8 +104,8 @@ public class ClustersTests(MetricsReference reference, ITestOutputHelper output)
         var tooFew = () => Clusters.Summarize(x, ["a", "b"]);
         var withNull = () => Clusters.Summarize(x, ["a", null!, "b"]);
 
-        tooFew.Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups").WithMessage("*one label per row*'x' [3, 2]*2 labels*");
-        withNull.Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups").WithMessage("*null label at index 1*");
+        tooFew.Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups").WithMessage("*one group label per embedding (3)*2 labels*");
+        withNull.Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups").WithMessage("*null group label at index 1*");
     }
 
     [Fact]
@@ -131,6 +131,24 @@ public class ClustersTests(MetricsReference reference, ITestOutputHelper output)
             () => Clusters.WithinSumOfSquares(x),
             () => Clusters.Summarize(x, ["a", "a", "b", "b"]),
         }.Should().AllSatisfy(act => act.Should().Throw<ArgumentException>().WithMessage("*'x' [4, 3]*NaN or infinite*"));
+    }
+
+    [Fact]
+    public void A_summary_outlives_the_callers_dispose_scope_and_dispose_frees_its_tensors()
+    {
+        Clusters.Summarize(reference["x"], reference.Groups).Dispose();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        ClusterSummary summary;
+        using (NewDisposeScope())
+            summary = Clusters.Summarize(reference["x"], reference.Groups);
+        summary.CentroidDistances.IsInvalid.Should().BeFalse("the summary owns its tensors, not the caller's scope");
+        summary.Groups.Should().OnlyContain(group => !group.Centroid.IsInvalid);
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before + summary.Groups.Count + 1, "only the centroids and their distances stay");
+
+        summary.Dispose();
+        summary.Groups.Should().OnlyContain(group => group.Centroid.IsInvalid);
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before);
     }
 
     [Fact]

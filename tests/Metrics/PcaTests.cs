@@ -161,6 +161,25 @@ public class PcaTests(MetricsReference reference, ITestOutputHelper output) : IC
     }
 
     [Fact]
+    public void A_model_outlives_the_callers_dispose_scope_and_dispose_frees_its_tensors()
+    {
+        Pca.Fit(reference["x"], 2).Dispose();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        PcaModel model;
+        using (NewDisposeScope())
+            model = Pca.Fit(reference["x"], 2);
+        Tensor[] held = [model.Mean, model.Components, model.ExplainedVariance, model.ExplainedVarianceRatio];
+        held.Should().OnlyContain(tensor => !tensor.IsInvalid, "the model owns its tensors, not the caller's scope");
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before + held.Length);
+        model.Transform(reference["x"]).Dispose();
+
+        model.Dispose();
+        held.Should().OnlyContain(tensor => tensor.IsInvalid);
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before);
+    }
+
+    [Fact]
     public void Repeated_fits_do_not_grow_the_live_tensor_count()
     {
         var randomized = new PcaOptions { Solver = PcaSolver.Randomized };

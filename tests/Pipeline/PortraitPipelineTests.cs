@@ -24,20 +24,20 @@ public sealed class PortraitPipelineTests(FaceNetReference reference, ITestOutpu
         using var encoder = FaceNetEncoder.FromStateDict(reference.StateDict);
 
         IReadOnlyList<string> order = reference.CropOrder;
-        var rows = new List<float[]>();
+        var rows = new List<Tensor>();
         foreach (string key in order)
         {
             // Keys look like "angelina_jolie/pil/160_m0": the portrait, given as a PIL image, default crop.
             string portrait = key.Split('/')[0];
             using var image = FaceImage.Load(SharedData.PathOf($"fixtures/images/{portrait}.png"));
-            IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
+            using FaceCropBatch crops = detector.DetectAndExtract(image);
             crops.Should().ContainSingle($"{portrait} shows one face and the default keeps the largest");
             rows.Add(encoder.Embed(crops[0]));
-            crops[0].Dispose();
         }
 
         using var scope = NewDisposeScope();
-        Tensor actual = stack(rows.Select(row => tensor(row)).ToArray());
+        Tensor actual = stack(rows);
+        rows.ForEach(row => row.Dispose());
         float maxError = FaceNetReference.MaxAbsDifference(actual, reference.CropEmbeddings);
         float minCosine = FaceNetReference.MinCosine(actual, reference.CropEmbeddings);
         output.WriteLine($"portrait pipeline vs crop_embeddings: max |Δ| {maxError:E2}, min cosine {minCosine:F6}");

@@ -108,7 +108,7 @@ public class FaceGridTests
     public void Png_decodes_to_the_grid_with_its_colours()
     {
         using var images = SolidImages(5);
-        byte[] png = FaceGrid.EncodePng(images, standardized: false, new FaceGridOptions { ImagesPerRow = 3 });
+        byte[] png = FaceGrid.Render(images, standardized: false, new FaceGridOptions { ImagesPerRow = 3 });
         using SKBitmap bitmap = PngAssert.Decode(png, 3 * (Side + 2) + 2, 2 * (Side + 2) + 2);
         for (int y = 0; y < bitmap.Height; y++)
         {
@@ -134,7 +134,7 @@ public class FaceGridTests
         };
         try
         {
-            FaceGrid.EncodePng(crops).Should().Equal(FaceGrid.EncodePng(images, standardized: false));
+            FaceGrid.Render(crops).Should().Equal(FaceGrid.Render(images, standardized: false));
         }
         finally
         {
@@ -143,15 +143,15 @@ public class FaceGridTests
     }
 
     [Fact]
-    public void Save_writes_the_png_and_leaves_no_temporary_file()
+    public async Task SaveAsync_writes_the_png_and_leaves_no_temporary_file()
     {
         string directory = Directory.CreateTempSubdirectory("facegrid-").FullName;
         try
         {
             using var images = SolidImages(4);
             string path = Path.Combine(directory, "nested", "faces.png");
-            FaceGrid.Save(path, images, standardized: false);
-            File.ReadAllBytes(path).Should().Equal(FaceGrid.EncodePng(images, standardized: false));
+            await FaceGrid.SaveAsync(path, images, standardized: false);
+            File.ReadAllBytes(path).Should().Equal(FaceGrid.Render(images, standardized: false));
             Directory.GetFiles(Path.GetDirectoryName(path)!).Should().ContainSingle();
         }
         finally

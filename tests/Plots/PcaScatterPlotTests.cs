@@ -82,7 +82,7 @@ public class PcaScatterPlotTests
     }
 
     [Fact]
-    public void Size_is_configurable_and_saved_atomically()
+    public async Task Size_is_configurable_and_saved_atomically()
     {
         using var scope = NewDisposeScope();
         var (x, groups) = Clustered(30, 3);
@@ -90,7 +90,7 @@ public class PcaScatterPlotTests
         try
         {
             string path = Path.Combine(directory, "pca.png");
-            PcaScatterPlot.Save(path, x, groups, new PlotOptions { Width = 640, Height = 480 });
+            await PcaScatterPlot.SaveAsync(path, x, groups, new PlotOptions { Width = 640, Height = 480 });
             using SKBitmap bitmap = PngAssert.Decode(File.ReadAllBytes(path), 640, 480);
             Directory.GetFiles(directory).Should().Equal(path);
         }

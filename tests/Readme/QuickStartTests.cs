@@ -20,7 +20,7 @@ public class QuickStartTests
     {
         // quick-start:begin
         using var image = FaceImage.Load(imagePath);
-        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
+        using FaceCropBatch crops = detector.DetectAndExtract(image);   // owns the crops: disposed even on an exception
         foreach (FaceCrop crop in crops)
             Console.WriteLine($"face at {crop.Face.Box} (p = {crop.Face.Probability:F3})");
 
@@ -30,7 +30,6 @@ public class QuickStartTests
             Tensor distances = Distances.Pairwise(embeddings);     // N × N, Euclidean
             Console.WriteLine($"distance between faces 0 and 1: {distances[0, 1].item<float>():F4}");
         }
-        foreach (FaceCrop crop in crops) crop.Dispose();
         // quick-start:end
     }
 
@@ -38,7 +37,7 @@ public class QuickStartTests
     public async Task Quick_start_detects_the_six_faces_of_multiface_and_prints_their_distance()
     {
         using var detector = await MtcnnFaceDetector.CreateAsync(new MtcnnOptions { KeepAll = true }, new ModelStore(SharedData.PathOf("models")));
-        using var encoder = FaceNetEncoder.FromCheckpoint(SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"));
+        using var encoder = FaceNetEncoder.FromFile(SharedData.PathOf("fixtures/inception_resnet_v1/irv1-random-fp16.pt"));
         string imagePath = SharedData.PathOf("fixtures/images/multiface.png");
 
         string output = ConsoleCapture.Run(() => QuickStart(detector, encoder, imagePath));
@@ -49,11 +48,10 @@ public class QuickStartTests
 
         // Independently: embed the first two faces one at a time and take the float64 norm of the difference.
         using var image = FaceImage.Load(imagePath);
-        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
-        double[] first = Array.ConvertAll(encoder.Embed(crops[0]), v => (double)v);
-        double[] second = Array.ConvertAll(encoder.Embed(crops[1]), v => (double)v);
+        using FaceCropBatch crops = detector.DetectAndExtract(image);
+        double[] first = Values(encoder.Embed(crops[0]));
+        double[] second = Values(encoder.Embed(crops[1]));
         double expected = Math.Sqrt(first.Zip(second, (a, b) => (a - b) * (a - b)).Sum());
-        foreach (FaceCrop crop in crops) crop.Dispose();
 
         double.Parse(printed.Groups["d"].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeApproximately(expected, 1e-3);
     }
@@ -72,6 +70,13 @@ public class QuickStartTests
         string[] readmeLines = block.Groups["code"].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
 
         readmeLines.Should().ContainInOrder(expectedLines);
+    }
+
+    /// <summary>The values of a D-element embedding, which this frees.</summary>
+    private static double[] Values(Tensor embedding)
+    {
+        using (embedding)
+            return Array.ConvertAll(embedding.data<float>().ToArray(), v => (double)v);
     }
 
     private static string RepositoryRoot()

@@ -12,21 +12,14 @@ public sealed record FacePipelineRun(float[] Boxes, float[] Probabilities, float
     /// <summary>Detects and crops the face of <paramref name="image"/> the detector selects and embeds it, freeing every tensor it made.</summary>
     public static FacePipelineRun Of(FaceImage image, IFaceDetector detector, IFaceEncoder encoder)
     {
-        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
-        try
-        {
-            using Tensor embeddings = encoder.Embed(crops);
-            IEnumerable<DetectedFace> faces = crops.Select(crop => crop.Face);
-            return new FacePipelineRun(
-                [.. faces.SelectMany(face => new[] { face.Box.X1, face.Box.Y1, face.Box.X2, face.Box.Y2 })],
-                [.. faces.Select(face => face.Probability)],
-                [.. faces.SelectMany(face => face.Landmarks.SelectMany(point => new[] { point.X, point.Y }))],
-                embeddings.data<float>().ToArray());
-        }
-        finally
-        {
-            foreach (FaceCrop crop in crops) crop.Dispose();
-        }
+        using FaceCropBatch crops = detector.DetectAndExtract(image);
+        using Tensor embeddings = encoder.Embed(crops);
+        IEnumerable<DetectedFace> faces = crops.Select(crop => crop.Face);
+        return new FacePipelineRun(
+            [.. faces.SelectMany(face => new[] { face.Box.X1, face.Box.Y1, face.Box.X2, face.Box.Y2 })],
+            [.. faces.Select(face => face.Probability)],
+            [.. faces.SelectMany(face => face.Landmarks.SelectMany(point => new[] { point.X, point.Y }))],
+            embeddings.data<float>().ToArray());
     }
 
     /// <summary>Whether every value is bit-for-bit the same as in <paramref name="other"/>.</summary>

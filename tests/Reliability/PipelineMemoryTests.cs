@@ -53,7 +53,7 @@ public sealed class PipelineMemoryTests(ITestOutputHelper output)
     private static MemoryOutcome Run(MtcnnOptions options)
     {
         using MtcnnFaceDetector detector = MtcnnFixture.CreateDetector(options);
-        using FaceNetEncoder encoder = FaceNetEncoder.FromCheckpoint(SharedData.PathOf(FaceNetReference.CheckpointPath));
+        using FaceNetEncoder encoder = FaceNetEncoder.FromFile(SharedData.PathOf(FaceNetReference.CheckpointPath));
         byte[] jpeg = EncodedPortrait.Encode(SKEncodedImageFormat.Jpeg, 90);
         using var process = Process.GetCurrentProcess();
         var outcome = new MemoryOutcome();

@@ -3,7 +3,6 @@ using System.Globalization;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Cli.Commands;
 
@@ -50,23 +49,35 @@ internal static class AuditCommand
 
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, cancellationToken).ConfigureAwait(false);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
+            var reportOptions = new BiasAuditReportOptions();
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
-                pipeline.DatasetOptions(parsed, keepCrops: true), cancellationToken).ConfigureAwait(false);
+                pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(keys, reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
             IReadOnlyList<string> groups = set.GroupNames(keys);
 
-            using Tensor embeddings = set.ToTensor();
-            using Tensor crops = set.TakeCrops();
-            BiasAuditResult result = await Task.Run(() => BiasAudit.Run(embeddings, groups, cancellationToken: cancellationToken), cancellationToken)
+            BiasAuditResult result = await Task.Run(() => BiasAudit.Run(set.Embeddings, groups, cancellationToken: cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
-            BiasAuditReportFiles files = await BiasAuditReport.WriteAsync(folder, result, embeddings, groups, crops,
-                new BiasAuditReportOptions { FacesStandardized = false }, cancellationToken).ConfigureAwait(false);
-            set.Save(Path.Combine(folder, EmbeddingsFileName));
+            BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(folder, result, set.Embeddings, groups, set.Crops, set.CropRows,
+                reportOptions, cancellationToken).ConfigureAwait(false);
+            await set.SaveAsync(Path.Combine(folder, EmbeddingsFileName), cancellationToken).ConfigureAwait(false);
 
             WriteTable(result);
             Terminal.Info($"Audited {set.Faces.Count} faces in {result.Groups.Count} groups; {set.Skipped.Count} files skipped.");
             Terminal.Result(files.Html);
         });
         return command;
+    }
+
+    /// <summary>Keeps the crops of the first <paramref name="perGroup"/> faces of each group, the ones the report's face grid shows.</summary>
+    private static Func<FaceDatasetItem, bool> KeepFirstOfEachGroup(IReadOnlyList<string> keys, int perGroup)
+    {
+        var kept = new Dictionary<string, int>(StringComparer.Ordinal);
+        return item =>
+        {
+            string group = GroupLabels.Of(item.Labels, keys);
+            int count = kept.GetValueOrDefault(group);
+            kept[group] = count + 1;
+            return count < perGroup;
+        };
     }
 
     /// <summary>The labels to group by: those asked for, checked against the dataset, or the scheme's default.</summary>

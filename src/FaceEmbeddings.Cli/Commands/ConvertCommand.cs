@@ -24,20 +24,12 @@ internal static class ConvertCommand
             if (string.Equals(source.FullName, target.FullName, StringComparison.Ordinal))
                 throw new UsageException("The output must be a different file from the input.");
 
-            IReadOnlyDictionary<string, TorchSharp.torch.Tensor> tensors = TorchCheckpoint.Load(source.FullName);
-            try
+            using StateDictionary tensors = TorchCheckpoint.Load(source.FullName);
+            SafeTensors.Save(target.FullName, tensors, new Dictionary<string, string>
             {
-                SafeTensors.Save(target.FullName, tensors, new Dictionary<string, string>
-                {
-                    ["format"] = "pt",
-                    ["source"] = source.Name,
-                });
-            }
-            finally
-            {
-                foreach (var tensor in tensors.Values)
-                    tensor.Dispose();
-            }
+                ["format"] = "pt",
+                ["source"] = source.Name,
+            });
             Terminal.Result($"Wrote {tensors.Count} tensors to {target.FullName}");
             return Task.CompletedTask;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FaceEmbeddings.Datasets;
+using FaceEmbeddings.Imaging;
 
 namespace FaceEmbeddings.Cli.Commands;
 
@@ -32,11 +33,12 @@ internal static class CropCommand
             string root = CommonFolder(dataset.Items.Select(item => item.Path));
             string target = parsed.GetRequiredValue(output).FullName;
             using var detector = await pipeline.CreateDetectorAsync(parsed, parsed.GetValue(keepAll), cancellationToken).ConfigureAwait(false);
-            int written = await DatasetRun.ForEachFaceAsync(dataset, detector, pipeline.DatasetOptions(parsed, keepCrops: true), face =>
+            int written = await DatasetRun.ForEachFaceAsync(dataset, detector, pipeline.DatasetOptions(parsed), async face =>
             {
                 string relative = Path.ChangeExtension(Path.GetRelativePath(root, face.Item.Path), null);
                 string suffix = face.FaceIndex == 0 ? "" : $"_{face.FaceIndex + 1}";
-                face.Crop!.Save(Path.Combine(target, relative + suffix + ".png"));
+                using FaceImage image = face.Crop!.ToImage();
+                await image.SaveAsync(Path.Combine(target, relative + suffix + ".png"), cancellationToken).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             Terminal.Info($"Wrote {written} face crops from {dataset.Items.Count} images.");
             Terminal.Result(target);

@@ -45,7 +45,7 @@ internal static class DetectCommand
                 for (int i = 0; i < files.Length; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (!await Task.Run(() => DetectOne(detector, files[i], drawTo, table), cancellationToken).ConfigureAwait(false))
+                    if (!await Task.Run(() => DetectOneAsync(detector, files[i], drawTo, table, cancellationToken), cancellationToken).ConfigureAwait(false))
                         failures++;
                     update(i + 1, files.Length);
                 }
@@ -60,7 +60,7 @@ internal static class DetectCommand
     }
 
     /// <summary>Adds the faces of one image to the table (and draws them); false when the image cannot be read.</summary>
-    private static bool DetectOne(MtcnnFaceDetector detector, FileInfo file, string? drawTo, Table table)
+    private static async Task<bool> DetectOneAsync(MtcnnFaceDetector detector, FileInfo file, string? drawTo, Table table, CancellationToken cancellationToken)
     {
         FaceImage image;
         try
@@ -86,7 +86,8 @@ internal static class DetectCommand
                     Pixels(box.X1), Pixels(box.Y1), Pixels(box.X2), Pixels(box.Y2));
             }
             if (drawTo is not null)
-                DetectionOverlay.SavePng(Path.Combine(drawTo, Path.GetFileNameWithoutExtension(file.Name) + ".png"), image, faces);
+                await DetectionOverlay.SaveAsync(Path.Combine(drawTo, Path.GetFileNameWithoutExtension(file.Name) + ".png"), image, faces, cancellationToken)
+                    .ConfigureAwait(false);
         }
         return true;
     }

@@ -34,10 +34,10 @@ internal static class EmbedCommand
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, cancellationToken).ConfigureAwait(false);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
-                pipeline.DatasetOptions(parsed, keepCrops: false), cancellationToken).ConfigureAwait(false);
+                pipeline.DatasetOptions(parsed), cancellationToken).ConfigureAwait(false);
             if (set.Faces.Count == 0)
                 throw new InvalidOperationException($"No face was found in any of the {dataset.Items.Count} images of '{dataset.Source}'.");
-            set.Save(target.FullName);
+            await set.SaveAsync(target.FullName, cancellationToken).ConfigureAwait(false);
             Terminal.Info($"Embedded {set.Faces.Count} faces ({set.EmbeddingSize} values each) from {dataset.Items.Count} images; {set.Skipped.Count} files skipped.");
             Terminal.Result(target.FullName);
         });

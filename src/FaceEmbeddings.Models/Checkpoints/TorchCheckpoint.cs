@@ -20,14 +20,14 @@ public static class TorchCheckpoint
     /// The tensors by parameter name, in the state dict's order, on the CPU, with the stored element types
     /// (e.g. float16 for half-precision storages). Each tensor is contiguous and lives in native memory
     /// independent of the file; tensors that the file stores as views of one storage share it, as in PyTorch.
-    /// The tensors belong to the caller (to the enclosing dispose scope, if any).
+    /// The <see cref="StateDictionary"/> owns the tensors: dispose it to free them.
     /// </returns>
     /// <exception cref="CheckpointFormatException">
     /// The file is not a checkpoint, is truncated or corrupt, or refers to anything outside the allow-list
     /// (for example <c>os.system</c>); the message names the file and the problem.
     /// </exception>
     /// <exception cref="IOException">The file cannot be opened or read.</exception>
-    public static IReadOnlyDictionary<string, Tensor> Load(string path)
+    public static StateDictionary Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         // Unbuffered: the reader buffers the pickles itself and reads storages straight into tensor memory.
@@ -37,15 +37,15 @@ public static class TorchCheckpoint
 
     /// <summary>Loads the state dict stored in <paramref name="stream"/>, from its current position.</summary>
     /// <param name="stream">A readable stream; a stream that cannot seek is first copied into memory. It is not disposed.</param>
-    /// <returns>The tensors by parameter name, as for <see cref="Load(string)"/>.</returns>
+    /// <returns>The tensors by parameter name, as for <see cref="Load(string)"/>; dispose the result to free them.</returns>
     /// <exception cref="CheckpointFormatException">The data is not an acceptable checkpoint; the message says why.</exception>
-    public static IReadOnlyDictionary<string, Tensor> Load(Stream stream)
+    public static StateDictionary Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return Load(stream, "checkpoint stream");
     }
 
-    private static OrderedDictionary<string, Tensor> Load(Stream stream, string source)
+    private static StateDictionary Load(Stream stream, string source)
     {
         if (!stream.CanSeek)
             return LoadCopy(stream, source);
@@ -78,13 +78,11 @@ public static class TorchCheckpoint
                     + "nor a legacy one (a pickle, byte 0x80).");
         }
 
-        var tensors = StateDictBuilder.Build(contents, file);
-        foreach (Tensor tensor in tensors.Values)
-            tensor.MoveToOuterDisposeScope();
-        return tensors;
+        // The state dict detaches its tensors from the scope, which frees the rest.
+        return new StateDictionary(StateDictBuilder.Build(contents, file));
     }
 
-    private static OrderedDictionary<string, Tensor> LoadCopy(Stream stream, string source)
+    private static StateDictionary LoadCopy(Stream stream, string source)
     {
         using var copy = new MemoryStream();
         stream.CopyTo(copy);

@@ -50,8 +50,7 @@ public static class CheckpointStructure
 
     private static void Check(string path, Dictionary<string, long[]> expected)
     {
-        using var scope = NewDisposeScope();
-        IReadOnlyDictionary<string, Tensor> stateDict = TorchCheckpoint.Load(path);
+        using StateDictionary stateDict = TorchCheckpoint.Load(path);
         List<string> problems = [];
         foreach ((string name, long[] shape) in expected)
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace FaceEmbeddings.Models.Store;
 
 /// <summary>Settings of a <see cref="ModelStore"/>: network access, retries, timeouts, verification and logging.</summary>
-public sealed class ModelStoreOptions
+public sealed record ModelStoreOptions
 {
     /// <summary>
     /// The client downloads go through; <c>null</c> uses a shared client of the library. The store never disposes it.

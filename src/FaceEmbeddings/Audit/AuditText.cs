@@ -1,5 +1,5 @@
 using System.Globalization;
-using FaceEmbeddings.Plots;
+using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

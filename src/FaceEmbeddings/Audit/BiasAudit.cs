@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FaceEmbeddings.Metrics;
-using FaceEmbeddings.Plots;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -74,32 +73,6 @@ public static class BiasAudit
             CentroidDistances = CentroidPairs(summary),
             Verification = options.FalseMatchRates.Count == 0 ? [] : Verify(pairs, options.FalseMatchRates, statistics, options.ExactQuantileMaxPairs, cancellationToken),
         };
-    }
-
-    /// <summary>
-    /// Joins several per-row attributes into one group label per row, e.g. race and gender into
-    /// "Black, female", for auditing intersections.
-    /// </summary>
-    /// <param name="attributes">One list per attribute, each with one non-empty value per row, all of one length.</param>
-    /// <param name="separator">Placed between the attribute values.</param>
-    /// <returns>One label per row.</returns>
-    /// <exception cref="ArgumentException">No attribute is given, the lists differ in length, or a value is null or empty.</exception>
-    public static string[] CombineGroups(IReadOnlyList<IReadOnlyList<string>> attributes, string separator = ", ")
-    {
-        ArgumentNullException.ThrowIfNull(attributes);
-        ArgumentNullException.ThrowIfNull(separator);
-        if (attributes.Count == 0) throw new ArgumentException("At least one attribute is needed to form groups.", nameof(attributes));
-        for (int a = 0; a < attributes.Count; a++)
-        {
-            IReadOnlyList<string> values = attributes[a] ?? throw new ArgumentException($"Attribute {a} is null.", nameof(attributes));
-            if (values.Count != attributes[0].Count)
-                throw new ArgumentException($"All attributes need one value per row; attribute 0 has {attributes[0].Count}, attribute {a} has {values.Count}.", nameof(attributes));
-            int empty = values.ToList().FindIndex(string.IsNullOrEmpty);
-            if (empty >= 0) throw new ArgumentException($"Attribute {a} has a null or empty value at row {empty}.", nameof(attributes));
-        }
-        return Enumerable.Range(0, attributes[0].Count)
-            .Select(row => string.Join(separator, attributes.Select(values => values[row])))
-            .ToArray();
     }
 
     /// <summary>⌊f·M⌋, the 0-based rank of the threshold among M pair distances (decimal arithmetic, so 1e-3 · 10⁶ is 1000, not 999).</summary>

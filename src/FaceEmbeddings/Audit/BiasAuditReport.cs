@@ -1,3 +1,4 @@
+using FaceEmbeddings.Detection;
 using FaceEmbeddings.IO;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Plots;
@@ -37,14 +38,19 @@ public static class BiasAuditReport
     /// <param name="result">The audit of <paramref name="embeddings"/> by <paramref name="groups"/> (<see cref="BiasAudit.Run"/>).</param>
     /// <param name="embeddings">The N×D embeddings that were audited, for the plots.</param>
     /// <param name="groups">Their N group labels, as audited.</param>
-    /// <param name="faces">Optional N×3×S×S face crops, row for row with <paramref name="embeddings"/>, for the face grid.</param>
+    /// <param name="faces">Optional M×3×S×S face crops for the face grid (uint8, or float as
+    /// <see cref="BiasAuditReportOptions.FacesStandardized"/> says): row for row with <paramref name="embeddings"/>
+    /// (M = N) when <paramref name="faceRows"/> is null.</param>
+    /// <param name="faceRows">For each of <paramref name="faces"/>, the row of <paramref name="embeddings"/> it is the
+    /// crop of (as <c>FaceEmbeddingSet.CropRows</c>), so that only the crops the grid shows need be kept.</param>
     /// <param name="options">Plot sizes and face grid settings.</param>
     /// <param name="cancellationToken">Checked between files.</param>
     /// <returns>The paths written.</returns>
     /// <exception cref="ArgumentException">An argument is malformed, or <paramref name="result"/> does not belong to these embeddings and groups.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; files already written stay complete.</exception>
-    public static async Task<BiasAuditReportFiles> WriteAsync(string directory, BiasAuditResult result, Tensor embeddings,
-        IReadOnlyList<string> groups, Tensor? faces = null, BiasAuditReportOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<BiasAuditReportFiles> SaveAsync(string directory, BiasAuditResult result, Tensor embeddings,
+        IReadOnlyList<string> groups, Tensor? faces = null, IReadOnlyList<int>? faceRows = null, BiasAuditReportOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(result);
@@ -55,8 +61,7 @@ public static class BiasAuditReport
             throw new ArgumentException(
                 $"The result describes {result.Embeddings}×{result.Dimensions} embeddings in groups {string.Join(", ", result.Groups.Select(g => $"'{g.Group}' ({g.Count})"))}, " +
                 $"not the {TensorArguments.ShapeOf(embeddings)} embeddings and groups given.", nameof(result));
-        if (faces is not null && (faces.dim() != 4 || faces.shape[0] != embeddings.shape[0]))
-            throw new ArgumentException($"Faces must be N×3×S×S with one crop per embedding ({embeddings.shape[0]}); got [{string.Join(", ", faces.shape)}].", nameof(faces));
+        int[]? rowOfFace = faces is null ? null : FaceRowsOf(faces, faceRows, embeddings.shape[0]);
         options ??= new BiasAuditReportOptions();
         options.Validate(nameof(options));
         if (faces is not null && faces.dtype == ScalarType.Byte && options.FacesStandardized)
@@ -85,7 +90,7 @@ public static class BiasAuditReport
         if (faces is not null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            (byte[] grid, int width, int height) = FaceRows(faces, index, options);
+            (byte[] grid, int width, int height) = FaceRows(faces, rowOfFace!, index, options);
             figures.Add((FaceGridFileName, new BiasAuditHtml.Figure(
                 $"The first faces of each group, one row per group, top to bottom: {string.Join("; ", index.Names)}.", grid, width, height)));
             await AtomicFile.WriteAllBytesAsync(files.FaceGrid!, grid, cancellationToken).ConfigureAwait(false);
@@ -99,23 +104,49 @@ public static class BiasAuditReport
         return files;
     }
 
+    /// <summary>The embedding row of each face, checked: <paramref name="faceRows"/>, or 0…N−1 when it is null.</summary>
+    private static int[] FaceRowsOf(Tensor faces, IReadOnlyList<int>? faceRows, long embeddingCount)
+    {
+        if (faces.dim() != 4 || faces.shape[0] < 1)
+            throw new ArgumentException($"Faces must be M×3×S×S with M ≥ 1; got [{string.Join(", ", faces.shape)}].", nameof(faces));
+        if (faceRows is null)
+        {
+            if (faces.shape[0] != embeddingCount)
+                throw new ArgumentException(
+                    $"Without faceRows, faces must hold one crop per embedding ({embeddingCount}); got [{string.Join(", ", faces.shape)}].", nameof(faces));
+            return Enumerable.Range(0, (int)embeddingCount).ToArray();
+        }
+        if (faceRows.Count != faces.shape[0])
+            throw new ArgumentException($"faceRows must give the row of each of the {faces.shape[0]} faces; got {faceRows.Count} rows.", nameof(faceRows));
+        int outside = faceRows.ToList().FindIndex(row => row < 0 || row >= embeddingCount);
+        if (outside >= 0)
+            throw new ArgumentException($"faceRows[{outside}] is {faceRows[outside]}, not a row of the {embeddingCount} embeddings.", nameof(faceRows));
+        return faceRows.ToArray();
+    }
+
     /// <summary>
-    /// A face grid with one row per group: its first <see cref="BiasAuditReportOptions.FacesPerGroup"/> members,
+    /// A face grid with one row per group: its first <see cref="BiasAuditReportOptions.FacesPerGroup"/> faces,
     /// black tiles where a group has fewer.
     /// </summary>
-    private static (byte[] Png, int Width, int Height) FaceRows(Tensor faces, GroupIndex index, BiasAuditReportOptions options)
+    private static (byte[] Png, int Width, int Height) FaceRows(Tensor faces, int[] rowOfFace, GroupIndex index, BiasAuditReportOptions options)
     {
         using var scope = NewDisposeScope();
-        int perRow = Math.Min(options.FacesPerGroup, index.Members.Max(members => members.Count));
-        var tiles = new List<Tensor>();
-        // Black in the faces' own scale: 0, or (0 − 127.5) / 128 standardized.
-        double black = options.FacesStandardized ? -127.5 / 128 : 0;
-        foreach (IReadOnlyList<int> members in index.Members)
+        var shown = index.Names.Select(_ => new List<long>()).ToArray();
+        for (int face = 0; face < rowOfFace.Length; face++)
         {
-            Tensor shown = faces.index_select(0, tensor(members.Take(perRow).Select(row => (long)row).ToArray(), device: faces.device));
-            tiles.Add(shown);
-            if (shown.shape[0] < perRow)
-                tiles.Add(full(new[] { perRow - shown.shape[0], faces.shape[1], faces.shape[2], faces.shape[3] }, black, faces.dtype, faces.device));
+            List<long> ofGroup = shown[index.Codes[rowOfFace[face]]];
+            if (ofGroup.Count < options.FacesPerGroup) ofGroup.Add(face);
+        }
+        int perRow = Math.Max(1, shown.Max(ofGroup => ofGroup.Count));
+        var tiles = new List<Tensor>();
+        // Black in the faces' own scale: 0, or 0 standardized.
+        double black = options.FacesStandardized ? PixelNormalization.Standardized.Apply(0f) : 0;
+        foreach (List<long> ofGroup in shown)
+        {
+            if (ofGroup.Count > 0)
+                tiles.Add(faces.index_select(0, tensor(ofGroup.ToArray(), device: faces.device)));
+            if (ofGroup.Count < perRow)
+                tiles.Add(full(new[] { perRow - ofGroup.Count, faces.shape[1], faces.shape[2], faces.shape[3] }, black, faces.dtype, faces.device));
         }
         Tensor grid = FaceGrid.Make(cat(tiles, 0), options.FacesStandardized, new FaceGridOptions { ImagesPerRow = perRow }); // [3, H, W]
         return (FaceGrid.EncodeRgb(grid), (int)grid.shape[2], (int)grid.shape[1]);

@@ -2,7 +2,7 @@ using FaceEmbeddings.Plots;
 
 namespace FaceEmbeddings.Audit;
 
-/// <summary>Settings of <see cref="BiasAuditReport.WriteAsync"/>.</summary>
+/// <summary>Settings of <see cref="BiasAuditReport.SaveAsync"/>.</summary>
 public sealed record BiasAuditReportOptions
 {
     /// <summary>Width of the PCA scatter plot and the distance heatmap, in pixels; 800 unless set.</summary>
@@ -17,8 +17,11 @@ public sealed record BiasAuditReportOptions
     /// <summary>How many faces of each group the face grid shows, one row per group; 8 unless set.</summary>
     public int FacesPerGroup { get; init; } = 8;
 
-    /// <summary>True (the default) when the face crops hold <c>(x − 127.5) / 128</c>, as the encoder's input; false for 0..255.</summary>
-    public bool FacesStandardized { get; init; } = true;
+    /// <summary>
+    /// True when float face crops hold <c>(x − 127.5) / 128</c>, as the encoder's input; false (the default) for 0..255
+    /// values, as uint8 crops always hold (the crops a <c>FaceEmbeddingSet</c> keeps for the report are uint8).
+    /// </summary>
+    public bool FacesStandardized { get; init; }
 
     internal PlotOptions PlotOptions => new() { Width = PlotWidth, Height = PlotHeight };
 

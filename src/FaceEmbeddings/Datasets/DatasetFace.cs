@@ -1,20 +1,21 @@
 using FaceEmbeddings.Detection;
+using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Datasets;
 
 /// <summary>
-/// One face found in a dataset image: the item it comes from, the detection, its embedding (when the dataset was
-/// embedded) and its crop (when kept). Owns the crop: dispose the face, or the <see cref="FaceEmbeddingSet"/>
-/// holding it, to free it.
+/// One face found in a dataset image, as <see cref="FaceDataset.EmbedAsync"/> and <see cref="FaceDataset.DetectAsync"/>
+/// stream them: the item it comes from, the detection, its embedding (when the dataset was embedded) and its crop (when
+/// kept). Owns the embedding and the crop (detached from any dispose scope): dispose the face to free them.
 /// </summary>
 public sealed class DatasetFace : IDisposable
 {
-    internal DatasetFace(FaceDatasetItem item, int faceIndex, DetectedFace face, float[]? embedding, FaceCrop? crop)
+    internal DatasetFace(FaceDatasetItem item, int faceIndex, DetectedFace face, Tensor? embedding, FaceCrop? crop)
     {
         Item = item;
         FaceIndex = faceIndex;
         Face = face;
-        EmbeddingValues = embedding;
+        Embedding = embedding?.DetachFromDisposeScope();
         Crop = crop;
     }
 
@@ -28,27 +29,17 @@ public sealed class DatasetFace : IDisposable
     /// <summary>The detection: box, probability and landmarks in source pixels.</summary>
     public DetectedFace Face { get; }
 
-    /// <summary>The embedding (L2-normalized for FaceNet), or null when the dataset was only detected.</summary>
-    public IReadOnlyList<float>? Embedding => EmbeddingValues;
+    /// <summary>The embedding, D values on the encoder's device (L2-normalized for FaceNet), or null when the dataset
+    /// was only detected.</summary>
+    public Tensor? Embedding { get; }
 
-    /// <summary>The embedding's array, for copying into a tensor without going element by element.</summary>
-    internal float[]? EmbeddingValues { get; }
+    /// <summary>The crop the face was cut as, or null when it was not kept (see <see cref="FaceDatasetOptions.KeepCrop"/>).</summary>
+    public FaceCrop? Crop { get; }
 
-    /// <summary>The crop the embedding was computed from, or null when it was not kept.</summary>
-    public FaceCrop? Crop { get; private set; }
-
-    /// <summary>Hands the crop over to the caller, who then owns and disposes it; null when there is none.</summary>
-    public FaceCrop? DetachCrop()
-    {
-        FaceCrop? crop = Crop;
-        Crop = null;
-        return crop;
-    }
-
-    /// <summary>Frees the crop, if kept.</summary>
+    /// <summary>Frees the embedding and the crop.</summary>
     public void Dispose()
     {
+        Embedding?.Dispose();
         Crop?.Dispose();
-        Crop = null;
     }
 }

@@ -25,7 +25,7 @@ public sealed partial class FaceDataset
         ArgumentNullException.ThrowIfNull(detector);
         options ??= new FaceDatasetOptions();
         options.Validate();
-        return ProcessAsync(detector, encoder: null, options, progress, cancellationToken);
+        return StreamAsync(detector, encoder: null, options, progress, cancellationToken);
     }
 
     /// <summary>
@@ -37,7 +37,8 @@ public sealed partial class FaceDataset
     /// <param name="options">Batch size, crop keeping and decoding; defaults when null.</param>
     /// <param name="progress">Receives a report per batch and one per skipped file, on the processing thread.</param>
     /// <param name="cancellationToken">Stops processing between batches.</param>
-    /// <returns>The faces with their embeddings (and crops when <see cref="FaceDatasetOptions.KeepCrops"/>).</returns>
+    /// <returns>The faces with their embeddings (and crops when <see cref="FaceDatasetOptions.KeepCrop"/> keeps them),
+    /// which the caller disposes.</returns>
     public IAsyncEnumerable<DatasetFace> EmbedAsync(IFaceDetector detector, IFaceEncoder encoder, FaceDatasetOptions? options = null,
         IProgress<FaceDatasetProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -45,107 +46,140 @@ public sealed partial class FaceDataset
         ArgumentNullException.ThrowIfNull(encoder);
         options ??= new FaceDatasetOptions();
         options.Validate();
-        return ProcessAsync(detector, encoder, options, progress, cancellationToken);
+        return StreamAsync(detector, encoder, options, progress, cancellationToken);
     }
 
     /// <summary>
-    /// Embeds the whole dataset (see <see cref="EmbedAsync"/>) into one <see cref="FaceEmbeddingSet"/>: the faces,
-    /// an N×D embedding matrix and the list of skipped files.
+    /// Embeds the whole dataset (see <see cref="EmbedAsync"/>) into one <see cref="FaceEmbeddingSet"/>: the faces, their
+    /// N×D embeddings as one tensor on the encoder's device, the crops <see cref="FaceDatasetOptions.KeepCrop"/> keeps
+    /// and the list of skipped files. The caller owns and disposes the set.
     /// </summary>
     /// <inheritdoc cref="EmbedAsync" path="/param"/>
     public async Task<FaceEmbeddingSet> EmbedAllAsync(IFaceDetector detector, IFaceEncoder encoder, FaceDatasetOptions? options = null,
         IProgress<FaceDatasetProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(detector);
+        ArgumentNullException.ThrowIfNull(encoder);
+        options ??= new FaceDatasetOptions();
+        options.Validate();
         var skipped = new List<SkippedImage>();
-        var collector = new ProgressCollector(skipped, progress);
-        var faces = new List<DatasetFace>();
+        var faces = new List<EmbeddedFace>();
+        var embeddings = new List<Tensor>();
+        using var kept = new KeptCrops();
         try
         {
-            await foreach (DatasetFace face in EmbedAsync(detector, encoder, options, collector, cancellationToken).ConfigureAwait(false))
-                faces.Add(face);
-            return new FaceEmbeddingSet(Source, LabelKeys, faces, encoder.EmbeddingSize, skipped);
+            await foreach (ProcessedBatch batch in ProcessAsync(detector, encoder, options, new ProgressCollector(skipped, progress), cancellationToken)
+                .ConfigureAwait(false))
+            {
+                using (batch)
+                {
+                    for (int i = 0; i < batch.Faces.Count; i++)
+                    {
+                        if (options.KeepCrop?.Invoke(batch.Faces[i].Item) == true)
+                            kept.Add(batch.Crops[i], faces.Count);
+                        faces.Add(batch.Faces[i]);
+                    }
+                    if (batch.TakeEmbeddings() is { } rows)
+                        embeddings.Add(rows);
+                }
+            }
+            using var scope = NewDisposeScope();
+            Tensor all = embeddings.Count == 0 ? zeros(0, encoder.EmbeddingSize, device: encoder.Device) : cat(embeddings, 0); // [N, D]
+            (Tensor? crops, int[] cropRows) = kept.Stack();
+            // The set detaches the embeddings from the scope and takes the crops.
+            return new FaceEmbeddingSet(Source, LabelKeys, faces, all, skipped, crops, cropRows);
         }
-        catch
+        finally
         {
-            foreach (DatasetFace face in faces)
-                face.Dispose();
-            throw;
+            foreach (Tensor rows in embeddings)
+                rows.Dispose();
         }
     }
 
-    private async IAsyncEnumerable<DatasetFace> ProcessAsync(IFaceDetector detector, IFaceEncoder? encoder, FaceDatasetOptions options,
+    /// <summary>The faces of each batch, one by one, each owning its embedding row and, when kept, its crop.</summary>
+    private async IAsyncEnumerable<DatasetFace> StreamAsync(IFaceDetector detector, IFaceEncoder? encoder, FaceDatasetOptions options,
+        IProgress<FaceDatasetProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (ProcessedBatch batch in ProcessAsync(detector, encoder, options, progress, cancellationToken)
+            .ConfigureAwait(false))
+        {
+            DatasetFace[] faces;
+            using (batch)
+                faces = batch.ToDatasetFaces(keepCrop: item => encoder is null || options.KeepCrop?.Invoke(item) == true);
+            int next = 0;
+            try
+            {
+                for (; next < faces.Length; next++)
+                    yield return faces[next];
+            }
+            finally
+            {
+                // A caller that stops early owns what it received; the rest of the batch is freed here.
+                for (int rest = next + 1; rest < faces.Length; rest++)
+                    faces[rest].Dispose();
+            }
+        }
+    }
+
+    /// <summary>Reads, detects and (with an encoder) embeds the items a batch at a time; the consumer disposes each batch.</summary>
+    private async IAsyncEnumerable<ProcessedBatch> ProcessAsync(IFaceDetector detector, IFaceEncoder? encoder, FaceDatasetOptions options,
         IProgress<FaceDatasetProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var counter = new ProgressCounter(Items.Count + Rejected.Count, progress);
         foreach (SkippedImage rejected in Rejected)
             counter.Skip(rejected);
 
-        foreach (FaceDatasetItem[] batch in Items.Chunk(options.BatchSize))
+        foreach (FaceDatasetItem[] items in Items.Chunk(options.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             // Decoding and the networks are synchronous; running them off the caller's thread keeps it responsive.
-            List<DatasetFace> faces = await Task.Run(() => ProcessBatch(batch, detector, encoder, options, counter), cancellationToken)
+            ProcessedBatch batch = await Task.Run(() => ProcessBatch(items, detector, encoder, options, counter), cancellationToken)
                 .ConfigureAwait(false);
             counter.Report();
-            int next = 0;
-            try
-            {
-                for (; next < faces.Count; next++)
-                    yield return faces[next];
-            }
-            finally
-            {
-                // A caller that stops early owns what it received; the rest of the batch is freed here.
-                for (int rest = next + 1; rest < faces.Count; rest++)
-                    faces[rest].Dispose();
-            }
+            yield return batch;
         }
     }
 
-    private static List<DatasetFace> ProcessBatch(FaceDatasetItem[] batch, IFaceDetector detector, IFaceEncoder? encoder,
+    private static ProcessedBatch ProcessBatch(FaceDatasetItem[] items, IFaceDetector detector, IFaceEncoder? encoder,
         FaceDatasetOptions options, ProgressCounter counter)
     {
-        var images = new List<(FaceDatasetItem Item, FaceImage Image)>(batch.Length);
-        var crops = new List<(FaceDatasetItem Item, int Index, FaceCrop Crop)>();
+        var images = new List<(FaceDatasetItem Item, FaceImage Image)>(items.Length);
         try
         {
-            foreach (FaceDatasetItem item in batch)
+            foreach (FaceDatasetItem item in items)
             {
                 if (TryLoad(item, options.ImageOptions, counter) is { } image)
                     images.Add((item, image));
             }
 
-            IReadOnlyList<IReadOnlyList<FaceCrop>> found = detector.DetectAndExtract(images.Select(pair => pair.Image).ToList());
-            for (int i = 0; i < images.Count; i++)
+            FaceCropBatch crops = detector.DetectAndExtract(images.Select(pair => pair.Image).ToList());
+            try
             {
-                if (found[i].Count == 0)
-                    counter.Skip(new SkippedImage(images[i].Item.Path, SkipReason.NoFace, $"No face was found in '{images[i].Item.Path}'."));
-                else
-                    counter.Done();
-                for (int face = 0; face < found[i].Count; face++)
-                    crops.Add((images[i].Item, face, found[i][face]));
+                var faces = new List<EmbeddedFace>(crops.Count);
+                for (int i = 0; i < images.Count; i++)
+                {
+                    IReadOnlyList<FaceCrop> ofImage = crops.OfImage(i);
+                    if (ofImage.Count == 0)
+                        counter.Skip(new SkippedImage(images[i].Item.Path, SkipReason.NoFace, $"No face was found in '{images[i].Item.Path}'."));
+                    else
+                        counter.Done();
+                    for (int face = 0; face < ofImage.Count; face++)
+                        faces.Add(new EmbeddedFace(images[i].Item, face, ofImage[face].Face));
+                }
+                Tensor? embeddings = encoder is null || crops.Count == 0 ? null : encoder.Embed(crops); // [B, D]
+                counter.AddFaces(faces.Count);
+                return new ProcessedBatch(faces, crops, embeddings);
             }
-
-            float[][]? embeddings = encoder is null || crops.Count == 0 ? null : Embed(encoder, crops.Select(entry => entry.Crop).ToList());
-            bool keepCrops = encoder is null || options.KeepCrops;
-            var faces = new List<DatasetFace>(crops.Count);
-            for (int i = 0; i < crops.Count; i++)
+            catch
             {
-                var (item, index, crop) = crops[i];
-                faces.Add(new DatasetFace(item, index, crop.Face, embeddings?[i], keepCrops ? crop : null));
-                if (!keepCrops)
-                    crop.Dispose();
+                crops.Dispose();
+                throw;
             }
-            counter.AddFaces(faces.Count);
-            crops.Clear();
-            return faces;
         }
         finally
         {
             foreach (var (_, image) in images)
                 image.Dispose();
-            foreach (var (_, _, crop) in crops)
-                crop.Dispose();
         }
     }
 
@@ -163,15 +197,6 @@ public sealed partial class FaceDataset
             counter.Skip(new SkippedImage(item.Path, SkipReason.Unreadable, message));
             return null;
         }
-    }
-
-    private static float[][] Embed(IFaceEncoder encoder, List<FaceCrop> crops)
-    {
-        using var scope = NewDisposeScope();
-        Tensor embeddings = encoder.Embed(crops).to(ScalarType.Float32, CPU).contiguous(); // [N, D]
-        float[] values = embeddings.data<float>().ToArray();
-        int size = (int)embeddings.shape[1];
-        return Enumerable.Range(0, crops.Count).Select(row => values.AsSpan(row * size, size).ToArray()).ToArray();
     }
 
     /// <summary>Counts processed files and faces and sends the reports; used from one thread at a time.</summary>

@@ -7,15 +7,17 @@ public sealed record FaceDatasetOptions
 {
     /// <summary>
     /// How many images are read, detected and embedded together (default 32). Memory grows with it: at most this
-    /// many decoded images and their crops are held at once (plus the crops kept with <see cref="KeepCrops"/>).
+    /// many decoded images and their crops are held at once (plus the crops <see cref="KeepCrop"/> keeps).
     /// </summary>
     public int BatchSize { get; init; } = 32;
 
     /// <summary>
-    /// Keep each face's crop in its <see cref="DatasetFace"/> after embedding, for a face grid (default false: crops
-    /// are freed once embedded). Detection without embedding always keeps them.
+    /// Which embedded faces keep their crop, asked once per face in dataset order (default null: none; crops are freed
+    /// once embedded). <see cref="FaceDataset.EmbedAsync"/> leaves a kept crop in <see cref="DatasetFace.Crop"/>;
+    /// <see cref="FaceDataset.EmbedAllAsync"/> keeps it as 0..255 bytes in <see cref="FaceEmbeddingSet.Crops"/>, for a
+    /// face grid. Detection without embedding always keeps every crop.
     /// </summary>
-    public bool KeepCrops { get; init; }
+    public Func<FaceDatasetItem, bool>? KeepCrop { get; init; }
 
     /// <summary>How images are decoded; <see cref="FaceImageOptions.Default"/> when null.</summary>
     public FaceImageOptions? ImageOptions { get; init; }

@@ -1,18 +1,18 @@
 using FaceEmbeddings.Imaging;
-using FaceEmbeddings.IO;
-using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Detection;
 
 /// <summary>
-/// A square face crop cut out of a source image, ready for an encoder. Owns <see cref="Pixels"/>:
-/// dispose the crop to free it.
+/// A square face crop cut out of a source image, ready for an encoder. Owns <see cref="Pixels"/> (detached from any
+/// dispose scope, so the crop outlives the scope it was made in): dispose it to free them. Crops that come from a
+/// detector belong to the <see cref="FaceCropBatch"/> holding them: dispose the batch.
 /// </summary>
 public sealed class FaceCrop : IDisposable
 {
-    /// <summary>Wraps a 3×S×S float32 crop. The crop takes ownership of <paramref name="pixels"/>.</summary>
+    /// <summary>Wraps a 3×S×S float32 crop. The crop takes ownership of <paramref name="pixels"/>, detaching it from
+    /// the dispose scope it belongs to.</summary>
     /// <param name="pixels">The crop, channels first (RGB), float32.</param>
     /// <param name="face">The detection the crop was cut from.</param>
     /// <param name="isStandardized">True when the values are <c>(x − 127.5) / 128</c>, false when 0..255.</param>
@@ -24,7 +24,7 @@ public sealed class FaceCrop : IDisposable
             throw new ArgumentException($"A face crop must be 3×S×S; got [{string.Join(", ", pixels.shape)}].", nameof(pixels));
         if (pixels.dtype != ScalarType.Float32)
             throw new ArgumentException($"A face crop must be float32; got {pixels.dtype}.", nameof(pixels));
-        Pixels = pixels;
+        Pixels = pixels.DetachFromDisposeScope();
         Face = face;
         IsStandardized = isStandardized;
     }
@@ -42,26 +42,10 @@ public sealed class FaceCrop : IDisposable
     public int Size => (int)Pixels.shape[1];
 
     /// <summary>
-    /// Writes the crop as an image before standardization, as facenet-pytorch's <c>save_path</c> does.
-    /// The format follows the extension (.png, .jpg/.jpeg, .webp). The file is written to a temporary
-    /// name and renamed, so a failure never leaves a half-written image.
+    /// The crop as an 8-bit RGB image, before standardization, as facenet-pytorch's <c>save_path</c> writes it: for
+    /// saving (<see cref="FaceImage.SaveAsync"/>) or drawing. The image is a copy the caller disposes.
     /// </summary>
-    public void Save(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        SKEncodedImageFormat format = Path.GetExtension(path).ToUpperInvariant() switch
-        {
-            ".PNG" => SKEncodedImageFormat.Png,
-            ".JPG" or ".JPEG" => SKEncodedImageFormat.Jpeg,
-            ".WEBP" => SKEncodedImageFormat.Webp,
-            var other => throw new ArgumentException($"Cannot save a face crop as '{other}': use .png, .jpg or .webp.", nameof(path)),
-        };
-
-        using var image = FaceImage.FromRgb(ToRgbBytes(), Size, Size);
-        using SKBitmap bitmap = image.ToBitmap();
-        using SKData data = bitmap.Encode(format, 95) ?? throw new IOException($"SkiaSharp could not encode '{path}' as {format}.");
-        AtomicFile.WriteAllBytes(path, data.AsSpan());
-    }
+    public FaceImage ToImage() => FaceImage.Wrap(ToRgbBytes(), Size, Size);
 
     /// <summary>The crop as interleaved RGB bytes (H×W×3), undoing standardization and rounding as PIL does.</summary>
     internal byte[] ToRgbBytes()
@@ -79,7 +63,7 @@ public sealed class FaceCrop : IDisposable
     {
         if (pixels.dtype == ScalarType.Byte) return pixels;
         Tensor values = pixels.to(ScalarType.Float32);
-        if (standardized) values = values * 128f + 127.5f;
+        if (standardized) values = PixelNormalization.Standardized.Invert(values);
         return values.round().clamp(0, 255).to(ScalarType.Byte);
     }
 

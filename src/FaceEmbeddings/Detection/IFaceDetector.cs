@@ -11,19 +11,34 @@ public interface IFaceDetector : IDisposable
     /// <summary>Every face in each image, in the order of <paramref name="images"/>; images may differ in size.</summary>
     IReadOnlyList<IReadOnlyList<DetectedFace>> Detect(IReadOnlyList<FaceImage> images);
 
-    /// <summary>Cuts <paramref name="face"/> out of <paramref name="image"/> as a square crop.</summary>
+    /// <summary>Cuts <paramref name="face"/> out of <paramref name="image"/> as a square crop, which the caller owns.</summary>
     FaceCrop Extract(FaceImage image, DetectedFace face);
 
     /// <summary>Detects and crops the faces of <paramref name="image"/>: every face or only the selected one,
-    /// as the detector is configured; empty when there is none. The caller disposes the crops.</summary>
-    IReadOnlyList<FaceCrop> DetectAndExtract(FaceImage image);
+    /// as the detector is configured; empty when there is none. The caller owns the batch and disposes it.</summary>
+    FaceCropBatch DetectAndExtract(FaceImage image);
 
-    /// <summary>Detects and crops the faces of each image, in the order of <paramref name="images"/>, as
-    /// <see cref="DetectAndExtract(FaceImage)"/> does for one. Detectors that can process several images at once
-    /// override this; the default handles them one by one. The caller disposes the crops.</summary>
-    IReadOnlyList<IReadOnlyList<FaceCrop>> DetectAndExtract(IReadOnlyList<FaceImage> images)
+    /// <summary>Detects and crops the faces of each image, as <see cref="DetectAndExtract(FaceImage)"/> does for one,
+    /// into one batch (<see cref="FaceCropBatch.OfImage"/> gives each image's crops, in the order of
+    /// <paramref name="images"/>). Detectors that can process several images at once override this; the default handles
+    /// them one by one. The caller owns the batch and disposes it.</summary>
+    FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return images.Select(DetectAndExtract).ToList();
+        var perImage = new List<IReadOnlyList<FaceCrop>>(images.Count);
+        try
+        {
+            foreach (FaceImage image in images)
+            {
+                using FaceCropBatch crops = DetectAndExtract(image);
+                perImage.Add(crops.Release().SelectMany(ofImage => ofImage).ToArray());
+            }
+        }
+        catch
+        {
+            foreach (FaceCrop crop in perImage.SelectMany(crops => crops)) crop.Dispose();
+            throw;
+        }
+        return new FaceCropBatch(perImage);
     }
 }

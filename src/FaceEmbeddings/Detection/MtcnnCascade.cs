@@ -99,7 +99,7 @@ internal sealed class MtcnnCascade
     {
         int scaledHeight = (int)(images.Height * scale + 1), scaledWidth = (int)(images.Width * scale + 1);
         // Channels-last strides, as facenet-pytorch's permuted input has: P-Net runs fastest on them.
-        Tensor input = images.ResizeImages(scaledHeight, scaledWidth, PixelNormalization.Mtcnn, device) // [N, h', w', 3]
+        Tensor input = images.ResizeImages(scaledHeight, scaledWidth, PixelNormalization.Standardized, device) // [N, h', w', 3]
             .permute(0, 3, 1, 2);                                                                      // [N, 3, h', w']
         (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
 
@@ -206,7 +206,7 @@ internal sealed class MtcnnCascade
 
     /// <summary>Network input: the crops area-resized to size × size, [K, 3, size, size], normalized.</summary>
     private static Tensor Patches(AreaResampler images, IReadOnlyList<CropWindow> crops, int size, Device device) =>
-        images.ResizeCrops(crops, size, size, PixelNormalization.Mtcnn, device).permute(0, 3, 1, 2);
+        images.ResizeCrops(crops, size, size, PixelNormalization.Standardized, device).permute(0, 3, 1, 2);
 
     /// <summary>facenet-pytorch's <c>bbreg</c>: corners moved by the regression times the inclusive box size.</summary>
     private static Tensor Regress(Tensor boxes, Tensor regression)

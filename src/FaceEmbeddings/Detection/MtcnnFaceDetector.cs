@@ -2,6 +2,7 @@ using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Mtcnn;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,8 +16,12 @@ namespace FaceEmbeddings.Detection;
 /// <code>
 /// using var detector = await MtcnnFaceDetector.CreateAsync(new MtcnnOptions { KeepAll = true });
 /// using var image = FaceImage.Load("group.jpg");
-/// foreach (FaceCrop crop in detector.DetectAndExtract(image))
-///     using (crop) crop.Save($"face-{crop.Face.Box.X1:0}.png");
+/// using FaceCropBatch crops = detector.DetectAndExtract(image);
+/// foreach (FaceCrop crop in crops)
+/// {
+///     using FaceImage face = crop.ToImage();
+///     await face.SaveAsync($"face-{crop.Face.Box.X1:0}.png");
+/// }
 /// </code>
 /// </example>
 public sealed class MtcnnFaceDetector : IFaceDetector
@@ -32,13 +37,13 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     private readonly Device device;
     private bool disposed;
 
-    private MtcnnFaceDetector(PNet proposal, RNet refine, ONet output, MtcnnOptions options)
+    private MtcnnFaceDetector(PNet proposal, RNet refine, ONet output, MtcnnOptions options, Device device)
     {
         this.proposal = proposal;
         this.refine = refine;
         this.output = output;
         Options = options;
-        device = options.Device ?? CPU;
+        this.device = device;
         workers = CreateWorkers(options.WorkerThreads, device);
         cascade = new MtcnnCascade(proposal, refine, output, options, workers);
     }
@@ -54,10 +59,13 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     /// <param name="store">Where the weights come from; a default <see cref="ModelStore"/> when null.</param>
     /// <param name="cancellationToken">Cancels a download in progress.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="ArgumentException">The device of <paramref name="options"/> is not available.</exception>
+    /// <exception cref="ModelStoreException">The weights could not be obtained or verified.</exception>
     public static async Task<MtcnnFaceDetector> CreateAsync(MtcnnOptions? options = null, ModelStore? store = null, CancellationToken cancellationToken = default)
     {
         options ??= new MtcnnOptions();
         options.Validate();
+        DeviceCheck.Require(options.Device, nameof(options));
         store ??= new ModelStore();
         var paths = new string[ModelNames.Length];
         for (int i = 0; i < paths.Length; i++)
@@ -70,6 +78,7 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     /// <exception cref="CheckpointFormatException">A file is not a readable checkpoint.</exception>
     /// <exception cref="StateDictMismatchException">A file's tensors do not fit the network.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="ArgumentException">The device of <paramref name="options"/> is not available.</exception>
     public static MtcnnFaceDetector FromFiles(string pnetPath, string rnetPath, string onetPath, MtcnnOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(pnetPath);
@@ -77,16 +86,39 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         ArgumentException.ThrowIfNullOrEmpty(onetPath);
         options ??= new MtcnnOptions();
         options.Validate();
-        Device device = options.Device ?? CPU;
+        DeviceCheck.Require(options.Device, nameof(options));
+        using StateDictionary pnet = TorchCheckpoint.Load(pnetPath);
+        using StateDictionary rnet = TorchCheckpoint.Load(rnetPath);
+        using StateDictionary onet = TorchCheckpoint.Load(onetPath);
+        return FromStateDicts(pnet, rnet, onet, options);
+    }
+
+    /// <summary>Creates a detector from the three networks' state dicts already in memory (which stay the caller's),
+    /// under facenet-pytorch's key names.</summary>
+    /// <exception cref="StateDictMismatchException">A state dict does not fit its network.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="ArgumentException">The device of <paramref name="options"/> is not available.</exception>
+    public static MtcnnFaceDetector FromStateDicts(IReadOnlyDictionary<string, Tensor> pnet, IReadOnlyDictionary<string, Tensor> rnet,
+        IReadOnlyDictionary<string, Tensor> onet, MtcnnOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pnet);
+        ArgumentNullException.ThrowIfNull(rnet);
+        ArgumentNullException.ThrowIfNull(onet);
+        options ??= new MtcnnOptions();
+        options.Validate();
+        Device device = DeviceCheck.Require(options.Device, nameof(options));
 
         var proposal = new PNet();
         var refine = new RNet();
         var output = new ONet();
         try
         {
-            LoadWeights(proposal, pnetPath, device);
-            LoadWeights(refine, rnetPath, device);
-            LoadWeights(output, onetPath, device);
+            proposal.LoadStateDict(pnet);
+            refine.LoadStateDict(rnet);
+            output.LoadStateDict(onet);
+            proposal.to(device);
+            refine.to(device);
+            output.to(device);
         }
         catch
         {
@@ -95,7 +127,7 @@ public sealed class MtcnnFaceDetector : IFaceDetector
             output.Dispose();
             throw;
         }
-        return new MtcnnFaceDetector(proposal, refine, output, options);
+        return new MtcnnFaceDetector(proposal, refine, output, options, device);
     }
 
     /// <inheritdoc />
@@ -159,55 +191,45 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         Tensor pixels = Options.CropResize == CropResizeMethod.Bilinear
             ? BilinearCrop(image, left, top, right, bottom, size)
             : AreaCrop(image, left, top, right, bottom, size);
-        if (Options.PostProcess) pixels = (pixels - 127.5f) / 128f;
-        return new FaceCrop(pixels.MoveToOuterDisposeScope(), face, Options.PostProcess);
+        if (Options.PostProcess) pixels = PixelNormalization.Standardized.Apply(pixels);
+        return new FaceCrop(pixels, face, Options.PostProcess);
     }
 
     /// <inheritdoc />
     /// <remarks>With <see cref="MtcnnOptions.KeepAll"/>, every face, largest first; otherwise the one
     /// <see cref="MtcnnOptions.Selection"/> picks.</remarks>
-    public IReadOnlyList<FaceCrop> DetectAndExtract(FaceImage image) => SelectAndExtract(image, Detect(image));
+    public FaceCropBatch DetectAndExtract(FaceImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return DetectAndExtract(new[] { image });
+    }
 
     /// <inheritdoc />
     /// <remarks>Images of one size run through the networks together; selection and cropping are per image, as
     /// <see cref="DetectAndExtract(FaceImage)"/> does them.</remarks>
-    public IReadOnlyList<IReadOnlyList<FaceCrop>> DetectAndExtract(IReadOnlyList<FaceImage> images)
+    public FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images)
     {
         IReadOnlyList<IReadOnlyList<DetectedFace>> detected = Detect(images);
-        var result = new List<IReadOnlyList<FaceCrop>>(images.Count);
+        var perImage = new List<IReadOnlyList<FaceCrop>>(images.Count);
         try
         {
             for (int i = 0; i < images.Count; i++)
-                result.Add(SelectAndExtract(images[i], detected[i]));
+            {
+                IReadOnlyList<DetectedFace> faces = detected[i];
+                if (!Options.KeepAll)
+                    faces = SelectFace(images[i], faces) is { } selected ? [selected] : [];
+                var crops = new List<FaceCrop>(faces.Count);
+                perImage.Add(crops);
+                foreach (DetectedFace face in faces)
+                    crops.Add(Extract(images[i], face));
+            }
         }
         catch
         {
-            foreach (FaceCrop crop in result.SelectMany(crops => crops)) crop.Dispose();
+            foreach (FaceCrop crop in perImage.SelectMany(crops => crops)) crop.Dispose();
             throw;
         }
-        return result;
-    }
-
-    /// <summary>Crops every face (<see cref="MtcnnOptions.KeepAll"/>) or the selected one.</summary>
-    private List<FaceCrop> SelectAndExtract(FaceImage image, IReadOnlyList<DetectedFace> faces)
-    {
-        if (!Options.KeepAll)
-        {
-            DetectedFace? selected = SelectFace(image, faces);
-            faces = selected is null ? Array.Empty<DetectedFace>() : new[] { selected };
-        }
-
-        var crops = new List<FaceCrop>(faces.Count);
-        try
-        {
-            foreach (DetectedFace face in faces) crops.Add(Extract(image, face));
-        }
-        catch
-        {
-            foreach (FaceCrop crop in crops) crop.Dispose();
-            throw;
-        }
-        return crops;
+        return new FaceCropBatch(perImage);
     }
 
     /// <summary>Frees the networks' weights.</summary>
@@ -227,20 +249,6 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         int libTorchThreads = get_num_threads();
         int count = requested ?? (device.type == DeviceType.CPU && libTorchThreads >= 2 ? 2 : 0);
         return count == 0 ? TensorWorkers.Inline : new TensorWorkers(count, Math.Max(1, libTorchThreads / count));
-    }
-
-    private static void LoadWeights(nn.Module network, string path, Device device)
-    {
-        IReadOnlyDictionary<string, Tensor> stateDict = TorchCheckpoint.Load(path);
-        try
-        {
-            network.LoadStateDict(stateDict);
-        }
-        finally
-        {
-            foreach (Tensor tensor in stateDict.Values) tensor.Dispose();
-        }
-        network.to(device);
     }
 
     /// <summary>PIL's bilinear resize of the crop, as facenet-pytorch for PIL images: [3, size, size] float32 0..255.</summary>

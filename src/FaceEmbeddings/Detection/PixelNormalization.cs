@@ -1,6 +1,10 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace FaceEmbeddings.Detection;
 
-/// <summary>An affine map applied to resampled values, <c>(value − Offset) × Scale</c>, in float32 in that order.</summary>
+/// <summary>An affine map applied to pixel values, <c>(value − Offset) × Scale</c>, in float32 in that order.
+/// The one place that knows facenet-pytorch's standardization; every crop, encoder input and report goes through it.</summary>
 /// <param name="Offset">Subtracted first.</param>
 /// <param name="Scale">Multiplied second.</param>
 internal readonly record struct PixelNormalization(float Offset, float Scale)
@@ -8,6 +12,28 @@ internal readonly record struct PixelNormalization(float Offset, float Scale)
     /// <summary>Leaves values as they are: subtracting 0 and multiplying by 1 are exact.</summary>
     public static PixelNormalization None => new(0f, 1f);
 
-    /// <summary>MTCNN's network input, as facenet-pytorch computes it: <c>(x − 127.5) × 0.0078125</c> after resampling.</summary>
-    public static PixelNormalization Mtcnn => new(127.5f, 0.0078125f);
+    /// <summary>
+    /// facenet-pytorch's <c>fixed_image_standardization</c>, <c>(x − 127.5) / 128</c>: the crops' post-processing, the
+    /// encoder's input and MTCNN's network input. Multiplying by 0.0078125 equals dividing by 128 exactly (a power of two).
+    /// </summary>
+    public static PixelNormalization Standardized => new(127.5f, 0.0078125f);
+
+    /// <summary>The map applied to one value.</summary>
+    public float Apply(float value) => (value - Offset) * Scale;
+
+    /// <summary>The map applied to a floating-point tensor: a new tensor in the caller's dispose scope.</summary>
+    public Tensor Apply(Tensor values)
+    {
+        using Scalar offset = Offset.ToScalar();
+        using Scalar scale = Scale.ToScalar();
+        return values.sub(offset).mul_(scale);
+    }
+
+    /// <summary>The inverse map, <c>value / Scale + Offset</c>, applied to a floating-point tensor.</summary>
+    public Tensor Invert(Tensor values)
+    {
+        using Scalar offset = Offset.ToScalar();
+        using Scalar scale = Scale.ToScalar();
+        return values.div(scale).add_(offset);
+    }
 }

@@ -2,6 +2,7 @@ using FaceEmbeddings.Detection;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.FaceNet;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,7 +51,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
     /// <inheritdoc />
     public int InputSize => InceptionResnetV1.DefaultInputSize;
 
-    /// <summary>The device the network and its results live on.</summary>
+    /// <inheritdoc />
     public Device Device { get; }
 
     /// <summary>Element type of the convolutions.</summary>
@@ -60,52 +61,39 @@ public sealed class FaceNetEncoder : IFaceEncoder
     public int? ClassCount => network.ClassCount;
 
     /// <summary>
-    /// Loads facenet-pytorch's pretrained weights from <paramref name="store"/>, downloading and verifying them on first use.
+    /// Loads facenet-pytorch's pretrained weights (<see cref="FaceNetEncoderOptions.Pretrained"/>, VGGFace2 unless set)
+    /// from <paramref name="store"/>, downloading and verifying them on first use.
     /// </summary>
-    /// <param name="name"><c>vggface2</c> (<see cref="ModelCatalog.VggFace2"/>), <c>casia-webface</c>, or another InceptionResnetV1 registered in the store.</param>
+    /// <param name="options">Weights, device, batch size and precision; the defaults when null.</param>
     /// <param name="store">Where weights are cached; null for a store at its default root.</param>
-    /// <param name="device">Where to run: null for the CPU, or a CUDA device.</param>
-    /// <param name="ct">Cancels the download.</param>
-    /// <exception cref="ArgumentException">The store has no model of that name, or <paramref name="device"/> is not available.</exception>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="ArgumentException">The store has no model of that name, or the device is not available.</exception>
     /// <exception cref="ModelStoreException">The weights could not be obtained or verified.</exception>
-    public static Task<FaceNetEncoder> FromPretrainedAsync(string name = ModelCatalog.VggFace2, ModelStore? store = null, Device? device = null, CancellationToken ct = default) =>
-        FromPretrainedAsync(name, store, new FaceNetEncoderOptions { Device = device }, ct);
-
-    /// <summary>Loads facenet-pytorch's pretrained weights from <paramref name="store"/> with the given settings.</summary>
-    /// <inheritdoc cref="FromPretrainedAsync(string, ModelStore?, Device?, CancellationToken)" path="/exception"/>
-    /// <param name="name"><c>vggface2</c> (<see cref="ModelCatalog.VggFace2"/>), <c>casia-webface</c>, or another InceptionResnetV1 registered in the store.</param>
-    /// <param name="store">Where weights are cached; null for a store at its default root.</param>
-    /// <param name="options">Device, batch size and precision.</param>
-    /// <param name="ct">Cancels the download.</param>
-    public static async Task<FaceNetEncoder> FromPretrainedAsync(string name, ModelStore? store, FaceNetEncoderOptions options, CancellationToken ct = default)
+    public static async Task<FaceNetEncoder> CreateAsync(FaceNetEncoderOptions? options = null, ModelStore? store = null,
+        CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(options);
-        ValidateOptions(options);
-        ResolveDevice(options.Device);
-        string path = await (store ?? new ModelStore()).GetAsync(name, cancellationToken: ct).ConfigureAwait(false);
-        return await Task.Run(() => FromCheckpoint(path, options), ct).ConfigureAwait(false);
+        options ??= new FaceNetEncoderOptions();
+        options.Validate();
+        DeviceCheck.Require(options.Device, nameof(options));
+        string path = await (store ?? new ModelStore()).GetAsync(options.Pretrained, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => FromFile(path, options), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Loads any facenet-pytorch InceptionResnetV1 state dict: a PyTorch <c>.pt</c> file or a <c>.safetensors</c> file.</summary>
     /// <param name="path">The checkpoint. Its keys must be facenet-pytorch's; a <c>logits</c> layer, if present, enables <see cref="Classify"/>.</param>
-    /// <param name="device">Where to run: null for the CPU, or a CUDA device.</param>
+    /// <param name="options">Device, batch size and precision; the defaults when null.</param>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="CheckpointFormatException">The file is not a readable checkpoint.</exception>
     /// <exception cref="StateDictMismatchException">The checkpoint is not an InceptionResnetV1 state dict.</exception>
-    /// <exception cref="ArgumentException"><paramref name="device"/> is not a CPU or an available CUDA device.</exception>
-    public static FaceNetEncoder FromCheckpoint(string path, Device? device = null) =>
-        FromCheckpoint(path, new FaceNetEncoderOptions { Device = device });
-
-    /// <summary>Loads any facenet-pytorch InceptionResnetV1 state dict (<c>.pt</c> or <c>.safetensors</c>) with the given settings.</summary>
-    /// <inheritdoc cref="FromCheckpoint(string, Device?)" path="/exception"/>
-    /// <param name="path">The checkpoint. Its keys must be facenet-pytorch's; a <c>logits</c> layer, if present, enables <see cref="Classify"/>.</param>
-    /// <param name="options">Device, batch size and precision.</param>
-    public static FaceNetEncoder FromCheckpoint(string path, FaceNetEncoderOptions options)
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="ArgumentException">The device is not a CPU or an available CUDA device.</exception>
+    public static FaceNetEncoder FromFile(string path, FaceNetEncoderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(options);
-        ValidateOptions(options);
+        options ??= new FaceNetEncoderOptions();
+        options.Validate();
+        DeviceCheck.Require(options.Device, nameof(options));
         if (!File.Exists(path))
             throw new FileNotFoundException($"No InceptionResnetV1 checkpoint at '{path}'.", path);
 
@@ -114,29 +102,22 @@ public sealed class FaceNetEncoder : IFaceEncoder
             using SafeTensorsFile file = SafeTensors.Load(path);
             return FromStateDict(file.Tensors, options);
         }
-
-        IReadOnlyDictionary<string, Tensor> stateDict = TorchCheckpoint.Load(path);
-        try
-        {
-            return FromStateDict(stateDict, options);
-        }
-        finally
-        {
-            foreach (Tensor tensor in stateDict.Values) tensor.Dispose();
-        }
+        using StateDictionary stateDict = TorchCheckpoint.Load(path);
+        return FromStateDict(stateDict, options);
     }
 
     /// <summary>Builds an encoder from a facenet-pytorch InceptionResnetV1 state dict already in memory (which stays the caller's).</summary>
     /// <param name="stateDict">Tensors under facenet-pytorch's keys; <c>logits.weight</c>/<c>logits.bias</c> are optional.</param>
-    /// <param name="options">Device, batch size and precision; null for the defaults.</param>
+    /// <param name="options">Device, batch size and precision; the defaults when null.</param>
     /// <exception cref="StateDictMismatchException">Keys or shapes are not InceptionResnetV1's.</exception>
-    /// <exception cref="ArgumentException">An option is invalid, or the device is absent.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="ArgumentException">The device is not a CPU or an available CUDA device.</exception>
     public static FaceNetEncoder FromStateDict(IReadOnlyDictionary<string, Tensor> stateDict, FaceNetEncoderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
         options ??= new FaceNetEncoderOptions();
-        ValidateOptions(options);
-        Device device = ResolveDevice(options.Device);
+        options.Validate();
+        Device device = DeviceCheck.Require(options.Device, nameof(options));
 
         int? classCount = stateDict.TryGetValue("logits.weight", out Tensor? logits) && logits.dim() == 2 ? (int)logits.shape[0] : null;
         using var model = new InceptionResnetV1(numClasses: classCount);
@@ -198,11 +179,12 @@ public sealed class FaceNetEncoder : IFaceEncoder
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="crop"/> is null.</exception>
-    public float[] Embed(FaceCrop crop)
+    /// <exception cref="ArgumentException">The crop is disposed, or its values are not finite pixels.</exception>
+    public Tensor Embed(FaceCrop crop)
     {
         ArgumentNullException.ThrowIfNull(crop);
         using var scope = NewDisposeScope();
-        return Embed([crop]).cpu().data<float>().ToArray();
+        return Embed([crop])[0].MoveToOuterDisposeScope();
     }
 
     /// <summary>Frees the network's weights.</summary>
@@ -251,35 +233,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
     }
 
     private static Tensor Standardized(FaceCrop crop) =>
-        crop.IsStandardized ? crop.Pixels : (crop.Pixels - 127.5f) / 128f;
-
-    private static void ValidateOptions(FaceNetEncoderOptions options)
-    {
-        if (options.MaxBatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize, "MaxBatchSize must be at least 1.");
-        if (!Enum.IsDefined(options.Precision))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "Precision must be Full or BFloat16.");
-    }
-
-    private static Device ResolveDevice(Device? device)
-    {
-        if (device is null) return CPU;
-        switch (device.type)
-        {
-            case DeviceType.CPU:
-                return device;
-            case DeviceType.CUDA when !cuda.is_available():
-                throw new ArgumentException(
-                    $"Device '{device}' was requested, but no CUDA device is available to TorchSharp (a TorchSharp-cuda package, an NVIDIA driver and a GPU are needed). Pass null to run on the CPU.",
-                    nameof(device));
-            case DeviceType.CUDA when device.index >= cuda.device_count():
-                throw new ArgumentException($"Device '{device}' was requested, but only {cuda.device_count()} CUDA device(s) exist.", nameof(device));
-            case DeviceType.CUDA:
-                return device;
-            default:
-                throw new ArgumentException($"Device type {device.type} is not supported; use the CPU or CUDA.", nameof(device));
-        }
-    }
+        crop.IsStandardized ? crop.Pixels : PixelNormalization.Standardized.Apply(crop.Pixels);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
 }

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Models.Store;
 using TorchSharp;
 
 namespace FaceEmbeddings.Encoding;
@@ -5,6 +6,13 @@ namespace FaceEmbeddings.Encoding;
 /// <summary>Settings of a <see cref="FaceNetEncoder"/>.</summary>
 public sealed record FaceNetEncoderOptions
 {
+    /// <summary>
+    /// The pretrained weights <see cref="FaceNetEncoder.CreateAsync"/> loads from the model store: <c>vggface2</c>
+    /// (<see cref="ModelCatalog.VggFace2"/>, the default), <c>casia-webface</c>, or another InceptionResnetV1 registered
+    /// in the store. The other factories take their weights as an argument and ignore it.
+    /// </summary>
+    public string Pretrained { get; init; } = ModelCatalog.VggFace2;
+
     /// <summary>Where the network runs: null for the CPU, or a CUDA device (which must be present).</summary>
     public torch.Device? Device { get; init; }
 
@@ -16,4 +24,16 @@ public sealed record FaceNetEncoderOptions
 
     /// <summary>Element type of the convolutions; default <see cref="EncoderPrecision.Full"/>.</summary>
     public EncoderPrecision Precision { get; init; } = EncoderPrecision.Full;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range. (The device is
+    /// checked by the factories, with <see cref="Runtime.DeviceCheck"/>.)</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Pretrained))
+            throw new ArgumentOutOfRangeException(nameof(Pretrained), Pretrained, "Pretrained must name a model of the store.");
+        if (MaxBatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be at least 1.");
+        if (!Enum.IsDefined(Precision))
+            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Precision must be Full or BFloat16.");
+    }
 }

@@ -1,3 +1,4 @@
+using FaceEmbeddings.IO;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -96,6 +97,34 @@ public sealed class FaceImage : IDisposable
         if (rgb.LongLength != expected)
             throw new ArgumentException($"A {width}×{height} RGB image needs {expected} bytes; got {rgb.LongLength}.", nameof(rgb));
         return new FaceImage((byte[])rgb.Clone(), width, height);
+    }
+
+    /// <summary>Wraps <paramref name="rgb"/> (H × W × 3, checked by the caller) without copying it: for pixels the
+    /// library has just made and hands over.</summary>
+    internal static FaceImage Wrap(byte[] rgb, int width, int height)
+    {
+        System.Diagnostics.Debug.Assert(rgb.LongLength == 3L * width * height, "The caller checks the size.");
+        return new FaceImage(rgb, width, height);
+    }
+
+    /// <summary>
+    /// Writes the image to <paramref name="path"/> in the format its extension names (.png, .jpg/.jpeg or .webp;
+    /// quality 95 for the lossy ones). The file is written to a temporary name and renamed, so a failure never
+    /// leaves a half-written image; the folder is created when missing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The extension is not one of those.</exception>
+    public Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SKEncodedImageFormat format = ImageEncoding.FormatOf(path, nameof(path));
+        return AtomicFile.WriteAllBytesAsync(path, Encode(format), cancellationToken);
+    }
+
+    /// <summary>The image encoded in <paramref name="format"/>.</summary>
+    internal byte[] Encode(SKEncodedImageFormat format)
+    {
+        using SKBitmap bitmap = ToBitmap();
+        return ImageEncoding.Encode(bitmap, format);
     }
 
     /// <summary>The pixels as a new H × W × 3 uint8 tensor on the CPU. The caller owns (and disposes) it.</summary>

@@ -5,7 +5,8 @@ namespace FaceEmbeddings.Metrics;
 
 /// <summary>
 /// The result of <see cref="Clusters.Summarize"/>: one <see cref="GroupSummary"/> per group, in order of first
-/// appearance, and the distances between the group centroids. Owns its tensors: dispose it to free them.
+/// appearance, and the distances between the group centroids. Owns its tensors (detached from any dispose scope, so the
+/// summary outlives the scope it was made in): dispose it to free them.
 /// </summary>
 public sealed class ClusterSummary : IDisposable
 {
@@ -14,7 +15,7 @@ public sealed class ClusterSummary : IDisposable
     internal ClusterSummary(IReadOnlyList<GroupSummary> groups, Tensor centroidDistances)
     {
         Groups = groups;
-        CentroidDistances = centroidDistances;
+        CentroidDistances = centroidDistances.DetachFromDisposeScope();
         _positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < groups.Count; i++)
             _positions[groups[i].Name] = i;

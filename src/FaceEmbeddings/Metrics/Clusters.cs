@@ -41,49 +41,34 @@ public static class Clusters
     /// </summary>
     /// <remarks>The median holds the n(n − 1)/2 distances of the largest group at once.</remarks>
     /// <param name="x">N×D embeddings, floating point, finite.</param>
-    /// <param name="groups">N labels, one per row of <paramref name="x"/>; none null.</param>
+    /// <param name="groups">N labels, one per row of <paramref name="x"/>; none null or empty.</param>
     /// <param name="metric">The distance for the intra-group and centroid distances.</param>
     /// <exception cref="ArgumentException"><paramref name="x"/> is not a non-empty 2-D floating-point matrix of finite
-    /// values, or <paramref name="groups"/> does not hold one non-null label per row.</exception>
+    /// values, or <paramref name="groups"/> does not hold one non-empty label per row.</exception>
     public static ClusterSummary Summarize(Tensor x, IReadOnlyList<string> groups, DistanceMetric metric = DistanceMetric.Euclidean)
     {
         TensorArguments.RequireMatrix(x, nameof(x));
-        ArgumentNullException.ThrowIfNull(groups);
-        if (groups.Count != x.shape[0])
-            throw new ArgumentException(
-                $"'{nameof(groups)}' must hold one label per row of '{nameof(x)}' {TensorArguments.ShapeOf(x)}; got {groups.Count} labels.", nameof(groups));
-
-        var members = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-        var order = new List<string>();
-        for (int row = 0; row < groups.Count; row++)
-        {
-            string label = groups[row] ?? throw new ArgumentException($"'{nameof(groups)}' has a null label at index {row}.", nameof(groups));
-            if (!members.TryGetValue(label, out var rows))
-            {
-                members[label] = rows = [];
-                order.Add(label);
-            }
-            rows.Add(row);
-        }
+        GroupIndex index = GroupIndex.Of(groups, x.shape[0], nameof(groups));
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var summaries = new List<GroupSummary>(order.Count);
-        var centroids = new List<Tensor>(order.Count);
+        var summaries = new List<GroupSummary>(index.Names.Count);
+        var centroids = new List<Tensor>(index.Names.Count);
         try
         {
-            foreach (string label in order)
+            for (int group = 0; group < index.Names.Count; group++)
             {
                 using var groupScope = NewDisposeScope();
-                var rows = x.index_select(0, tensor(members[label].ToArray(), device: x.device));
+                string label = index.Names[group];
+                var rows = x.index_select(0, tensor(index.Members[group].Select(row => (long)row).ToArray(), device: x.device));
                 var centroid = rows.mean([0]);
                 double wss = SumOfSquaredDeviations(rows, centroid).ToDouble();
                 var (mean, median) = PairDistanceStatistics(rows, metric, label);
                 centroids.Add(centroid.MoveToOuterDisposeScope());
-                summaries.Add(new GroupSummary(label, (int)rows.shape[0], centroid.clone().DetachFromDisposeScope(), wss, mean, median));
+                summaries.Add(new GroupSummary(label, (int)rows.shape[0], centroid.clone(), wss, mean, median));
             }
-            var centroidDistances = Distances.Pairwise(stack(centroids), metric: metric);
-            return new ClusterSummary(summaries, centroidDistances.DetachFromDisposeScope());
+            // The summaries detach their tensors; the scope frees the rest.
+            return new ClusterSummary(summaries, Distances.Pairwise(stack(centroids), metric: metric));
         }
         catch
         {

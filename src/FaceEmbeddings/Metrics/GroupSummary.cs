@@ -4,7 +4,8 @@ namespace FaceEmbeddings.Metrics;
 
 /// <summary>
 /// How one group of embeddings clusters: its size, centroid, within sum of squares and intra-group distances.
-/// Owns <see cref="Centroid"/>; disposing the <see cref="ClusterSummary"/> disposes it.
+/// Owns <see cref="Centroid"/> (detached from any dispose scope); disposing the <see cref="ClusterSummary"/> holding it
+/// disposes it.
 /// </summary>
 public sealed class GroupSummary : IDisposable
 {
@@ -12,7 +13,7 @@ public sealed class GroupSummary : IDisposable
     {
         Name = name;
         Count = count;
-        Centroid = centroid;
+        Centroid = centroid.DetachFromDisposeScope();
         WithinSumOfSquares = withinSumOfSquares;
         MeanPairwiseDistance = meanDistance;
         MedianPairwiseDistance = medianDistance;

@@ -13,7 +13,7 @@ public static class Pca
     /// <param name="x">N×D data, N ≥ 2, floating point, finite. Half-precision data is fitted in float32.</param>
     /// <param name="components">How many components, 1 ≤ K ≤ min(N, D).</param>
     /// <param name="options">Solver and its settings; exact SVD by default.</param>
-    /// <returns>The fitted model, on the device and in the dtype of <paramref name="x"/>.</returns>
+    /// <returns>The fitted model, on the device and in the dtype of <paramref name="x"/>; the caller owns and disposes it.</returns>
     /// <exception cref="ArgumentException"><paramref name="x"/> is not a 2-D floating-point matrix of finite values with at least two rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="components"/> or an option is out of range.</exception>
     public static PcaModel Fit(Tensor x, int components, PcaOptions? options = null)
@@ -54,9 +54,8 @@ public static class Pca
         var totalVariance = linalg.vector_norm(centred).pow_(2).div_(rows - 1);
         var ratio = explained / totalVariance;
 
-        var model = new PcaModel(mean.to(x.dtype), oriented.to(x.dtype), explained.to(x.dtype), ratio.to(x.dtype));
-        scope.MoveToOuter(model.Mean, model.Components, model.ExplainedVariance, model.ExplainedVarianceRatio);
-        return model;
+        // The model detaches its tensors; the scope frees the rest.
+        return new PcaModel(mean.to(x.dtype), oriented.to(x.dtype), explained.to(x.dtype), ratio.to(x.dtype));
     }
 
     /// <summary>

@@ -5,16 +5,18 @@ namespace FaceEmbeddings.Metrics;
 
 /// <summary>
 /// A fitted principal component analysis (see <see cref="Pca.Fit"/>), with scikit-learn's attributes. Its tensors
-/// are on the device and in the dtype of the fitted data; dispose the model to free them.
+/// are on the device and in the dtype of the fitted data. Owns them (detached from any dispose scope, so the model
+/// outlives the scope it was fitted in): dispose it to free them.
 /// </summary>
 public sealed class PcaModel : IDisposable
 {
+    /// <summary>Takes ownership of the tensors, detaching them from their dispose scope.</summary>
     internal PcaModel(Tensor mean, Tensor components, Tensor explainedVariance, Tensor explainedVarianceRatio)
     {
-        Mean = mean;
-        Components = components;
-        ExplainedVariance = explainedVariance;
-        ExplainedVarianceRatio = explainedVarianceRatio;
+        Mean = mean.DetachFromDisposeScope();
+        Components = components.DetachFromDisposeScope();
+        ExplainedVariance = explainedVariance.DetachFromDisposeScope();
+        ExplainedVarianceRatio = explainedVarianceRatio.DetachFromDisposeScope();
     }
 
     /// <summary>The per-feature mean of the fitted data (D values), scikit-learn's <c>mean_</c>.</summary>

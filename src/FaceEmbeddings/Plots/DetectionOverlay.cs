@@ -14,7 +14,7 @@ public static class DetectionOverlay
     /// <summary>The image with <paramref name="faces"/> drawn on it, encoded as PNG.</summary>
     /// <param name="image">The image the faces were found in; it is not changed.</param>
     /// <param name="faces">The detections, in source pixels.</param>
-    public static byte[] EncodePng(FaceImage image, IReadOnlyList<DetectedFace> faces)
+    public static byte[] Render(FaceImage image, IReadOnlyList<DetectedFace> faces)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
@@ -33,9 +33,7 @@ public static class DetectionOverlay
                     canvas.DrawCircle(point.X, point.Y, stroke * 1.5f, landmarkPaint);
             }
         }
-        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100)
-            ?? throw new InvalidOperationException($"SkiaSharp could not encode a {image.Width}×{image.Height} image as PNG.");
-        return png.ToArray();
+        return ImageEncoding.Encode(bitmap, SKEncodedImageFormat.Png);
     }
 
     /// <summary>Writes the image with <paramref name="faces"/> drawn on it as a PNG file, atomically (a temporary
@@ -43,9 +41,10 @@ public static class DetectionOverlay
     /// <param name="path">The PNG file to write.</param>
     /// <param name="image">The image to draw on (not modified).</param>
     /// <param name="faces">The detections whose boxes and landmarks are drawn.</param>
-    public static void SavePng(string path, FaceImage image, IReadOnlyList<DetectedFace> faces)
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public static Task SaveAsync(string path, FaceImage image, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.WriteAllBytes(path, EncodePng(image, faces));
+        return AtomicFile.WriteAllBytesAsync(path, Render(image, faces), cancellationToken);
     }
 }

@@ -83,12 +83,13 @@ public static class DistanceHeatmap
     /// <param name="options">Size of the image; defaults when null.</param>
     /// <param name="metric">The distance to plot.</param>
     /// <param name="maxItems">Above this many faces each group is thinned evenly.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
     /// <inheritdoc cref="Render" path="/exception"/>
-    public static void Save(string path, Tensor embeddings, IReadOnlyList<string> groups, PlotOptions? options = null,
-        DistanceMetric metric = DistanceMetric.Euclidean, int maxItems = DefaultMaxItems)
+    public static Task SaveAsync(string path, Tensor embeddings, IReadOnlyList<string> groups, PlotOptions? options = null,
+        DistanceMetric metric = DistanceMetric.Euclidean, int maxItems = DefaultMaxItems, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.WriteAllBytes(path, Render(embeddings, groups, options, metric, maxItems));
+        return AtomicFile.WriteAllBytesAsync(path, Render(embeddings, groups, options, metric, maxItems), cancellationToken);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using FaceEmbeddings.Detection;
+using FaceEmbeddings.Imaging;
 using FaceEmbeddings.IO;
 using SkiaSharp;
 using TorchSharp;
@@ -57,10 +58,10 @@ public static class FaceGrid
         return grid.contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Builds the grid (see <see cref="Make"/>) and encodes it as PNG.</summary>
+    /// <summary>Builds the grid (see <see cref="Make"/>) and renders it as PNG.</summary>
     /// <inheritdoc cref="Make" path="/param"/>
     /// <inheritdoc cref="Make" path="/exception"/>
-    public static byte[] EncodePng(Tensor faces, bool standardized, FaceGridOptions? options = null)
+    public static byte[] Render(Tensor faces, bool standardized, FaceGridOptions? options = null)
     {
         using var grid = Make(faces, standardized, options);
         return EncodeRgb(grid);
@@ -70,7 +71,7 @@ public static class FaceGrid
     /// <param name="crops">The crops, in grid order; standardized and raw crops may be mixed.</param>
     /// <param name="options">Layout; defaults as torchvision (8 per row, padding 2, pad value 0).</param>
     /// <exception cref="ArgumentException">The list is empty, holds null, or the crops differ in size.</exception>
-    public static byte[] EncodePng(IReadOnlyList<FaceCrop> crops, FaceGridOptions? options = null)
+    public static byte[] Render(IReadOnlyList<FaceCrop> crops, FaceGridOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(crops);
         if (crops.Count == 0) throw new ArgumentException("At least one face crop is needed for a grid.", nameof(crops));
@@ -83,7 +84,7 @@ public static class FaceGrid
                 throw new ArgumentException($"All crops of a grid must have one size; crop 0 is {crops[0].Size} px, crop {i} is {crop.Size} px.", nameof(crops));
             pixels[i] = crop.ToByteTensor();
         }
-        return EncodePng(stack(pixels), standardized: false, options);
+        return Render(stack(pixels), standardized: false, options);
     }
 
     /// <summary>Writes the grid of <paramref name="faces"/> as a PNG file (atomically: a temporary file renamed into place).</summary>
@@ -91,11 +92,12 @@ public static class FaceGrid
     /// <param name="faces">The N×3×S×S faces.</param>
     /// <param name="standardized">True when the values are (x − 127.5) / 128, false for 0..255.</param>
     /// <param name="options">Layout of the grid; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
     /// <inheritdoc cref="Make" path="/exception"/>
-    public static void Save(string path, Tensor faces, bool standardized, FaceGridOptions? options = null)
+    public static Task SaveAsync(string path, Tensor faces, bool standardized, FaceGridOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.WriteAllBytes(path, EncodePng(faces, standardized, options));
+        return AtomicFile.WriteAllBytesAsync(path, Render(faces, standardized, options), cancellationToken);
     }
 
     private static void ValidateFaces(Tensor faces, bool standardized)
@@ -117,18 +119,10 @@ public static class FaceGrid
     internal static byte[] EncodeRgb(Tensor rgb)
     {
         int height = (int)rgb.shape[1], width = (int)rgb.shape[2];
-        byte[] rgba;
-        using (var scope = NewDisposeScope())
-        {
-            Tensor opaque = full(new long[] { 1, height, width }, 255, ScalarType.Byte, rgb.device);
-            Tensor interleaved = cat(new[] { rgb, opaque }, 0).permute(1, 2, 0).contiguous().cpu(); // [H, W, 4]
-            rgba = interleaved.data<byte>().ToArray();
-        }
-
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        rgba.CopyTo(bitmap.GetPixelSpan());
-        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100)
-            ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width}×{height} face grid as PNG.");
-        return png.ToArray();
+        byte[] interleaved;
+        using (NewDisposeScope())
+            interleaved = rgb.permute(1, 2, 0).contiguous().cpu().data<byte>().ToArray(); // [H, W, 3]
+        using FaceImage image = FaceImage.Wrap(interleaved, width, height);
+        return image.Encode(SKEncodedImageFormat.Png);
     }
 }

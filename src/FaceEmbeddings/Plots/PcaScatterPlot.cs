@@ -68,11 +68,13 @@ public static class PcaScatterPlot
     /// <param name="embeddings">The N×D embeddings.</param>
     /// <param name="groups">One group label per row of <paramref name="embeddings"/>.</param>
     /// <param name="options">Size of the image; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
     /// <inheritdoc cref="Render" path="/exception"/>
-    public static void Save(string path, Tensor embeddings, IReadOnlyList<string> groups, PlotOptions? options = null)
+    public static Task SaveAsync(string path, Tensor embeddings, IReadOnlyList<string> groups, PlotOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.WriteAllBytes(path, Render(embeddings, groups, options));
+        return AtomicFile.WriteAllBytesAsync(path, Render(embeddings, groups, options), cancellationToken);
     }
 
     /// <summary>"PC1 (12.3%)".</summary>

@@ -1,8 +1,9 @@
-namespace FaceEmbeddings.Plots;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>
-/// Group labels turned into indices: groups numbered in order of first appearance (the order
-/// <c>Clusters.Summarize</c> reports them in), each row's group index, and each group's rows in input order.
+/// Group labels turned into indices: groups numbered in order of first appearance, each row's group index, and each
+/// group's rows in input order. The one grouping of the library: <see cref="Clusters.Summarize"/>, the audit and the
+/// plots all group through it, so they agree on the order.
 /// </summary>
 internal sealed class GroupIndex
 {

@@ -1,6 +1,4 @@
-using FaceEmbeddings.Metrics;
-
-namespace FaceEmbeddings.Plots;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>How titles, captions and reports name a <see cref="DistanceMetric"/> in running text.</summary>
 internal static class MetricNames

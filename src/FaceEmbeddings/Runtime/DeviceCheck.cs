@@ -1,0 +1,36 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Runtime;
+
+/// <summary>
+/// The one check of a requested device, made by every model type (<c>MtcnnFaceDetector</c>, <c>FaceNetEncoder</c>, …)
+/// and by the <c>faceembed</c> tool before any weights are loaded, so that a missing GPU fails the same way everywhere.
+/// </summary>
+public static class DeviceCheck
+{
+    /// <summary>The device to run on: the CPU for null, otherwise <paramref name="device"/> once it is known to exist.</summary>
+    /// <param name="device">The requested device: null or a CPU device, or a CUDA device.</param>
+    /// <param name="parameterName">The argument or setting that requested it, for the exception.</param>
+    /// <exception cref="ArgumentException">A CUDA device is requested but TorchSharp has none, or not that many; or the
+    /// device type is neither CPU nor CUDA.</exception>
+    public static Device Require(Device? device, string parameterName)
+    {
+        if (device is null) return CPU;
+        switch (device.type)
+        {
+            case DeviceType.CPU:
+                return device;
+            case DeviceType.CUDA when !cuda.is_available():
+                throw new ArgumentException(
+                    $"Device '{device}' was requested, but no CUDA device is available to TorchSharp (a TorchSharp-cuda package, an NVIDIA driver and a GPU are needed). Run on the CPU instead.",
+                    parameterName);
+            case DeviceType.CUDA when device.index >= cuda.device_count():
+                throw new ArgumentException($"Device '{device}' was requested, but only {cuda.device_count()} CUDA device(s) exist.", parameterName);
+            case DeviceType.CUDA:
+                return device;
+            default:
+                throw new ArgumentException($"Device type {device.type} is not supported; use the CPU or CUDA.", parameterName);
+        }
+    }
+}
