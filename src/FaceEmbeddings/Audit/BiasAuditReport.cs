@@ -34,7 +34,7 @@ public static class BiasAuditReport
 
     /// <summary>Writes the report of <paramref name="result"/> into <paramref name="directory"/> (created when missing).</summary>
     /// <param name="directory">The folder to write into; existing report files there are replaced.</param>
-    /// <param name="result">The audit of <paramref name="embeddings"/> by <paramref name="groups"/> (<see cref="BiasAudit.Run"/>).</param>
+    /// <param name="result">The audit of <paramref name="embeddings"/> by <paramref name="groups"/> (<see cref="BiasAudit"/>.Run).</param>
     /// <param name="embeddings">The N×D embeddings that were audited, for the plots.</param>
     /// <param name="groups">Their N group labels, as audited.</param>
     /// <param name="faces">Optional N×3×S×S face crops, row for row with <paramref name="embeddings"/>, for the face grid.</param>
