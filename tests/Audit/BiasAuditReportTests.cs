@@ -100,7 +100,7 @@ public sealed class BiasAuditReportTests : IDisposable
         BiasAuditReportFiles files = await BiasAuditReport.WriteAsync(_directory, result, embeddings, _groups, Crops());
 
         Directory.GetFiles(_directory).Select(Path.GetFileName).Should().BeEquivalentTo(
-            "audit.json", "audit.md", "report.html", "pca.png", "distances.png", "faces.png");
+            "audit.json", "audit.md", "report.html", "pca.png", "distances.png", "faces.png", "wss-intervals.png", "false-match-rates.png");
         files.Should().Be(new BiasAuditReportFiles(
             Path.Combine(_directory, "audit.json"), Path.Combine(_directory, "audit.md"), Path.Combine(_directory, "report.html"),
             Path.Combine(_directory, "pca.png"), Path.Combine(_directory, "distances.png"), Path.Combine(_directory, "faces.png")));
@@ -139,7 +139,7 @@ public sealed class BiasAuditReportTests : IDisposable
 
         string html = await File.ReadAllTextAsync(files.Html);
         IReadOnlyList<string> links = ReportLinks.Referenced(html);
-        links.Should().HaveCount(3, "the three plots are embedded");
+        links.Should().HaveCount(5, "the three plots and the two interval charts are embedded");
         links.Should().OnlyContain(link => link.StartsWith(ReportLinks.EmbeddedPngPrefix, StringComparison.Ordinal));
         foreach (string link in links)
             SKBitmap.Decode(ReportLinks.EmbeddedPng(link)).Should().NotBeNull();
