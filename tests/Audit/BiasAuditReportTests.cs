@@ -103,8 +103,9 @@ public sealed class BiasAuditReportTests : IDisposable
         BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, Crops(), options: Standardized);
 
         Directory.GetFiles(_directory).Select(Path.GetFileName).Should().BeEquivalentTo(
-            "audit.json", "audit.md", "report.html", "pca.png", "distances.png", "faces.png");
-        files.Should().Be(new BiasAuditReportFiles(
+            "audit.json", "audit.md", "report.html", "pca.png", "distances.png", "faces.png", "wss-intervals.png", "false-match-rates.png");
+        files.Charts.Should().Equal(Path.Combine(_directory, "wss-intervals.png"), Path.Combine(_directory, "false-match-rates.png"));
+        (files with { Charts = null }).Should().Be(new BiasAuditReportFiles(
             Path.Combine(_directory, "audit.json"), Path.Combine(_directory, "audit.md"), Path.Combine(_directory, "report.html"),
             Path.Combine(_directory, "pca.png"), Path.Combine(_directory, "distances.png"), Path.Combine(_directory, "faces.png")));
         BiasAuditResult.FromJson(await File.ReadAllTextAsync(files.Json)).Should().BeEquivalentTo(result);
@@ -142,7 +143,7 @@ public sealed class BiasAuditReportTests : IDisposable
 
         string html = await File.ReadAllTextAsync(files.Html);
         IReadOnlyList<string> links = ReportLinks.Referenced(html);
-        links.Should().HaveCount(3, "the three plots are embedded");
+        links.Should().HaveCount(5, "the three plots and the two interval charts are embedded");
         links.Should().OnlyContain(link => link.StartsWith(ReportLinks.EmbeddedPngPrefix, StringComparison.Ordinal));
         foreach (string link in links)
             SKBitmap.Decode(ReportLinks.EmbeddedPng(link)).Should().NotBeNull();

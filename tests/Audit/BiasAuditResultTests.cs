@@ -59,7 +59,8 @@ public class BiasAuditResultTests
         using JsonDocument json = JsonDocument.Parse(HandWritten().ToJson());
         JsonElement root = json.RootElement;
         root.EnumerateObject().Select(p => p.Name).Should().Equal(
-            "embeddings", "dimensions", "metric", "differentPersonPairs", "groups", "centroidDistances", "verification");
+            "embeddings", "dimensions", "metric", "differentPersonPairs", "groups", "centroidDistances", "verification",
+            "people", "samePersonPairs", "bootstrap", "tooSmallGroups", "comparisons", "detCurves");
         root.GetProperty("metric").GetString().Should().Be("Euclidean");
         root.GetProperty("groups")[0].EnumerateObject().Select(p => p.Name).Should().Equal(
             "group", "count", "withinSumOfSquares", "withinSumOfSquaresPerMember", "meanIntraGroupDistance", "medianIntraGroupDistance");

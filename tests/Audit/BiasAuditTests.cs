@@ -241,8 +241,12 @@ public class BiasAuditTests
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups" && e.Message.Contains("39"));
         FluentActions.Invoking(() => BiasAudit.Run(x, groups.Select((g, i) => i == 7 ? null! : g).ToArray()))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups" && e.Message.Contains("index 7"));
-        FluentActions.Invoking(() => BiasAudit.Run(x, groups.Select((g, i) => i == 7 ? "lonely" : g).ToArray()))
-            .Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups" && e.Message.Contains("'lonely'"));
+        FluentActions.Invoking(() => BiasAudit.Run(x, Enumerable.Range(0, 40).Select(i => $"alone {i}").ToArray()))
+            .Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups" && e.Message.Contains("No group has at least 2 people"));
+        FluentActions.Invoking(() => BiasAudit.Run(x, groups, new BiasAuditOptions { Comparisons = [new GroupComparison("A", "Z")] }))
+            .Should().Throw<ArgumentException>().Where(e => e.ParamName == "options" && e.Message.Contains("'Z'"));
+        FluentActions.Invoking(() => BiasAudit.Run(x, groups, groups.Select((g, i) => i < 2 ? "same person" : $"p{i}").ToArray()))
+            .Should().Throw<ArgumentException>().Where(e => e.ParamName == "identities" && e.Message.Contains("'same person'"));
         foreach (double rate in new[] { 0.0, 1.0, -0.1, double.NaN })
         {
             FluentActions.Invoking(() => BiasAudit.Run(x, groups, new BiasAuditOptions { FalseMatchRates = [rate] }))
@@ -250,6 +254,25 @@ public class BiasAuditTests
         }
         FluentActions.Invoking(() => BiasAudit.Run(x, groups, new BiasAuditOptions { MaxChunkDistances = 0 }))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "options");
+    }
+
+    [Fact]
+    public void A_group_too_small_is_flagged_with_its_count_and_the_rest_audited()
+    {
+        using var scope = NewDisposeScope();
+        var (x, groups) = RandomGroups();
+        string[] withLonely = groups.Select((g, i) => i == 7 ? "lonely" : g).ToArray();
+
+        BiasAuditResult result = BiasAudit.Run(x, withLonely, new BiasAuditOptions { Resamples = 50 });
+
+        result.TooSmallGroups.Should().ContainSingle().Which.Should().Be(new TooSmallGroup { Group = "lonely", Count = 1, People = 1, MinimumPeople = 2 });
+        result.Groups.Select(g => g.Group).Should().Equal("C", "B", "A");
+        result.Verification.Should().OnlyContain(view => view.Groups.Count == 3);
+        result.ToMarkdown().Should().Contain("Too small to audit (fewer than 2 people)").And.Contain("lonely (1 face, 1 person)");
+
+        BiasAuditResult stricter = BiasAudit.Run(x, groups, new BiasAuditOptions { MinimumGroupSize = 9, Resamples = 0 });
+        stricter.TooSmallGroups.Select(g => (g.Group, g.Count)).Should().Equal(("C", 8));
+        stricter.Groups.Select(g => g.Group).Should().Equal("B", "A");
     }
 
     [Fact]

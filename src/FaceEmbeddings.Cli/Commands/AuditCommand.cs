@@ -36,32 +36,106 @@ internal static class AuditCommand
             Required = true,
         };
 
+        var people = new Option<FileInfo?>("--groups")
+        {
+            Description = "With --labels folders: each folder is one person, and this CSV file maps each person to group attributes "
+                + "(header: identity,<attribute>,...); --group-by then names attribute columns. Faces of one person give same-person pairs: "
+                + "false non-match rates, DET curves and equal-error rates.",
+            HelpName = "people.csv",
+        };
+        var compare = new Option<string[]>("--compare")
+        {
+            Description = "Two groups to test for a difference in WSS per member and mean intra-group distance (permutation test), e.g. "
+                + "--compare \"Black, female\" \"White, female\"; the default with --labels utkface grouped by race and gender.",
+            Arity = new ArgumentArity(2, 2),
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var minimumGroupSize = new Option<int>("--min-group-size")
+        {
+            Description = "Groups with fewer people are reported as too small and not audited (at least 2).",
+            DefaultValueFactory = _ => 2,
+        };
+        var resamples = new Option<int>("--resamples")
+        {
+            Description = "Bootstrap resamples of each group's people for the confidence intervals (0: none).",
+            DefaultValueFactory = _ => 1000,
+        };
+        var confidence = new Option<double>("--confidence")
+        {
+            Description = "Confidence level of the intervals; the tests' significance level is 1 minus it.",
+            DefaultValueFactory = _ => 0.95,
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the resamples and permutations (the same seed reproduces the report).",
+            DefaultValueFactory = _ => new BiasAuditOptions().Seed,
+        };
+        var permutations = new Option<int>("--permutations")
+        {
+            Description = "Random relabellings of the permutation test.",
+            DefaultValueFactory = _ => 9999,
+        };
+
         var command = new Command("audit", "Embed a labelled set of faces and audit whether the model packs some groups tighter than others.");
         input.AddTo(command);
         command.Add(groupBy);
+        command.Add(people);
+        command.Add(compare);
+        command.Add(minimumGroupSize);
+        command.Add(resamples);
+        command.Add(confidence);
+        command.Add(seed);
+        command.Add(permutations);
         command.Add(output);
         pipeline.AddTo(command);
         CommandAction.Set(command, async (parsed, cancellationToken) =>
         {
             FaceDataset dataset = input.Open(parsed);
-            string[] keys = GroupKeys(parsed.GetValue(groupBy), input.SchemeOf(parsed), dataset);
+            LabelScheme scheme = input.SchemeOf(parsed);
+            PeopleFile? peopleFile = parsed.GetValue(people) is { } peoplePath ? PeopleFile.Read(peoplePath.FullName) : null;
+            if (peopleFile is not null && scheme != LabelScheme.Folders)
+                throw new UsageException("--groups needs --labels folders (one folder per person).");
+            string[] keys = peopleFile is null ? GroupKeys(parsed.GetValue(groupBy), scheme, dataset) : AttributeKeys(parsed.GetValue(groupBy), peopleFile);
             string folder = parsed.GetRequiredValue(output).FullName;
+            var options = new BiasAuditOptions
+            {
+                MinimumGroupSize = parsed.GetValue(minimumGroupSize),
+                Resamples = parsed.GetValue(resamples),
+                ConfidenceLevel = parsed.GetValue(confidence),
+                Seed = parsed.GetValue(seed),
+                Permutations = parsed.GetValue(permutations),
+            };
+            string[]? compared = parsed.GetValue(compare);
 
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, cancellationToken).ConfigureAwait(false);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             var reportOptions = new BiasAuditReportOptions();
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
                 pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(keys, reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<string> groups = set.GroupNames(keys);
+            IReadOnlyList<string>? identities = peopleFile is null ? null : set.GroupNames([FaceLabels.FolderKey]);
+            IReadOnlyList<string> groups = peopleFile is null ? set.GroupNames(keys)
+                : GroupLabels.Combine(keys.Select(key => (IReadOnlyList<string>)peopleFile.ValuesOf(key, identities!)).ToList());
+            options = options with { Comparisons = Comparisons(compared, scheme, keys, groups) };
 
-            BiasAuditResult result = await Task.Run(() => BiasAudit.Run(set.Embeddings, groups, cancellationToken: cancellationToken), cancellationToken)
-                .ConfigureAwait(false);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            BiasAuditResult result;
+            try
+            {
+                result = await Task.Run(() => BiasAudit.Run(set.Embeddings, groups, identities, options, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (ArgumentException e) when (e.ParamName == "options")
+            {
+                throw new UsageException(e.Message);
+            }
+            double auditSeconds = clock.Elapsed.TotalSeconds;
             BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(folder, result, set.Embeddings, groups, set.Crops, set.CropRows,
                 reportOptions, cancellationToken).ConfigureAwait(false);
             await set.SaveAsync(Path.Combine(folder, EmbeddingsFileName), cancellationToken).ConfigureAwait(false);
 
             WriteTable(result);
-            Terminal.Info($"Audited {set.Faces.Count} faces in {result.Groups.Count} groups; {set.Skipped.Count} files skipped.");
+            Terminal.Info(string.Create(CultureInfo.InvariantCulture,
+                $"Audited {set.Faces.Count} faces in {result.Groups.Count} groups in {auditSeconds:0.00} s; {set.Skipped.Count} files skipped."));
             Terminal.Result(files.Html);
         });
         return command;
@@ -92,44 +166,104 @@ internal static class AuditCommand
         return requested;
     }
 
-    /// <summary>The audit as one table: per group its clustering figures and its false-match rate at each operating point.</summary>
+    /// <summary>The attribute columns of the people file to group by: those asked for, or all of them.</summary>
+    private static string[] AttributeKeys(string[]? requested, PeopleFile file)
+    {
+        if (requested is null || requested.Length == 0) return file.Attributes.ToArray();
+        string[] unknown = requested.Where(key => !file.Attributes.Contains(key, StringComparer.Ordinal)).ToArray();
+        if (unknown.Length > 0)
+            throw new UsageException($"--group-by {string.Join(',', unknown)}: no such column in {file.Path}; the columns are {string.Join(", ", file.Attributes)}.");
+        return requested;
+    }
+
+    /// <summary>
+    /// The comparison asked for with --compare; else, for UTKFace grouped by race and gender, the tutorial's question (do
+    /// Black women's faces pack closer than White women's?) when both groups are there.
+    /// </summary>
+    private static GroupComparison[] Comparisons(string[]? compared, LabelScheme scheme, string[] keys, IReadOnlyList<string> groups)
+    {
+        if (compared is { Length: 2 })
+        {
+            foreach (string name in compared.Where(name => !groups.Contains(name, StringComparer.Ordinal)))
+                throw new UsageException($"--compare: there is no group '{name}'; the groups are {string.Join(", ", groups.Distinct().Select(g => $"'{g}'"))}.");
+            return [new GroupComparison(compared[0], compared[1])];
+        }
+        GroupComparison tutorial = new("Black, female", "White, female");
+        return scheme == LabelScheme.UtkFace && keys.SequenceEqual([UtkFaceLabels.RaceKey, UtkFaceLabels.GenderKey])
+            && groups.Contains(tutorial.First) && groups.Contains(tutorial.Second)
+            ? [tutorial] : [];
+    }
+
+    /// <summary>
+    /// The audit as one table: per group its clustering figures and its false-match rate at each operating point, intervals
+    /// in brackets; then the too-small groups, the ratios and the tests.
+    /// </summary>
     private static void WriteTable(BiasAuditResult result)
     {
+        bool identities = result.Bootstrap?.Identities == true;
         var table = new Table().Title($"Bias audit: {result.Embeddings} faces, {result.DifferentPersonPairs:N0} different-person pairs ({result.Metric} distance)");
-        table.AddColumns("Group", "Count", "WSS", "WSS/member", "Mean dist", "Median dist");
+        table.AddColumns(identities ? ["Group", "Faces", "People"] : ["Group", "Count"]);
+        table.AddColumns("WSS", "WSS/member", "Mean dist", "Median dist");
         foreach (VerificationAtFalseMatchRate view in result.Verification)
+        {
             table.AddColumn($"FMR @ {Rate(view.TargetFalseMatchRate)}");
+            if (identities) table.AddColumn($"FNMR @ {Rate(view.TargetFalseMatchRate)}");
+        }
         foreach (TableColumn column in table.Columns.Skip(1))
             column.RightAligned();
 
         foreach (GroupStatistics group in result.Groups)
         {
-            var row = new List<string>
-            {
-                Markup.Escape(group.Group),
-                group.Count.ToString(CultureInfo.InvariantCulture),
+            var row = new List<string> { Markup.Escape(group.Group), group.Count.ToString(CultureInfo.InvariantCulture) };
+            if (identities) row.Add(group.People.ToString(CultureInfo.InvariantCulture));
+            row.AddRange([
                 Quantity(group.WithinSumOfSquares),
-                Quantity(group.WithinSumOfSquaresPerMember),
-                Quantity(group.MeanIntraGroupDistance),
+                Quantity(group.WithinSumOfSquaresPerMember) + Compact(group.WithinSumOfSquaresPerMemberInterval, Quantity),
+                Quantity(group.MeanIntraGroupDistance) + Compact(group.MeanIntraGroupDistanceInterval, Quantity),
                 Quantity(group.MedianIntraGroupDistance),
-            };
-            row.AddRange(result.Verification.Select(view => Rate(view.Groups.Single(g => g.Group == group.Group).FalseMatchRate)));
+            ]);
+            foreach (VerificationAtFalseMatchRate view in result.Verification)
+            {
+                GroupFalseMatchRate rates = view.Groups.Single(g => g.Group == group.Group);
+                row.Add(Rate(rates.FalseMatchRate) + Compact(rates.FalseMatchRateInterval, Rate));
+                if (identities) row.Add(rates.FalseNonMatchRate is { } fnmr ? Rate(fnmr) + Compact(rates.FalseNonMatchRateInterval, Rate) : "–");
+            }
             table.AddRow(row.ToArray());
         }
+        foreach (TooSmallGroup group in result.TooSmallGroups)
+            table.AddRow([Markup.Escape(group.Group), group.Count.ToString(CultureInfo.InvariantCulture), .. identities ? [group.People.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+                $"too small ({group.People} < {group.MinimumPeople})", .. Enumerable.Repeat("", table.Columns.Count - (identities ? 4 : 3))]);
         Terminal.Out.Write(table);
+        if (result.Bootstrap is { Resamples: > 0 } settings)
+            Terminal.Result($"[lower–upper]: {AuditText.Percent(settings.ConfidenceLevel)} bootstrap intervals over {settings.Resamples:N0} resamples of each group's people (seed {settings.Seed}); \"–\" none: no event to resample.");
 
         foreach (VerificationAtFalseMatchRate view in result.Verification)
         {
             string ratio = view.RatioKind switch
             {
-                WorstToBestRatioKind.Finite => view.WorstToBestRatio!.Value.ToString("0.00", CultureInfo.InvariantCulture) + "×",
+                WorstToBestRatioKind.Finite => AuditText.Ratio(view.WorstToBestRatio!.Value) + "×" + AuditText.Interval(view.WorstToBestRatioInterval, AuditText.Ratio),
                 WorstToBestRatioKind.Infinite => "∞ (the best group has no false match)",
                 _ => "undefined (no group has a false match)",
             };
             Terminal.Result($"At a false-match rate of {Rate(view.TargetFalseMatchRate)} (threshold {Quantity(view.Threshold)}): "
                 + $"worst group {view.WorstGroup}, best {view.BestGroup}, worst/best {ratio}");
+            foreach (string spread in AuditText.SpreadSentences(result, view).Where(s => s.Length > 0))
+                Terminal.Result("  " + spread);
         }
+        foreach (GroupDetCurve curve in result.DetCurves)
+            Terminal.Result($"Equal-error rate of {curve.Group}: {Rate(curve.EqualErrorRate)}");
+        foreach (GroupDifference difference in result.Comparisons)
+            Terminal.Result(AuditText.DifferenceSentence(difference));
     }
+
+    /// <summary>A compact interval: " [a–b]", " [a–∞)" unbounded, " [–]" degenerate, "" none.</summary>
+    private static string Compact(ConfidenceInterval? interval, Func<double, string> format) => Markup.Escape(interval switch
+    {
+        null => "",
+        { Kind: IntervalKind.Degenerate } => " [–]",
+        { Upper: null } => $" [{format(interval.Lower)}–∞)",
+        _ => $" [{format(interval.Lower)}–{format(interval.Upper.Value)}]",
+    });
 
     private static string Quantity(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 

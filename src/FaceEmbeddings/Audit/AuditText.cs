@@ -47,23 +47,146 @@ internal static class AuditText
         GroupFalseMatchRate best = view.Groups.First(g => g.Group == view.BestGroup);
         string ratio = view.RatioKind switch
         {
-            WorstToBestRatioKind.Finite => view.WorstToBestRatio!.Value.ToString("0.00", CultureInfo.InvariantCulture),
+            WorstToBestRatioKind.Finite => Ratio(view.WorstToBestRatio!.Value),
             WorstToBestRatioKind.Infinite => "∞ (the best group has no false match)",
             _ => "undefined (no group has a false match)",
         };
-        return $"Worst to best: {view.WorstGroup} ({Rate(worst.FalseMatchRate)}) / {view.BestGroup} ({Rate(best.FalseMatchRate)}) = {ratio}";
+        return $"Worst to best: {view.WorstGroup} ({Rate(worst.FalseMatchRate)}) / {view.BestGroup} ({Rate(best.FalseMatchRate)}) = {ratio}{Interval(view.WorstToBestRatioInterval, Ratio)}";
     }
 
-    /// <summary>The cells of a group's row in the groups table.</summary>
-    public static string[] GroupRow(GroupStatistics group) =>
-    [
-        group.Group, Count(group.Count), Quantity(group.WithinSumOfSquares), Quantity(group.WithinSumOfSquaresPerMember),
-        Quantity(group.MeanIntraGroupDistance), Quantity(group.MedianIntraGroupDistance),
-    ];
+    /// <summary>Groups with fewer people than this get a warning that their intervals are wide and rough.</summary>
+    public const int FewPeople = 20;
+
+    public const string ComparisonsHeading = "Differences between groups";
+
+    public const string DetHeading = "Detection error trade-off per group";
+
+    public const string DetExplanation =
+        "Each group's own false-match rate (its different-person pairs below the threshold) against its false non-match rate " +
+        "(its same-person pairs at or above it) as the threshold sweeps; the equal-error rate is where the two meet.";
+
+    /// <summary>The columns of the groups table: with a People column when faces carry identities.</summary>
+    public static string[] GroupColumnsOf(BiasAuditResult result) => Identities(result)
+        ? [GroupColumns[0], GroupColumns[1], "People", .. GroupColumns[2..]]
+        : GroupColumns;
+
+    /// <summary>The columns of a verification table: with false non-matches when faces carry identities.</summary>
+    public static string[] FalseMatchColumnsOf(BiasAuditResult result) => Identities(result)
+        ? [.. FalseMatchColumns, "Same-person pairs", "False non-matches", "False non-match rate"]
+        : FalseMatchColumns;
+
+    private static bool Identities(BiasAuditResult result) => result.Bootstrap?.Identities == true;
+
+    /// <summary>The cells of a group's row in the groups table; intervals follow their figures.</summary>
+    public static string[] GroupRow(GroupStatistics group) => GroupRow(group, identities: false);
+
+    /// <summary>The cells of a group's row in the groups table of <paramref name="result"/>.</summary>
+    public static string[] GroupRow(BiasAuditResult result, GroupStatistics group) => GroupRow(group, Identities(result));
+
+    private static string[] GroupRow(GroupStatistics group, bool identities)
+    {
+        var cells = new List<string> { group.Group, Count(group.Count) };
+        if (identities) cells.Add(Count(group.People));
+        cells.AddRange([
+            Quantity(group.WithinSumOfSquares),
+            Quantity(group.WithinSumOfSquaresPerMember) + Interval(group.WithinSumOfSquaresPerMemberInterval, Quantity),
+            Quantity(group.MeanIntraGroupDistance) + Interval(group.MeanIntraGroupDistanceInterval, Quantity),
+            Quantity(group.MedianIntraGroupDistance),
+        ]);
+        return cells.ToArray();
+    }
 
     /// <summary>The cells of a group's row in a verification table.</summary>
-    public static string[] FalseMatchRow(GroupFalseMatchRate group) =>
-        [group.Group, Count(group.Pairs), Count(group.FalseMatches), Rate(group.FalseMatchRate)];
+    public static string[] FalseMatchRow(GroupFalseMatchRate group) => FalseMatchRow(group, identities: false);
+
+    /// <summary>The cells of a group's row in a verification table of <paramref name="result"/>.</summary>
+    public static string[] FalseMatchRow(BiasAuditResult result, GroupFalseMatchRate group) => FalseMatchRow(group, Identities(result));
+
+    private static string[] FalseMatchRow(GroupFalseMatchRate group, bool identities)
+    {
+        var cells = new List<string> { group.Group, Count(group.Pairs), Count(group.FalseMatches), Rate(group.FalseMatchRate) + Interval(group.FalseMatchRateInterval, Rate) };
+        if (identities)
+        {
+            cells.Add(Count(group.SamePersonPairs));
+            cells.Add(group.FalseNonMatches is { } misses ? Count(misses) : "–");
+            cells.Add(group.FalseNonMatchRate is { } rate ? Rate(rate) + Interval(group.FalseNonMatchRateInterval, Rate) : "–");
+        }
+        return cells.ToArray();
+    }
+
+    /// <summary>" [lower, upper]" after a figure; " [lower, ∞)" unbounded; " (no interval: no events)" degenerate; empty when there is none.</summary>
+    public static string Interval(ConfidenceInterval? interval, Func<double, string> format) => interval switch
+    {
+        null => "",
+        { Kind: IntervalKind.Degenerate } => " (no interval: nothing to resample)",
+        { Kind: IntervalKind.UnboundedAbove } => $" [{format(interval.Lower)}, no upper bound]",
+        _ => $" [{format(interval.Lower)}, {format(interval.Upper!.Value)}]",
+    };
+
+    /// <summary>How the intervals were made, and which groups are too small for trustworthy ones; null without intervals.</summary>
+    public static string? IntervalsExplanation(BiasAuditResult result)
+    {
+        if (result.Bootstrap is not { Resamples: > 0 } settings) return null;
+        string[] few = result.Groups.Where(g => g.People < FewPeople).Select(g => g.Group).ToArray();
+        return $"Brackets hold {Percent(settings.ConfidenceLevel)} confidence intervals: percentile bootstrap over {Count(settings.Resamples)} " +
+            $"resamples of each group's people (seed {settings.Seed.ToString(CultureInfo.InvariantCulture)}; " +
+            (settings.Identities ? "all of a person's faces travel together" : "every face is its own person") +
+            "), thresholds held at their values on the whole sample. A rate with no event (or only events) has no interval: no resample of the same people can change it." +
+            (few.Length == 0 ? "" : $" Groups with fewer than {FewPeople} people have wide, rough intervals: {string.Join("; ", few)}.");
+    }
+
+    /// <summary>The sentence on the groups too small to audit; null when there are none.</summary>
+    public static string? TooSmallSentence(BiasAuditResult result) => result.TooSmallGroups.Count == 0 ? null
+        : $"Too small to audit (fewer than {result.TooSmallGroups[0].MinimumPeople} people), left out of the tables but counted in the thresholds: " +
+          string.Join("; ", result.TooSmallGroups.Select(g => $"{g.Group} ({Count(g.Count)} {(g.Count == 1 ? "face" : "faces")}, {Count(g.People)} {(g.People == 1 ? "person" : "people")})")) + ".";
+
+    /// <summary>The plain sentence of a test of a difference.</summary>
+    public static string DifferenceSentence(GroupDifference difference)
+    {
+        Func<double, string> format = Quantity;
+        string figure = difference.Figure == ComparedFigure.WithinSumOfSquaresPerMember ? "WSS per member" : "Mean intra-group distance";
+        string level = Percent(difference.SignificanceLevel);
+        string values = $"{figure}: {difference.First} {format(difference.FirstValue)}, {difference.Second} {format(difference.SecondValue)}";
+        string interval = difference.DifferenceInterval is null ? "" : $" ({Percent(1 - difference.SignificanceLevel)} CI{Interval(difference.DifferenceInterval, format)})";
+        string test = $"permutation test, p = {PValue(difference.PValue)}, {Count(difference.Permutations)} permutations";
+        return difference.Significant
+            ? $"{values}. The difference, {Signed(difference.Difference)}{interval}, is significant at the {level} level ({test})."
+            : $"{values}: no significant difference at the {level} level ({test}); the difference is {Signed(difference.Difference)}{interval}.";
+    }
+
+    /// <summary>The sentences on a spread summary of one rate, or on its absence.</summary>
+    public static string SpreadSentence(string rateName, RateSpread? spread, bool anyTrials) => spread switch
+    {
+        null when !anyTrials => "",
+        null => $"{rateName} spread: undefined (no group has an error).",
+        _ => $"{rateName} spread across groups: max/min {Ratio(spread.MaxToMin)}{Interval(spread.MaxToMinInterval, Ratio)} " +
+             $"({spread.HighestGroup} / {spread.LowestGroup}), max/geometric mean {Ratio(spread.MaxToGeometricMean)}{Interval(spread.MaxToGeometricMeanInterval, Ratio)}" +
+             (spread.ZeroRateGroups.Count == 0 ? "." : $"; zero-rate rule ({RateSpread.ZeroRateRule}) applied to {string.Join("; ", spread.ZeroRateGroups)}."),
+    };
+
+    /// <summary>Ratios: two decimals.</summary>
+    public static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>p-values: "&lt; 0.0001" below, else up to four significant digits.</summary>
+    public static string PValue(double value) => value < 1e-4 ? "< 0.0001" : value.ToString("G3", CultureInfo.InvariantCulture);
+
+    /// <summary>"95 %".</summary>
+    public static string Percent(double share) => (share * 100).ToString("0.##", CultureInfo.InvariantCulture) + " %";
+
+    private static string Signed(double value) => (value >= 0 ? "+" : "") + Quantity(value);
+
+    /// <summary>The spread sentences of a verification view: false matches, then false non-matches when faces carry identities.</summary>
+    public static IEnumerable<string> SpreadSentences(BiasAuditResult result, VerificationAtFalseMatchRate view)
+    {
+        yield return SpreadSentence("False-match rate", view.FalseMatchSpread, anyTrials: true);
+        if (Identities(result))
+            yield return SpreadSentence("False non-match rate", view.FalseNonMatchSpread, view.Groups.Any(g => g.SamePersonPairs > 0));
+    }
+
+    public static readonly string[] DetColumns = { "Group", "Same-person pairs", "Different-person pairs", "Equal-error rate" };
+
+    public static string[] DetRow(GroupDetCurve curve) =>
+        [curve.Group, Count(curve.SamePersonPairs), Count(curve.DifferentPersonPairs), Rate(curve.EqualErrorRate)];
 
     /// <summary>The header of the centroid distance matrix: an empty corner, then the groups.</summary>
     public static string[] CentroidHeader(BiasAuditResult result) => [string.Empty, .. result.Groups.Select(g => g.Group)];

@@ -20,128 +20,226 @@ namespace FaceEmbeddings.Audit;
 /// </remarks>
 public static class BiasAudit
 {
-    /// <summary>Audits <paramref name="embeddings"/> grouped by <paramref name="groups"/>.</summary>
+    /// <summary>Audits <paramref name="embeddings"/> grouped by <paramref name="groups"/>, every face its own person.</summary>
     /// <param name="embeddings">N×D embeddings of N different people, N ≥ 2, floating point, finite.</param>
-    /// <param name="groups">One non-empty group label per row; every group needs at least two members (one pair).</param>
-    /// <param name="options">False-match rates, metric and memory bounds; defaults as documented there.</param>
-    /// <param name="cancellationToken">Checked between chunks of pair distances.</param>
+    /// <param name="groups">One non-empty group label per row.</param>
+    /// <param name="options">False-match rates, metric, intervals, tests and memory bounds; defaults as documented there.</param>
+    /// <param name="cancellationToken">Checked between chunks of pair distances and between groups.</param>
     /// <returns>The per-group figures (groups in order of first appearance) and the verification views.</returns>
-    /// <exception cref="ArgumentException">An argument breaks one of the rules above; the message names it and what was wrong.</exception>
+    /// <exception cref="ArgumentException">An argument breaks one of the rules above, no group has <see cref="BiasAuditOptions.MinimumGroupSize"/>
+    /// people, or a comparison names a group that is missing or too small; the message names it and what was wrong.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static BiasAuditResult Run(Tensor embeddings, IReadOnlyList<string> groups, BiasAuditOptions? options = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Run(embeddings, groups, identities: null, options, cancellationToken);
+
+    /// <summary>
+    /// Audits <paramref name="embeddings"/> grouped by <paramref name="groups"/>, with the person each face shows: pairs of
+    /// two faces of one person are same-person pairs (counted for false non-matches and DET curves, never as false
+    /// matches), intervals resample people, and a group's size is its number of people.
+    /// </summary>
+    /// <param name="embeddings">N×D embeddings, N ≥ 2, floating point, finite.</param>
+    /// <param name="groups">One non-empty group label per row.</param>
+    /// <param name="identities">One non-empty person label per row (all of a person's faces in one group), or null when
+    /// every face is its own person.</param>
+    /// <param name="options">False-match rates, metric, intervals, tests and memory bounds; defaults as documented there.</param>
+    /// <param name="cancellationToken">Checked between chunks of pair distances and between groups.</param>
+    /// <returns>The per-group figures (groups in order of first appearance), the verification views, the tests and DET curves.</returns>
+    /// <exception cref="ArgumentException">An argument breaks one of the rules above, no group has <see cref="BiasAuditOptions.MinimumGroupSize"/>
+    /// people, all faces show one person, or a comparison names a group that is missing or too small.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static BiasAuditResult Run(Tensor embeddings, IReadOnlyList<string> groups, IReadOnlyList<string>? identities,
+        BiasAuditOptions? options = null, CancellationToken cancellationToken = default)
     {
         TensorArguments.RequireMatrix(embeddings, nameof(embeddings));
         if (embeddings.shape[0] < 2)
             throw new ArgumentException($"A bias audit needs at least two embeddings; got {TensorArguments.ShapeOf(embeddings)}.", nameof(embeddings));
         GroupIndex index = GroupIndex.Of(groups, embeddings.shape[0], nameof(groups));
-        string[] tooSmall = index.Names.Where((_, g) => index.Members[g].Count < 2).ToArray();
-        if (tooSmall.Length > 0)
-            throw new ArgumentException(
-                $"Every group needs at least two members for intra-group figures; these have one: {string.Join(", ", tooSmall.Select(n => $"'{n}'"))}.", nameof(groups));
         options ??= new BiasAuditOptions();
         options.Validate(nameof(options));
+        AuditPeople people = AuditPeople.Of(identities, index, nameof(identities));
+        if (people.Count < 2)
+            throw new ArgumentException("All faces show one person, so there is no different-person pair to audit.", nameof(identities));
+
+        int[] peoplePerGroup = Enumerable.Range(0, index.Names.Count).Select(g => people.InGroup(g).Length).ToArray();
+        int[] audited = Enumerable.Range(0, index.Names.Count).Where(g => peoplePerGroup[g] >= options.MinimumGroupSize).ToArray();
+        TooSmallGroup[] tooSmall = Enumerable.Range(0, index.Names.Count).Where(g => peoplePerGroup[g] < options.MinimumGroupSize)
+            .Select(g => new TooSmallGroup { Group = index.Names[g], Count = index.Members[g].Count, People = peoplePerGroup[g], MinimumPeople = options.MinimumGroupSize })
+            .ToArray();
+        if (audited.Length == 0)
+            throw new ArgumentException(
+                $"No group has at least {options.MinimumGroupSize} people; the groups have {string.Join(", ", tooSmall.Select(t => $"'{t.Group}' {t.People}"))}.", nameof(groups));
+        foreach (GroupComparison comparison in options.Comparisons)
+        {
+            foreach (string name in new[] { comparison.First, comparison.Second })
+            {
+                int g = index.Names.ToList().IndexOf(name);
+                if (g < 0)
+                    throw new ArgumentException($"Cannot compare group '{name}': there is no such group; the groups are {string.Join(", ", index.Names.Select(n => $"'{n}'"))}.", nameof(options));
+                if (!audited.Contains(g))
+                    throw new ArgumentException($"Cannot compare group '{name}': it has {peoplePerGroup[g]} people, fewer than the {options.MinimumGroupSize} the audit needs.", nameof(options));
+            }
+        }
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using ClusterSummary summary = Clusters.Summarize(embeddings, groups, options.Metric);
-        GroupStatistics[] statistics = summary.Groups.Select(group => new GroupStatistics
-        {
-            Group = group.Name,
-            Count = group.Count,
-            WithinSumOfSquares = group.WithinSumOfSquares,
-            WithinSumOfSquaresPerMember = group.WithinSumOfSquaresPerMember,
-            // Every group has two members or more (checked above), so these are never null.
-            MeanIntraGroupDistance = group.MeanPairwiseDistance!.Value,
-            MedianIntraGroupDistance = group.MedianPairwiseDistance!.Value,
-        }).ToArray();
+        Debug.Assert(summary.Groups.Select(g => g.Name).SequenceEqual(index.Names), "Clusters.Summarize orders groups by first appearance, as GroupIndex does.");
 
-        Debug.Assert(statistics.Select(g => g.Group).SequenceEqual(index.Names), "Clusters.Summarize orders groups by first appearance, as GroupIndex does.");
-
+        Tensor? personCodes = people.HasIdentities ? tensor(people.PersonOfFace.Select(p => (long)p).ToArray(), device: embeddings.device) : null;
         var pairs = new DifferentPersonPairs(
             embeddings,
             tensor(index.Codes.Select(code => (long)code).ToArray(), device: embeddings.device),
             (rows, columns) => Distances.Pairwise(rows, columns, options.Metric),
-            options.MaxChunkDistances);
+            options.MaxChunkDistances,
+            personCodes,
+            people.SamePersonPairs);
+        (double[] thresholds, FalseMatchCounts? counts) = options.FalseMatchRates.Count == 0 ? ([], null)
+            : Thresholds(pairs, options.FalseMatchRates, index.Names.Count, options.ExactQuantileMaxPairs, cancellationToken);
+
+        AuditUncertainty uncertainty = AuditUncertainty.Compute(embeddings, index, people, audited, thresholds, options, cancellationToken);
+        GroupStatistics[] statistics = audited.Select(g =>
+        {
+            GroupSummary group = summary.Groups[g];
+            AuditUncertainty.Group figures = uncertainty.Groups[g];
+            return new GroupStatistics
+            {
+                Group = group.Name,
+                Count = group.Count,
+                People = figures.People,
+                WithinSumOfSquares = group.WithinSumOfSquares,
+                WithinSumOfSquaresPerMember = group.WithinSumOfSquaresPerMember,
+                // Every audited group has two faces or more, so these are never null.
+                MeanIntraGroupDistance = group.MeanPairwiseDistance!.Value,
+                MedianIntraGroupDistance = group.MedianPairwiseDistance!.Value,
+                WithinSumOfSquaresPerMemberInterval = figures.WithinSumOfSquaresPerMember,
+                MeanIntraGroupDistanceInterval = figures.MeanIntraGroupDistance,
+            };
+        }).ToArray();
+
+        var differences = new List<GroupDifference>();
+        for (int c = 0; c < options.Comparisons.Count; c++)
+            differences.AddRange(uncertainty.Compare(embeddings, index, people, options.Comparisons[c], c, options, cancellationToken));
+
         return new BiasAuditResult
         {
             Embeddings = (int)embeddings.shape[0],
             Dimensions = (int)embeddings.shape[1],
             Metric = options.Metric,
             DifferentPersonPairs = pairs.Count,
+            People = people.Count,
+            SamePersonPairs = people.SamePersonPairs,
             Groups = statistics,
-            CentroidDistances = CentroidPairs(summary),
-            Verification = options.FalseMatchRates.Count == 0 ? [] : Verify(pairs, options.FalseMatchRates, statistics, options.ExactQuantileMaxPairs, cancellationToken),
+            CentroidDistances = CentroidPairs(summary, audited),
+            Verification = counts is null ? []
+                : thresholds.Select((threshold, t) => View(t, options.FalseMatchRates[t], threshold, counts, pairs.Count, audited, index, uncertainty, options.ConfidenceLevel)).ToArray(),
+            Bootstrap = new BootstrapSettings
+            {
+                Resamples = options.Resamples,
+                ConfidenceLevel = options.ConfidenceLevel,
+                Seed = options.Seed,
+                Permutations = options.Permutations,
+                Identities = people.HasIdentities,
+            },
+            TooSmallGroups = tooSmall,
+            Comparisons = differences,
+            DetCurves = uncertainty.DetCurves,
         };
     }
 
     /// <summary>⌊f·M⌋, the 0-based rank of the threshold among M pair distances (decimal arithmetic, so 1e-3 · 10⁶ is 1000, not 999).</summary>
     internal static long ThresholdRank(double rate, long pairs) => (long)Math.Floor((decimal)rate * pairs);
 
-    /// <summary>One verification view per rate. Pairs few enough to hold are gathered with their groups in one pass,
-    /// and thresholds and false matches read from memory; otherwise the thresholds take refinement passes and the
-    /// false matches at all of them one more.</summary>
-    private static VerificationAtFalseMatchRate[] Verify(DifferentPersonPairs pairs, IReadOnlyList<double> rates,
-        GroupStatistics[] groups, long exactLimit, CancellationToken cancellationToken)
+    /// <summary>The threshold of each rate, and the false matches at each. Pairs few enough to hold are gathered with their
+    /// groups in one pass, and thresholds and false matches read from memory; otherwise the thresholds take refinement passes
+    /// and the false matches at all of them one more.</summary>
+    private static (double[] Thresholds, FalseMatchCounts Counts) Thresholds(DifferentPersonPairs pairs, IReadOnlyList<double> rates,
+        int groupCount, long exactLimit, CancellationToken cancellationToken)
     {
         long[] ranks = rates.Select(rate => ThresholdRank(rate, pairs.Count)).ToArray();
-        double[] thresholds;
-        FalseMatchCounts counts;
         using (NewDisposeScope())
         {
             if (pairs.Count <= exactLimit)
             {
                 (Tensor all, Tensor pairGroups) = PairDistanceQuantiles.Gather(pairs, withGroups: true, cancellationToken);
-                thresholds = PairDistanceQuantiles.SelectIn(all, ranks);
-                counts = FalseMatchCounts.Count(all, pairGroups, thresholds, groups.Length);
+                double[] thresholds = PairDistanceQuantiles.SelectIn(all, ranks);
+                return (thresholds, FalseMatchCounts.Count(all, pairGroups, thresholds, groupCount));
             }
-            else
-            {
-                thresholds = PairDistanceQuantiles.Select(pairs, ranks, exactLimit, cancellationToken);
-                counts = FalseMatchCounts.Count(pairs, thresholds, groups.Length, cancellationToken);
-            }
+            double[] refined = PairDistanceQuantiles.Select(pairs, ranks, exactLimit, cancellationToken);
+            return (refined, FalseMatchCounts.Count(pairs, refined, groupCount, cancellationToken));
         }
-        return thresholds.Select((threshold, t) => View(rates[t], threshold, counts.Overall[t], pairs.Count, counts.PerGroup[t], groups)).ToArray();
     }
 
-    private static CentroidDistance[] CentroidPairs(ClusterSummary summary)
+    private static CentroidDistance[] CentroidPairs(ClusterSummary summary, IReadOnlyList<int> audited)
     {
         int groupCount = summary.Groups.Count;
         double[] distances = summary.CentroidDistances.to(ScalarType.Float64).cpu().data<double>().ToArray(); // [G·G]
         var result = new List<CentroidDistance>();
-        for (int i = 0; i < groupCount; i++)
-            for (int j = i + 1; j < groupCount; j++)
+        foreach (int i in audited)
+            foreach (int j in audited.Where(j => j > i))
                 result.Add(new CentroidDistance { First = summary.Groups[i].Name, Second = summary.Groups[j].Name, Distance = distances[i * groupCount + j] });
         return result.ToArray();
     }
 
-    private static VerificationAtFalseMatchRate View(double target, double threshold, long falseMatches, long pairs,
-        IReadOnlyList<long> groupFalseMatches, IReadOnlyList<GroupStatistics> groups)
+    private static VerificationAtFalseMatchRate View(int t, double target, double threshold, FalseMatchCounts counts, long pairs,
+        IReadOnlyList<int> audited, GroupIndex index, AuditUncertainty uncertainty, double level)
     {
-        GroupFalseMatchRate[] rates = groups.Select((group, g) =>
+        GroupFalseMatchRate[] rates = audited.Select(g =>
         {
-            long groupPairs = (long)group.Count * (group.Count - 1) / 2;
+            AuditUncertainty.Group figures = uncertainty.Groups[g];
+            GroupFigureSamples? resamples = figures.Resamples;
+            long falseMatches = counts.PerGroup[t][g];
+            long samePersonPairs = figures.SamePersonPairs;
+            long? falseNonMatches = samePersonPairs == 0 ? null : (long)Math.Round(figures.Point.FalseNonMatches(0, t));
             return new GroupFalseMatchRate
             {
-                Group = group.Group,
-                Pairs = groupPairs,
-                FalseMatches = groupFalseMatches[g],
-                FalseMatchRate = (double)groupFalseMatches[g] / groupPairs,
+                Group = index.Names[g],
+                Pairs = figures.DifferentPersonPairs,
+                FalseMatches = falseMatches,
+                FalseMatchRate = (double)falseMatches / figures.DifferentPersonPairs,
+                FalseMatchRateInterval = AuditUncertainty.RateInterval(falseMatches, figures.DifferentPersonPairs,
+                    resamples?.Each(b => resamples.FalseMatches(b, t) / resamples.DifferentPersonPairs(b)), level),
+                SamePersonPairs = samePersonPairs,
+                FalseNonMatches = falseNonMatches,
+                FalseNonMatchRate = falseNonMatches is { } fnm ? (double)fnm / samePersonPairs : null,
+                FalseNonMatchRateInterval = falseNonMatches is { } events ? AuditUncertainty.RateInterval(events, samePersonPairs,
+                    resamples?.Each(b => resamples.FalseNonMatches(b, t) / resamples.SamePersonPairs(b)), level) : null,
             };
         }).ToArray();
         // First group on ties, for both ends.
         GroupFalseMatchRate worst = rates.Aggregate((a, b) => b.FalseMatchRate > a.FalseMatchRate ? b : a);
         GroupFalseMatchRate best = rates.Aggregate((a, b) => b.FalseMatchRate < a.FalseMatchRate ? b : a);
+        double? ratio = best.FalseMatchRate > 0 ? worst.FalseMatchRate / best.FalseMatchRate : null;
+
+        string[] names = audited.Select(g => index.Names[g]).ToArray();
+        AuditUncertainty.Group[] groups = audited.Select(g => uncertainty.Groups[g]).ToArray();
+        int resampleCount = groups[0].Resamples?.Count ?? 0;
+        IReadOnlyList<IReadOnlyList<(double, double)>>? Resampled(Func<GroupFigureSamples, int, (double, double)> count) =>
+            groups.Any(g => g.Resamples is null) ? null
+            : Enumerable.Range(0, resampleCount).Select(b => (IReadOnlyList<(double, double)>)groups.Select(g => count(g.Resamples!, b)).ToArray()).ToArray();
+        var falseMatchResamples = Resampled((s, b) => (s.FalseMatches(b, t), s.DifferentPersonPairs(b)));
+        ConfidenceInterval? ratioInterval = ratio is null || falseMatchResamples is null ? null
+            : PercentileBootstrap.Interval(falseMatchResamples.Select(sample =>
+            {
+                double[] r = sample.Select(c => c.Item1 / c.Item2).ToArray();
+                return r.Max() == 0 ? double.NaN : r.Min() == 0 ? double.PositiveInfinity : r.Max() / r.Min();
+            }), level, ratio.Value);
+
         return new VerificationAtFalseMatchRate
         {
             TargetFalseMatchRate = target,
             Threshold = threshold,
-            FalseMatches = falseMatches,
-            FalseMatchRate = (double)falseMatches / pairs,
+            FalseMatches = counts.Overall[t],
+            FalseMatchRate = (double)counts.Overall[t] / pairs,
             Groups = rates,
             WorstGroup = worst.Group,
             BestGroup = best.Group,
-            WorstToBestRatio = best.FalseMatchRate > 0 ? worst.FalseMatchRate / best.FalseMatchRate : null,
+            WorstToBestRatio = ratio,
+            WorstToBestRatioInterval = ratioInterval,
+            FalseMatchSpread = AuditUncertainty.Spread(names, rates.Select(r => ((double)r.FalseMatches, (double)r.Pairs)).ToArray(), falseMatchResamples, level),
+            FalseNonMatchSpread = uncertainty.DetCurves.Count == 0 && groups.All(g => g.SamePersonPairs == 0) ? null
+                : AuditUncertainty.Spread(names, rates.Select(r => ((double)(r.FalseNonMatches ?? 0), (double)r.SamePersonPairs)).ToArray(),
+                    Resampled((s, b) => (s.FalseNonMatches(b, t), s.SamePersonPairs(b))), level),
         };
     }
 }

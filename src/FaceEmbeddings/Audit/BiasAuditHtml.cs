@@ -44,8 +44,19 @@ internal static class BiasAuditHtml
         html.Append("<p>").Append(Encode(AuditText.Summary(result))).AppendLine("</p>");
 
         html.Append("<h2>").Append(Encode(AuditText.GroupsHeading)).AppendLine("</h2>");
-        Table(html, AuditText.GroupColumns, result.Groups.Select(group => (AuditText.GroupRow(group), (string?)null)));
+        Table(html, AuditText.GroupColumnsOf(result), result.Groups.Select(group => (AuditText.GroupRow(result, group), (string?)null)));
         html.Append("<p class=\"note\">").Append(Encode(AuditText.GroupsExplanation)).AppendLine("</p>");
+        foreach (string? note in new[] { AuditText.TooSmallSentence(result), AuditText.IntervalsExplanation(result) })
+            if (note is not null) html.Append("<p class=\"note\">").Append(Encode(note)).AppendLine("</p>");
+
+        if (result.Comparisons.Count > 0)
+        {
+            html.Append("<h2>").Append(Encode(AuditText.ComparisonsHeading)).AppendLine("</h2>");
+            html.AppendLine("<ul>");
+            foreach (GroupDifference difference in result.Comparisons)
+                html.Append("<li>").Append(Encode(AuditText.DifferenceSentence(difference))).AppendLine("</li>");
+            html.AppendLine("</ul>");
+        }
 
         html.Append("<h2>").Append(Encode(AuditText.CentroidsHeading)).AppendLine("</h2>");
         Table(html, AuditText.CentroidHeader(result), AuditText.CentroidRows(result).Select(row => (row, (string?)null)));
@@ -55,18 +66,27 @@ internal static class BiasAuditHtml
             html.Append("<h2>").Append(Encode(AuditText.VerificationHeading(view))).AppendLine("</h2>");
             html.Append("<p>").Append(Encode(AuditText.ThresholdSentence(view, result.DifferentPersonPairs))).AppendLine("</p>");
             double highest = view.Groups.Max(g => g.FalseMatchRate);
-            Table(html, AuditText.FalseMatchColumns.Append("").ToArray(), view.Groups.Select(group =>
+            Table(html, AuditText.FalseMatchColumnsOf(result).Append("").ToArray(), view.Groups.Select(group =>
             {
                 double share = highest > 0 ? group.FalseMatchRate / highest : 0;
                 string bar = string.Create(CultureInfo.InvariantCulture, $"<span class=\"bar\" style=\"width: {share * 160:0}px\"></span>");
                 string? rowClass = view.Groups.Count < 2 ? null
                     : group.Group == view.WorstGroup ? "worst" : group.Group == view.BestGroup ? "best" : null;
-                return (AuditText.FalseMatchRow(group), rowClass, (string?)bar);
+                return (AuditText.FalseMatchRow(result, group), rowClass, (string?)bar);
             }));
             html.Append("<p>").Append(Encode(AuditText.RatioSentence(view))).AppendLine("</p>");
+            foreach (string spread in AuditText.SpreadSentences(result, view).Where(s => s.Length > 0))
+                html.Append("<p>").Append(Encode(spread)).AppendLine("</p>");
         }
         if (result.Verification.Count > 0)
             html.Append("<p class=\"note\">").Append(Encode(AuditText.VerificationExplanation)).AppendLine("</p>");
+
+        if (result.DetCurves.Count > 0)
+        {
+            html.Append("<h2>").Append(Encode(AuditText.DetHeading)).AppendLine("</h2>");
+            Table(html, AuditText.DetColumns, result.DetCurves.Select(curve => (AuditText.DetRow(curve), (string?)null)));
+            html.Append("<p class=\"note\">").Append(Encode(AuditText.DetExplanation)).AppendLine("</p>");
+        }
 
         if (figures.Count > 0)
         {

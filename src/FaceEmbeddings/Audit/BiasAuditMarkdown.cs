@@ -12,8 +12,18 @@ internal static class BiasAuditMarkdown
         text.AppendLine(AuditText.Summary(result)).AppendLine();
 
         text.Append("## ").AppendLine(AuditText.GroupsHeading).AppendLine();
-        Table(text, AuditText.GroupColumns, result.Groups.Select(AuditText.GroupRow));
+        Table(text, AuditText.GroupColumnsOf(result), result.Groups.Select(group => AuditText.GroupRow(result, group)));
         text.AppendLine(AuditText.GroupsExplanation).AppendLine();
+        foreach (string? note in new[] { AuditText.TooSmallSentence(result), AuditText.IntervalsExplanation(result) })
+            if (note is not null) text.AppendLine(Escape(note)).AppendLine();
+
+        if (result.Comparisons.Count > 0)
+        {
+            text.Append("## ").AppendLine(AuditText.ComparisonsHeading).AppendLine();
+            foreach (GroupDifference difference in result.Comparisons)
+                text.Append("- ").AppendLine(Escape(AuditText.DifferenceSentence(difference)));
+            text.AppendLine();
+        }
 
         text.Append("## ").AppendLine(AuditText.CentroidsHeading).AppendLine();
         Table(text, AuditText.CentroidHeader(result), AuditText.CentroidRows(result));
@@ -22,10 +32,19 @@ internal static class BiasAuditMarkdown
         {
             text.Append("## ").AppendLine(AuditText.VerificationHeading(view)).AppendLine();
             text.AppendLine(Escape(AuditText.ThresholdSentence(view, result.DifferentPersonPairs))).AppendLine();
-            Table(text, AuditText.FalseMatchColumns, view.Groups.Select(AuditText.FalseMatchRow));
+            Table(text, AuditText.FalseMatchColumnsOf(result), view.Groups.Select(group => AuditText.FalseMatchRow(result, group)));
             text.AppendLine(Escape(AuditText.RatioSentence(view))).AppendLine();
+            foreach (string spread in AuditText.SpreadSentences(result, view).Where(s => s.Length > 0))
+                text.AppendLine(Escape(spread)).AppendLine();
         }
         if (result.Verification.Count > 0) text.AppendLine(AuditText.VerificationExplanation).AppendLine();
+
+        if (result.DetCurves.Count > 0)
+        {
+            text.Append("## ").AppendLine(AuditText.DetHeading).AppendLine();
+            Table(text, AuditText.DetColumns, result.DetCurves.Select(AuditText.DetRow));
+            text.AppendLine(AuditText.DetExplanation).AppendLine();
+        }
 
         if (images is { Count: > 0 })
         {

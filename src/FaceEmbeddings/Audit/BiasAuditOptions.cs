@@ -2,7 +2,7 @@ using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 
-/// <summary>Settings of <see cref="BiasAudit.Run"/>.</summary>
+/// <summary>Settings of <see cref="BiasAudit"/>.Run.</summary>
 public sealed record BiasAuditOptions
 {
     /// <summary>
@@ -25,8 +25,48 @@ public sealed record BiasAuditOptions
     /// <summary>The most pair distances computed at once (rows × columns of one chunk); 4 million unless set.</summary>
     public long MaxChunkDistances { get; init; } = 4L << 20;
 
+    /// <summary>
+    /// Bootstrap resamples per group for the confidence intervals; 1,000 unless set. Each resample draws the group's people
+    /// with replacement; 0 leaves out every interval.
+    /// </summary>
+    public int Resamples { get; init; } = 1000;
+
+    /// <summary>The level of every confidence interval, in (0, 1); 0.95 unless set. The tests' significance level is 1 − this.</summary>
+    public double ConfidenceLevel { get; init; } = 0.95;
+
+    /// <summary>The seed of the resamples and permutations, so that a report reproduces; 20240 unless set.</summary>
+    public int Seed { get; init; } = 20240;
+
+    /// <summary>Random relabellings of each permutation test in <see cref="Comparisons"/>; 9,999 unless set (at least 1).</summary>
+    public int Permutations { get; init; } = 9999;
+
+    /// <summary>Pairs of groups to test for a difference in WSS per member and mean intra-group distance; none unless set.</summary>
+    public IReadOnlyList<GroupComparison> Comparisons { get; init; } = [];
+
+    /// <summary>
+    /// The fewest people a group needs for its figures (at least 2, the default: one pair); smaller groups are listed
+    /// as <see cref="BiasAuditResult.TooSmallGroups"/> and the rest audited.
+    /// </summary>
+    public int MinimumGroupSize { get; init; } = 2;
+
+    /// <summary>The most points each group's DET curve keeps in the result; 200 unless set (at least 2).</summary>
+    public int DetCurvePoints { get; init; } = 200;
+
     internal void Validate(string parameterName)
     {
+        if (Resamples < 0)
+            throw new ArgumentException($"Resamples must be 0 or more; got {Resamples}.", parameterName);
+        if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1))
+            throw new ArgumentException($"ConfidenceLevel must lie strictly between 0 and 1; got {ConfidenceLevel}.", parameterName);
+        if (Permutations < 1)
+            throw new ArgumentException($"Permutations must be at least 1; got {Permutations}.", parameterName);
+        ArgumentNullException.ThrowIfNull(Comparisons, parameterName + "." + nameof(Comparisons));
+        if (Comparisons.Any(c => c is null || string.IsNullOrEmpty(c.First) || string.IsNullOrEmpty(c.Second) || c.First == c.Second))
+            throw new ArgumentException("Each comparison names two different, non-empty groups.", parameterName);
+        if (MinimumGroupSize < 2)
+            throw new ArgumentException($"MinimumGroupSize must be at least 2 (one pair); got {MinimumGroupSize}.", parameterName);
+        if (DetCurvePoints < 2)
+            throw new ArgumentException($"DetCurvePoints must be at least 2; got {DetCurvePoints}.", parameterName);
         ArgumentNullException.ThrowIfNull(FalseMatchRates, parameterName + "." + nameof(FalseMatchRates));
         foreach (double rate in FalseMatchRates)
         {

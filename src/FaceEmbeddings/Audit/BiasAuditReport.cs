@@ -30,12 +30,24 @@ public static class BiasAuditReport
     /// <summary>File name of the distance heatmap.</summary>
     public const string DistancePlotFileName = "distances.png";
 
+    /// <summary>File name of the chart of each group's WSS per member with its interval.</summary>
+    public const string WssIntervalsPlotFileName = "wss-intervals.png";
+
+    /// <summary>File name of the chart of each group's false-match rates with their intervals (log axis).</summary>
+    public const string FalseMatchPlotFileName = "false-match-rates.png";
+
+    /// <summary>File name of the chart of each group's false non-match rates with their intervals (log axis), with identities.</summary>
+    public const string FalseNonMatchPlotFileName = "false-non-match-rates.png";
+
+    /// <summary>File name of the per-group DET curves, with identities.</summary>
+    public const string DetPlotFileName = "det.png";
+
     /// <summary>File name of the face grid.</summary>
     public const string FaceGridFileName = "faces.png";
 
     /// <summary>Writes the report of <paramref name="result"/> into <paramref name="directory"/> (created when missing).</summary>
     /// <param name="directory">The folder to write into; existing report files there are replaced.</param>
-    /// <param name="result">The audit of <paramref name="embeddings"/> by <paramref name="groups"/> (<see cref="BiasAudit.Run"/>).</param>
+    /// <param name="result">The audit of <paramref name="embeddings"/> by <paramref name="groups"/> (<see cref="BiasAudit"/>.Run).</param>
     /// <param name="embeddings">The N×D embeddings that were audited, for the plots.</param>
     /// <param name="groups">Their N group labels, as audited.</param>
     /// <param name="faces">Optional M×3×S×S face crops for the face grid (uint8, or float as
@@ -56,8 +68,10 @@ public static class BiasAuditReport
         ArgumentNullException.ThrowIfNull(result);
         TensorArguments.RequireMatrix(embeddings, nameof(embeddings));
         GroupIndex index = GroupIndex.Of(groups, embeddings.shape[0], nameof(groups));
-        if (result.Embeddings != embeddings.shape[0] || result.Dimensions != embeddings.shape[1]
-            || !result.Groups.Select(g => (g.Group, g.Count)).SequenceEqual(index.Names.Select((name, g) => (name, index.Members[g].Count))))
+        var described = result.Groups.Select(g => (g.Group, g.Count)).Concat(result.TooSmallGroups.Select(g => (g.Group, g.Count)))
+            .ToDictionary(g => g.Group, g => g.Count, StringComparer.Ordinal);
+        if (result.Embeddings != embeddings.shape[0] || result.Dimensions != embeddings.shape[1] || described.Count != index.Names.Count
+            || index.Names.Select((name, g) => described.TryGetValue(name, out int count) && count == index.Members[g].Count).Contains(false))
             throw new ArgumentException(
                 $"The result describes {result.Embeddings}×{result.Dimensions} embeddings in groups {string.Join(", ", result.Groups.Select(g => $"'{g.Group}' ({g.Count})"))}, " +
                 $"not the {TensorArguments.ShapeOf(embeddings)} embeddings and groups given.", nameof(result));
@@ -87,6 +101,16 @@ public static class BiasAuditReport
             $"Pairwise {MetricNames.InText(result.Metric)} distances between all faces, ordered by group; lines separate the groups.", heatmap, options.PlotWidth, options.PlotHeight)));
         await AtomicFile.WriteAllBytesAsync(files.DistancePlot, heatmap, cancellationToken).ConfigureAwait(false);
 
+        var charts = new List<string>();
+        foreach (var (file, caption, png) in Charts(result, plotOptions))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            figures.Add((file, new BiasAuditHtml.Figure(caption, png, options.PlotWidth, options.PlotHeight)));
+            string path = Path.Combine(folder, file);
+            await AtomicFile.WriteAllBytesAsync(path, png, cancellationToken).ConfigureAwait(false);
+            charts.Add(path);
+        }
+
         if (faces is not null)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -101,7 +125,36 @@ public static class BiasAuditReport
         await AtomicFile.WriteAllBytesAsync(files.Markdown, System.Text.Encoding.UTF8.GetBytes(markdown), cancellationToken).ConfigureAwait(false);
         string html = BiasAuditHtml.Write(result, figures.Select(f => f.Figure).ToArray());
         await AtomicFile.WriteAllBytesAsync(files.Html, System.Text.Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
-        return files;
+        return files with { Charts = charts };
+    }
+
+    /// <summary>The charts of the figures with their intervals, and the DET curves when there are any.</summary>
+    private static IEnumerable<(string File, string Caption, byte[] Png)> Charts(BiasAuditResult result, PlotOptions plotOptions)
+    {
+        string level = result.Bootstrap is { Resamples: > 0 } settings ? AuditText.Percent(settings.ConfidenceLevel) + " confidence intervals" : "no intervals";
+        yield return (WssIntervalsPlotFileName, $"WSS per member of each group with its {level}.",
+            IntervalChart.Render("WSS per member", "WSS per member",
+                result.Groups.Select(g => new IntervalChart.Row(g.Group, g.WithinSumOfSquaresPerMember, g.WithinSumOfSquaresPerMemberInterval)).ToArray(),
+                logarithmic: false, plotOptions));
+        if (result.Verification.Count > 0)
+        {
+            yield return (FalseMatchPlotFileName,
+                $"False-match rate of each group at each threshold (log axis) with its {level}; groups with no false match cannot sit on a log axis and are left out.",
+                IntervalChart.Render("False-match rate per group", "False-match rate (log)",
+                    result.Verification.SelectMany(view => view.Groups.Select(g => new IntervalChart.Row(
+                        $"{g.Group} @ FMR {AuditText.Rate(view.TargetFalseMatchRate)}", g.FalseMatchRate, g.FalseMatchRateInterval))).ToArray(),
+                    logarithmic: true, plotOptions));
+            if (result.Verification.Any(view => view.Groups.Any(g => g.FalseNonMatchRate is not null)))
+                yield return (FalseNonMatchPlotFileName,
+                    $"False non-match rate of each group at each threshold (log axis) with its {level}; groups with no false non-match are left out.",
+                    IntervalChart.Render("False non-match rate per group", "False non-match rate (log)",
+                        result.Verification.SelectMany(view => view.Groups.Where(g => g.FalseNonMatchRate is not null).Select(g => new IntervalChart.Row(
+                            $"{g.Group} @ FMR {AuditText.Rate(view.TargetFalseMatchRate)}", g.FalseNonMatchRate!.Value, g.FalseNonMatchRateInterval))).ToArray(),
+                        logarithmic: true, plotOptions));
+        }
+        if (result.DetCurves.Count > 0)
+            yield return (DetPlotFileName, DetPlot.Title + ": each group's false-match against false non-match rate (log–log), its equal-error rate in the legend.",
+                DetPlot.Render(result.DetCurves, plotOptions));
     }
 
     /// <summary>The embedding row of each face, checked: <paramref name="faceRows"/>, or 0…N−1 when it is null.</summary>

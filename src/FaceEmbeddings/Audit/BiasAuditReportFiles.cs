@@ -7,4 +7,6 @@ namespace FaceEmbeddings.Audit;
 /// <param name="PcaPlot">The PCA scatter plot (<c>pca.png</c>).</param>
 /// <param name="DistancePlot">The pairwise-distance heatmap (<c>distances.png</c>).</param>
 /// <param name="FaceGrid">The grid of face crops (<c>faces.png</c>); null when no crops were given.</param>
-public sealed record BiasAuditReportFiles(string Json, string Markdown, string Html, string PcaPlot, string DistancePlot, string? FaceGrid);
+/// <param name="Charts">The charts of the figures with their intervals and, with identities, the DET curves.</param>
+public sealed record BiasAuditReportFiles(string Json, string Markdown, string Html, string PcaPlot, string DistancePlot, string? FaceGrid,
+    IReadOnlyList<string>? Charts = null);

@@ -5,14 +5,14 @@ using FaceEmbeddings.Metrics;
 namespace FaceEmbeddings.Audit;
 
 /// <summary>
-/// What <see cref="BiasAudit.Run"/> found: how tightly each group clusters, how far apart the groups are,
+/// What <see cref="BiasAudit"/>.Run found: how tightly each group clusters, how far apart the groups are,
 /// and what that costs in verification: each group's false-match rate at thresholds set for the whole set.
 /// Serializes to JSON with stable camelCase property names (<see cref="ToJson"/>, <see cref="FromJson"/>)
 /// and to Markdown tables (<see cref="ToMarkdown"/>).
 /// </summary>
 public sealed record BiasAuditResult
 {
-    /// <summary>How many embeddings were audited (N), one per person.</summary>
+    /// <summary>How many embeddings were audited (N).</summary>
     [JsonPropertyName("embeddings")]
     public required int Embeddings { get; init; }
 
@@ -25,7 +25,7 @@ public sealed record BiasAuditResult
     [JsonConverter(typeof(JsonStringEnumConverter<DistanceMetric>))]
     public required DistanceMetric Metric { get; init; }
 
-    /// <summary>All different-person pairs i &lt; j, N(N − 1)/2.</summary>
+    /// <summary>All different-person pairs i &lt; j: N(N − 1)/2 when every face is its own person.</summary>
     [JsonPropertyName("differentPersonPairs")]
     public required long DifferentPersonPairs { get; init; }
 
@@ -40,6 +40,30 @@ public sealed record BiasAuditResult
     /// <summary>One verification view per target false-match rate, in the order they were asked for.</summary>
     [JsonPropertyName("verification")]
     public required IReadOnlyList<VerificationAtFalseMatchRate> Verification { get; init; }
+
+    /// <summary>How many people the faces show (N when every face is its own person).</summary>
+    [JsonPropertyName("people")]
+    public int People { get; init; }
+
+    /// <summary>All same-person pairs i &lt; j (two faces of one person); 0 without identities.</summary>
+    [JsonPropertyName("samePersonPairs")]
+    public long SamePersonPairs { get; init; }
+
+    /// <summary>How the intervals and tests were made; null when the result holds none.</summary>
+    [JsonPropertyName("bootstrap")]
+    public BootstrapSettings? Bootstrap { get; init; }
+
+    /// <summary>Groups with too few people for their own figures, in order of first appearance; flagged, not audited.</summary>
+    [JsonPropertyName("tooSmallGroups")]
+    public IReadOnlyList<TooSmallGroup> TooSmallGroups { get; init; } = [];
+
+    /// <summary>The tests of a difference between two groups, two per comparison asked for (WSS per member, then mean intra-group distance).</summary>
+    [JsonPropertyName("comparisons")]
+    public IReadOnlyList<GroupDifference> Comparisons { get; init; } = [];
+
+    /// <summary>Per audited group with same-person and different-person pairs, its DET curve and equal-error rate; empty without identities.</summary>
+    [JsonPropertyName("detCurves")]
+    public IReadOnlyList<GroupDetCurve> DetCurves { get; init; } = [];
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 

@@ -9,7 +9,7 @@ public sealed record GroupStatistics
     [JsonPropertyName("group")]
     public required string Group { get; init; }
 
-    /// <summary>How many embeddings (faces, one per person) the group has.</summary>
+    /// <summary>How many embeddings (faces) the group has.</summary>
     [JsonPropertyName("count")]
     public required int Count { get; init; }
 
@@ -28,4 +28,16 @@ public sealed record GroupStatistics
     /// <summary>The median distance between two different members of the group.</summary>
     [JsonPropertyName("medianIntraGroupDistance")]
     public required double MedianIntraGroupDistance { get; init; }
+
+    /// <summary>How many people the group's faces show (<see cref="Count"/> when every face is its own person).</summary>
+    [JsonPropertyName("people")]
+    public int People { get; init; }
+
+    /// <summary>The bootstrap interval of <see cref="WithinSumOfSquaresPerMember"/>; null without resamples.</summary>
+    [JsonPropertyName("withinSumOfSquaresPerMemberInterval")]
+    public ConfidenceInterval? WithinSumOfSquaresPerMemberInterval { get; init; }
+
+    /// <summary>The bootstrap interval of <see cref="MeanIntraGroupDistance"/>; null without resamples.</summary>
+    [JsonPropertyName("meanIntraGroupDistanceInterval")]
+    public ConfidenceInterval? MeanIntraGroupDistanceInterval { get; init; }
 }

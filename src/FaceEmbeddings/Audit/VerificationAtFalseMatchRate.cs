@@ -50,6 +50,21 @@ public sealed record VerificationAtFalseMatchRate
     [JsonPropertyName("worstToBestRatio")]
     public required double? WorstToBestRatio { get; init; }
 
+    /// <summary>
+    /// The bootstrap interval of <see cref="WorstToBestRatio"/> (the highest group rate over the lowest in each resample,
+    /// whichever groups those are); null when the ratio is not finite or without resamples.
+    /// </summary>
+    [JsonPropertyName("worstToBestRatioInterval")]
+    public ConfidenceInterval? WorstToBestRatioInterval { get; init; }
+
+    /// <summary>The spread of the groups' false-match rates, with the zero-rate rule; null when no group has a false match.</summary>
+    [JsonPropertyName("falseMatchSpread")]
+    public RateSpread? FalseMatchSpread { get; init; }
+
+    /// <summary>The spread of the groups' false non-match rates; null without identities or when no group has a false non-match.</summary>
+    [JsonPropertyName("falseNonMatchSpread")]
+    public RateSpread? FalseNonMatchSpread { get; init; }
+
     /// <summary>Whether <see cref="WorstToBestRatio"/> is a number, infinite, or undefined.</summary>
     [JsonIgnore]
     public WorstToBestRatioKind RatioKind => WorstToBestRatio.HasValue ? WorstToBestRatioKind.Finite

@@ -1,0 +1,189 @@
+using FaceEmbeddings.Metrics;
+using FaceEmbeddings.Plots;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Audit;
+
+/// <summary>
+/// The intervals, tests and identity-aware error rates of a bias audit, from the pair sums of each audited group
+/// (<see cref="PersonPairSums"/>): each group's people are resampled with replacement, on their own, B times, and every
+/// figure recomputed as weighted sums; thresholds stay at their values on the whole sample.
+/// </summary>
+internal sealed class AuditUncertainty
+{
+    /// <summary>One audited group's figures beyond <see cref="Clusters.Summarize"/>.</summary>
+    public sealed class Group
+    {
+        public required int People { get; init; }
+        public required long SamePersonPairs { get; init; }
+        public required long DifferentPersonPairs { get; init; }
+        public required GroupFigureSamples Point { get; init; }
+        public required GroupFigureSamples? Resamples { get; init; }
+        public ConfidenceInterval? WithinSumOfSquaresPerMember { get; init; }
+        public ConfidenceInterval? MeanIntraGroupDistance { get; init; }
+    }
+
+    private AuditUncertainty(IReadOnlyDictionary<int, Group> groups, IReadOnlyList<GroupDetCurve> detCurves)
+    {
+        Groups = groups;
+        DetCurves = detCurves;
+    }
+
+    /// <summary>By group index (<see cref="GroupIndex"/>), the audited groups.</summary>
+    public IReadOnlyDictionary<int, Group> Groups { get; }
+
+    /// <summary>The DET curves of the audited groups with both kinds of pairs, in group order.</summary>
+    public IReadOnlyList<GroupDetCurve> DetCurves { get; }
+
+    /// <summary>Resamples each audited group's people and keeps the figures of every resample.</summary>
+    public static AuditUncertainty Compute(Tensor embeddings, GroupIndex index, AuditPeople people, IReadOnlyList<int> audited,
+        IReadOnlyList<double> thresholds, BiasAuditOptions options, CancellationToken cancellationToken)
+    {
+        var random = new Random(options.Seed);
+        var groups = new Dictionary<int, Group>();
+        var curves = new List<GroupDetCurve>();
+        foreach (int g in audited)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            int[] persons = people.InGroup(g);
+            PersonPairSums sums = PersonPairSums.Of(embeddings, people, persons, options.Metric, thresholds, keepDistances: people.HasIdentities);
+            GroupFigureSamples point = sums.Figures(ones(1, persons.Length, ScalarType.Float64, embeddings.device));
+            GroupFigureSamples? resamples = options.Resamples == 0 ? null
+                : sums.Figures(PercentileBootstrap.DrawWeights(random, options.Resamples, persons.Length, embeddings.device));
+            groups[g] = new Group
+            {
+                People = persons.Length,
+                SamePersonPairs = (long)Math.Round(point.SamePersonPairs(0)),
+                DifferentPersonPairs = (long)Math.Round(point.DifferentPersonPairs(0)),
+                Point = point,
+                Resamples = resamples,
+                WithinSumOfSquaresPerMember = resamples is null ? null
+                    : PercentileBootstrap.Interval(resamples.Each(resamples.WithinSumOfSquaresPerMember), options.ConfidenceLevel, point.WithinSumOfSquaresPerMember(0)),
+                MeanIntraGroupDistance = resamples is null ? null
+                    : PercentileBootstrap.Interval(resamples.Each(resamples.MeanIntraGroupDistance), options.ConfidenceLevel, point.MeanIntraGroupDistance(0)),
+            };
+            if (sums.SamePersonDistances.Count > 0 && sums.DifferentPersonDistances.Count > 0)
+                curves.Add(Audit.DetCurves.Compute(index.Names[g], sums.SamePersonDistances, sums.DifferentPersonDistances, options.DetCurvePoints));
+        }
+        return new AuditUncertainty(groups, curves);
+    }
+
+    /// <summary>The interval of a rate: degenerate when the group has no event or only events (no resample can change it).</summary>
+    public static ConfidenceInterval? RateInterval(double events, double trials, IEnumerable<double>? replicates, double level)
+    {
+        if (replicates is null || trials == 0) return null;
+        if (events == 0 || events == trials) return ConfidenceInterval.DegenerateAt(events / trials);
+        return PercentileBootstrap.Interval(replicates, level, events / trials);
+    }
+
+    /// <summary>
+    /// The spread of a rate across groups (see <see cref="RateSpread"/>), from per-group (events, trials) of the sample
+    /// and of each resample; null when no group has an event. Groups without trials are left out.
+    /// </summary>
+    public static RateSpread? Spread(IReadOnlyList<string> names, IReadOnlyList<(double Events, double Trials)> point,
+        IReadOnlyList<IReadOnlyList<(double Events, double Trials)>>? resamples, double level)
+    {
+        int[] usable = Enumerable.Range(0, names.Count).Where(g => point[g].Trials > 0).ToArray();
+        if (usable.Length == 0 || usable.All(g => point[g].Events == 0)) return null;
+        double[] rates = usable.Select(g => ZeroRuleRate(point[g])).ToArray();
+        int highest = Array.IndexOf(rates, rates.Max()), lowest = Array.IndexOf(rates, rates.Min());
+        (double maxToMin, double maxToGeometricMean) = Ratios(rates);
+        ConfidenceInterval? minInterval = null, meanInterval = null;
+        if (resamples is not null)
+        {
+            var replicates = resamples.Select(sample => usable.Any(g => sample[g].Trials == 0) || usable.All(g => sample[g].Events == 0)
+                ? (double.NaN, double.NaN)
+                : Ratios(usable.Select(g => ZeroRuleRate(sample[g])).ToArray())).ToArray();
+            minInterval = PercentileBootstrap.Interval(replicates.Select(r => r.Item1), level, maxToMin);
+            meanInterval = PercentileBootstrap.Interval(replicates.Select(r => r.Item2), level, maxToGeometricMean);
+        }
+        return new RateSpread
+        {
+            HighestGroup = names[usable[highest]],
+            LowestGroup = names[usable[lowest]],
+            MaxToMin = maxToMin,
+            MaxToMinInterval = minInterval,
+            MaxToGeometricMean = maxToGeometricMean,
+            MaxToGeometricMeanInterval = meanInterval,
+            ZeroRateGroups = usable.Where(g => point[g].Events == 0).Select(g => names[g]).ToArray(),
+        };
+    }
+
+    private static double ZeroRuleRate((double Events, double Trials) count) => Math.Max(count.Events, 0.5) / count.Trials;
+
+    private static (double MaxToMin, double MaxToGeometricMean) Ratios(double[] rates)
+    {
+        double max = rates.Max();
+        return (max / rates.Min(), max / Math.Exp(rates.Average(Math.Log)));
+    }
+
+    /// <summary>
+    /// Tests <paramref name="comparison"/> on both compared figures: a permutation test over the two groups' people
+    /// (relabelled at random, group sizes kept) for the p-value, and the groups' own resamples for the interval.
+    /// </summary>
+    public IReadOnlyList<GroupDifference> Compare(Tensor embeddings, GroupIndex index, AuditPeople people, GroupComparison comparison,
+        int comparisonNumber, BiasAuditOptions options, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        int first = IndexOf(index, comparison.First), second = IndexOf(index, comparison.Second);
+        using var scope = NewDisposeScope();
+        int[] firstPeople = people.InGroup(first), secondPeople = people.InGroup(second);
+        int[] union = firstPeople.Concat(secondPeople).ToArray();
+        PersonPairSums sums = PersonPairSums.Of(embeddings, people, union, options.Metric, [], keepDistances: false);
+
+        // Row 0: the real labels; then random relabellings with the first group's size. A seed of its own per comparison.
+        var random = new Random(unchecked(options.Seed * 7919 + comparisonNumber + 1));
+        int rows = options.Permutations + 1;
+        var mask = new double[(long)rows * union.Length];
+        int[] order = Enumerable.Range(0, union.Length).ToArray();
+        for (int r = 0; r < rows; r++)
+        {
+            if (r > 0) random.Shuffle(order);
+            for (int k = 0; k < firstPeople.Length; k++)
+                mask[(long)r * union.Length + (r == 0 ? k : order[k])] = 1;
+        }
+        Tensor inFirst = tensor(mask, [rows, union.Length], ScalarType.Float64, embeddings.device);
+        GroupFigureSamples firstFigures = sums.Figures(inFirst);
+        GroupFigureSamples secondFigures = sums.Figures(ones_like(inFirst) - inFirst);
+
+        Group a = Groups[first], b = Groups[second];
+        return new[]
+        {
+            Difference(ComparedFigure.WithinSumOfSquaresPerMember, s => s.WithinSumOfSquaresPerMember),
+            Difference(ComparedFigure.MeanIntraGroupDistance, s => s.MeanIntraGroupDistance),
+        };
+
+        GroupDifference Difference(ComparedFigure figure, Func<GroupFigureSamples, Func<int, double>> of)
+        {
+            double[] differences = Enumerable.Range(0, rows).Select(r => of(firstFigures)(r) - of(secondFigures)(r)).ToArray();
+            // At least as large in size as observed, with a relative allowance for the rounding of sums taken in another order.
+            double observed = Math.Abs(differences[0]) * (1 - 1e-9);
+            int asLarge = differences.Skip(1).Count(d => Math.Abs(d) >= observed);
+            double firstValue = of(a.Point)(0), secondValue = of(b.Point)(0);
+            ConfidenceInterval? interval = a.Resamples is null || b.Resamples is null ? null
+                : PercentileBootstrap.Interval(Enumerable.Range(0, a.Resamples.Count).Select(r => of(a.Resamples)(r) - of(b.Resamples)(r)),
+                    options.ConfidenceLevel, firstValue - secondValue);
+            return new GroupDifference
+            {
+                First = comparison.First,
+                Second = comparison.Second,
+                Figure = figure,
+                FirstValue = firstValue,
+                SecondValue = secondValue,
+                Difference = firstValue - secondValue,
+                DifferenceInterval = interval,
+                PValue = (1.0 + asLarge) / rows,
+                Permutations = options.Permutations,
+                SignificanceLevel = 1 - options.ConfidenceLevel,
+            };
+        }
+    }
+
+    private static int IndexOf(GroupIndex index, string name)
+    {
+        for (int g = 0; g < index.Names.Count; g++)
+            if (string.Equals(index.Names[g], name, StringComparison.Ordinal)) return g;
+        throw new InvalidOperationException($"No group '{name}' (checked before the audit ran).");
+    }
+}
