@@ -1,4 +1,4 @@
-using FaceEmbeddings.Plots;
+using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

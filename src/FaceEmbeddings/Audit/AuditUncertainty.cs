@@ -1,5 +1,4 @@
 using FaceEmbeddings.Metrics;
-using FaceEmbeddings.Plots;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Audit;
