@@ -48,8 +48,8 @@ internal static class AuditCommand
             string[] keys = GroupKeys(parsed.GetValue(groupBy), input.SchemeOf(parsed), dataset);
             string folder = parsed.GetRequiredValue(output).FullName;
 
-            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, cancellationToken).ConfigureAwait(false);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
+            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
                 pipeline.DatasetOptions(parsed, keepCrops: true), cancellationToken).ConfigureAwait(false);
             IReadOnlyList<string> groups = set.GroupNames(keys);

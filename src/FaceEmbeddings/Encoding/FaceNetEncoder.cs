@@ -50,6 +50,10 @@ public sealed class FaceNetEncoder : IFaceEncoder
     /// <inheritdoc />
     public int InputSize => InceptionResnetV1.DefaultInputSize;
 
+    /// <inheritdoc />
+    /// <remarks>facenet-pytorch's defaults: 160×160 crops without margin, <c>(x − 127.5) / 128</c>.</remarks>
+    public FaceEncoderInput Input { get; } = new(InceptionResnetV1.DefaultInputSize, 0, [127.5f, 127.5f, 127.5f], 128f);
+
     /// <summary>The device the network and its results live on.</summary>
     public Device Device { get; }
 
@@ -261,7 +265,8 @@ public sealed class FaceNetEncoder : IFaceEncoder
             throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "Precision must be Full or BFloat16.");
     }
 
-    private static Device ResolveDevice(Device? device)
+    /// <summary>The device to run on: the CPU for null, a CUDA device only when present.</summary>
+    internal static Device ResolveDevice(Device? device)
     {
         if (device is null) return CPU;
         switch (device.type)

@@ -12,6 +12,9 @@ public interface IFaceEncoder : IDisposable
     /// <summary>Side of the square crops the encoder takes (160 for FaceNet).</summary>
     int InputSize { get; }
 
+    /// <summary>The crops the encoder expects: size and margin for the detector, and the encoder's pixel normalization.</summary>
+    FaceEncoderInput Input { get; }
+
     /// <summary>Embeds an N×3×S×S batch of standardized crops; returns N×D on the encoder's device.</summary>
     torch.Tensor Embed(torch.Tensor faces);
 
