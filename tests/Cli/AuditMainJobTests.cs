@@ -35,6 +35,18 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
     }
 
     [Fact]
+    public void The_readme_shows_this_command_as_the_main_job()
+    {
+        string readme = File.ReadAllText(Path.Combine(Readme.QuickStartTests.RepositoryRoot(), "README.md"));
+        string setUp = readme[readme.IndexOf("## Set-up: the main job", StringComparison.Ordinal)..];
+        string firstCommand = setUp.Split('\n').First(line => line.StartsWith("dotnet run", StringComparison.Ordinal));
+
+        // The arguments RunMainJobAsync passes, with the shared folder beside the clone and the README's output folder.
+        firstCommand.Should().Be("dotnet run -c Release --project src/FaceEmbeddings.Cli -- audit ../shared/data/utkface --labels utkface "
+            + "--group-by race,gender --encoder face-api-resnet --models ../shared/models --offline --out audit-report");
+    }
+
+    [Fact]
     public void Standard_error_holds_only_the_tools_own_two_lines()
     {
         // No progress bar (output is redirected) and no libtorch warnings (such as NNPACK's on CPUs it does not support).
