@@ -144,37 +144,17 @@ public sealed class FaceApiEncoder : IFaceEncoder
     /// <inheritdoc />
     /// <remarks>The crops are standardized as the detector makes them, <c>(x − 127.5) / 128</c>; see the class remarks.</remarks>
     /// <exception cref="ArgumentException"><paramref name="faces"/> is not an N×3×S×S float32 batch of finite, standardized values.</exception>
-    public Tensor Embed(Tensor faces)
-    {
-        ArgumentNullException.ThrowIfNull(faces);
-        ThrowIfDisposed();
-        ValidateShape(faces, nameof(faces));
-        using var scope = NewDisposeScope();
-        (float low, float high) = Range(faces);
-        if (!float.IsFinite(low) || !float.IsFinite(high))
-            throw new ArgumentException("The face crops contain NaN or infinite values.", nameof(faces));
-        if (Math.Max(-low, high) > StandardizedLimit)
-            throw new ArgumentException(
-                $"Expected standardized crops, (x − 127.5) / 128, with values within about ±1; found values from {low} to {high}. Were raw 0..255 pixels passed? Use EmbedPixels for those.",
-                nameof(faces));
-        return Descriptors(Unstandardized(faces.to(Device))).MoveToOuterDisposeScope();
-    }
+    public Tensor Embed(Tensor faces) =>
+        Checked(faces, nameof(faces), (low, high) => Math.Max(-low, high) <= StandardizedLimit,
+            "Expected standardized crops, (x − 127.5) / 128, with values within about ±1; found values from {0} to {1}. Were raw 0..255 pixels passed? Use EmbedPixels for those.",
+            Unstandardized);
 
     /// <summary>Descriptors of faces given as 0..255 RGB values, as face-api's <c>computeFaceDescriptor</c> takes them.</summary>
     /// <param name="pixels">N×3×S×S float32 RGB values from 0 to 255, channels first; resized to 150×150 when S differs.</param>
     /// <returns>N×128 descriptors on <see cref="Device"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="pixels"/> is not an N×3×S×S float32 batch of 0..255 values.</exception>
-    public Tensor EmbedPixels(Tensor pixels)
-    {
-        ArgumentNullException.ThrowIfNull(pixels);
-        ThrowIfDisposed();
-        ValidateShape(pixels, nameof(pixels));
-        using var scope = NewDisposeScope();
-        (float low, float high) = Range(pixels);
-        if (!(low >= 0 && high <= 255))
-            throw new ArgumentException($"Expected pixel values from 0 to 255; found values from {low} to {high}.", nameof(pixels));
-        return Descriptors(pixels.to(Device)).MoveToOuterDisposeScope();
-    }
+    public Tensor EmbedPixels(Tensor pixels) =>
+        Checked(pixels, nameof(pixels), (low, high) => low >= 0 && high <= 255, "Expected pixel values from 0 to 255; found values from {0} to {1}.", x => x);
 
     /// <inheritdoc />
     /// <remarks>
@@ -186,27 +166,9 @@ public sealed class FaceApiEncoder : IFaceEncoder
     {
         ArgumentNullException.ThrowIfNull(crops);
         ThrowIfDisposed();
-        for (int i = 0; i < crops.Count; i++)
-        {
-            if (crops[i] is null)
-                throw new ArgumentException($"crops[{i}] is null.", nameof(crops));
-            if (crops[i].Pixels.IsInvalid)
-                throw new ArgumentException($"crops[{i}] has been disposed.", nameof(crops));
-            if (crops[i].Size != crops[0].Size)
-                throw new ArgumentException($"All crops must have the same size: crops[0] is {crops[0].Size}×{crops[0].Size}, crops[{i}] is {crops[i].Size}×{crops[i].Size}.", nameof(crops));
-        }
-
-        using var scope = NewDisposeScope();
-        var descriptors = new List<Tensor>();
-        for (int start = 0; start < crops.Count; start += maxBatchSize)
-        {
-            using var batchScope = NewDisposeScope();
-            Tensor batch = stack(crops.Skip(start).Take(maxBatchSize)
-                .Select(crop => crop.IsStandardized ? Unstandardized(crop.Pixels.to(Device)) : crop.Pixels.to(Device)), 0); // B×3×S×S, 0..255
-            descriptors.Add(Descriptors(batch).MoveToOuterDisposeScope());                                                // B×128
-        }
-        Tensor result = descriptors.Count == 0 ? zeros(0, EmbeddingSize, device: Device) : cat(descriptors, 0);
-        return result.MoveToOuterDisposeScope();
+        return CropBatches.Embed(crops, maxBatchSize, EmbeddingSize, Device,
+            crop => crop.IsStandardized ? Unstandardized(crop.Pixels.to(Device)) : crop.Pixels.to(Device), // 3×S×S, 0..255
+            Descriptors);
     }
 
     /// <inheritdoc />
@@ -250,21 +212,33 @@ public sealed class FaceApiEncoder : IFaceEncoder
         return standardized.mul(scale).add_(offset);
     }
 
-    private static (float Low, float High) Range(Tensor values)
+    /// <summary>Checks an N×3×S×S float32 batch and its value range, then runs <paramref name="toPixels"/> and the network on it.</summary>
+    /// <param name="faces">The batch.</param>
+    /// <param name="parameterName">Its name in exceptions.</param>
+    /// <param name="inRange">Whether the batch's smallest and largest values are acceptable.</param>
+    /// <param name="rangeMessage">The message when they are not, with {0} and {1} for them.</param>
+    /// <param name="toPixels">The batch as 0..255 pixels.</param>
+    private Tensor Checked(Tensor faces, string parameterName, Func<float, float, bool> inRange, string rangeMessage, Func<Tensor, Tensor> toPixels)
     {
-        if (values.shape[0] == 0) return (0, 0);
-        using var scope = NewDisposeScope();
-        return (values.min().item<float>(), values.max().item<float>());
-    }
-
-    private static void ValidateShape(Tensor faces, string parameterName)
-    {
+        ArgumentNullException.ThrowIfNull(faces, parameterName);
+        ThrowIfDisposed();
         long[] shape = faces.shape;
         if (shape.Length != 4 || shape[1] != 3 || shape[2] != shape[3] || shape[2] < 1)
             throw new ArgumentException(
                 $"Expected an N×3×S×S batch of square RGB face crops (channels first); got a tensor of shape [{string.Join(", ", shape)}].", parameterName);
         if (faces.dtype != ScalarType.Float32)
             throw new ArgumentException($"Expected float32 face crops; got {faces.dtype}.", parameterName);
+
+        using var scope = NewDisposeScope();
+        if (shape[0] > 0)
+        {
+            float low = faces.min().item<float>(), high = faces.max().item<float>();
+            if (!float.IsFinite(low) || !float.IsFinite(high))
+                throw new ArgumentException("The face crops contain NaN or infinite values.", parameterName);
+            if (!inRange(low, high))
+                throw new ArgumentException(string.Format(System.Globalization.CultureInfo.InvariantCulture, rangeMessage, low, high), parameterName);
+        }
+        return Descriptors(toPixels(faces.to(Device))).MoveToOuterDisposeScope();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
