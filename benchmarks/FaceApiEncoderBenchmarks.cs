@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Models.FaceApi;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Benchmarks;
