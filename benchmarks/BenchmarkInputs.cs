@@ -18,6 +18,9 @@ internal static class BenchmarkInputs
             SharedData.PathOf("models/mtcnn/onet.pt"),
             options);
 
+    /// <summary>face-api's face-recognition weights (the TF.js manifest; its shard lies beside it).</summary>
+    public static string FaceApiManifest => SharedData.PathOf("models/face-api/face_recognition_model-weights_manifest.json");
+
     public static FaceNetEncoder CreateEncoder() => FaceNetEncoder.FromFile(SharedData.PathOf(EncoderCheckpoint));
 
     public static FaceImage LoadImage(string name) => FaceImage.Load(SharedData.PathOf($"fixtures/images/{name}"));

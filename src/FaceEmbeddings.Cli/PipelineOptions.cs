@@ -15,8 +15,8 @@ namespace FaceEmbeddings.Cli;
 
 /// <summary>
 /// The options shared by the commands that run the networks: the model store, <c>--device</c>, the crop geometry
-/// (<c>--size</c>, <c>--margin</c>), <c>--batch-size</c> and, for commands that embed, <c>--weights</c> and
-/// <c>--pretrained</c>. Each command gets its own instance, so help lists only what the command uses.
+/// (<c>--size</c>, <c>--margin</c>), <c>--batch-size</c> and, for commands that embed, <c>--encoder</c>, <c>--weights</c>
+/// and <c>--pretrained</c>. Each command gets its own instance, so help lists only what the command uses.
 /// </summary>
 internal sealed class PipelineOptions
 {
@@ -29,16 +29,14 @@ internal sealed class PipelineOptions
         DefaultValueFactory = _ => "cpu",
     };
 
-    private readonly Option<int> _size = new("--size")
+    private readonly Option<int?> _size = new("--size")
     {
-        Description = "Side of the square face crops in pixels (MTCNN image_size).",
-        DefaultValueFactory = _ => 160,
+        Description = "Side of the square face crops in pixels (MTCNN image_size; default: the encoder's, 160 for facenet and 150 for face-api-resnet, else 160).",
     };
 
-    private readonly Option<int> _margin = new("--margin")
+    private readonly Option<int?> _margin = new("--margin")
     {
-        Description = "Margin around each face box, in pixels of the crop (MTCNN margin).",
-        DefaultValueFactory = _ => 0,
+        Description = "Margin around each face box, in pixels of the crop (MTCNN margin; default: the encoder's, 0 for facenet and 25 for face-api-resnet, else 0).",
     };
 
     private readonly Option<int> _batchSize = new("--batch-size")
@@ -47,17 +45,26 @@ internal sealed class PipelineOptions
         DefaultValueFactory = _ => 32,
     };
 
+    private readonly Option<string> _encoder = new("--encoder")
+    {
+        Description = $"The face encoder: {FaceNet} (InceptionResnetV1, 512-d) or {ModelCatalog.FaceApiResNetManifest} (face-api's dlib ResNet, 128-d, Euclidean distance).",
+        DefaultValueFactory = _ => FaceNet,
+    };
+
     private readonly Option<FileInfo?> _weights = new("--weights")
     {
-        Description = "InceptionResnetV1 checkpoint (.pt or .safetensors, facenet-pytorch key names) to use instead of pretrained weights.",
+        Description = "Local weights instead of the model store's: for facenet an InceptionResnetV1 checkpoint (.pt or .safetensors, "
+            + $"facenet-pytorch key names); for {ModelCatalog.FaceApiResNetManifest} face-api's TF.js manifest, with its shard beside it.",
         HelpName = "file",
     };
 
     private readonly Option<string> _pretrained = new("--pretrained")
     {
-        Description = "Pretrained encoder fetched through the model store when --weights is not given.",
+        Description = "Pretrained facenet weights fetched through the model store when --weights is not given.",
         DefaultValueFactory = _ => ModelCatalog.VggFace2,
     };
+
+    private const string FaceNet = "facenet";
 
     private readonly bool _embeds;
 
@@ -76,6 +83,7 @@ internal sealed class PipelineOptions
         });
         _size.Validators.Add(result => RequireAtLeast(result, _size, 1));
         _margin.Validators.Add(result => RequireAtLeast(result, _margin, 0));
+        _encoder.AcceptOnlyFromAmong(FaceNet, ModelCatalog.FaceApiResNetManifest);
         _batchSize.Validators.Add(result => RequireAtLeast(result, _batchSize, 1));
         _pretrained.AcceptOnlyFromAmong(ModelCatalog.VggFace2, ModelCatalog.CasiaWebFace);
     }
@@ -86,6 +94,7 @@ internal sealed class PipelineOptions
     {
         if (_embeds)
         {
+            command.Add(_encoder);
             command.Add(_weights);
             command.Add(_pretrained);
         }
@@ -103,12 +112,14 @@ internal sealed class PipelineOptions
     public FaceDatasetOptions DatasetOptions(ParseResult parsed, Func<FaceDatasetItem, bool>? keepCrop = null) =>
         new() { BatchSize = parsed.GetValue(_batchSize), KeepCrop = keepCrop };
 
-    /// <summary>An MTCNN detector as the command line sets it up, with weights from the store.</summary>
-    public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, CancellationToken cancellationToken)
+    /// <summary>An MTCNN detector as the command line sets it up, with weights from the store; its crops are those
+    /// <paramref name="encoder"/> expects unless <c>--size</c> or <c>--margin</c> say otherwise.</summary>
+    public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, IFaceEncoder? encoder, CancellationToken cancellationToken)
     {
         NativeLogging.Configure();
-        int size = CropGeometry ? parsed.GetValue(_size) : new MtcnnOptions().ImageSize;
-        int margin = CropGeometry ? parsed.GetValue(_margin) : 0;
+        var defaults = new MtcnnOptions();
+        int size = (CropGeometry ? parsed.GetValue(_size) : null) ?? encoder?.Input.Size ?? defaults.ImageSize;
+        int margin = (CropGeometry ? parsed.GetValue(_margin) : null) ?? encoder?.Input.Margin ?? defaults.Margin;
         if (margin >= size)
             throw new UsageException($"--margin ({margin}) must be smaller than --size ({size}).");
         Device device = DeviceOf(parsed);
@@ -127,9 +138,12 @@ internal sealed class PipelineOptions
         return MtcnnFaceDetector.FromFiles(paths[0], paths[1], paths[2], options);
     }
 
-    /// <summary>The encoder: the <c>--weights</c> checkpoint, or the <c>--pretrained</c> weights from the store.</summary>
-    public async Task<FaceNetEncoder> CreateEncoderAsync(ParseResult parsed, CancellationToken cancellationToken)
+    /// <summary>The <c>--encoder</c>: from the <c>--weights</c> file, or from the store.</summary>
+    public async Task<IFaceEncoder> CreateEncoderAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
+        NativeLogging.Configure();
+        if (parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest)
+            return await CreateFaceApiEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
         var options = new FaceNetEncoderOptions { Device = DeviceOf(parsed) };
         if (parsed.GetValue(_weights) is { } weights)
         {
@@ -149,6 +163,25 @@ internal sealed class PipelineOptions
         ModelStore store = _store.Open(parsed);
         string path = await ModelFetch.GetAsync(store, parsed.GetRequiredValue(_pretrained), cancellationToken).ConfigureAwait(false);
         return await Task.Run(() => FaceNetEncoder.FromFile(path, options), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>face-api's encoder: the <c>--weights</c> manifest, or the store's <c>face-api-resnet</c> files.</summary>
+    private async Task<FaceApiEncoder> CreateFaceApiEncoderAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        if (parsed.GetResult(_pretrained) is { Implicit: false })
+            throw new UsageException($"--pretrained chooses facenet weights; it does not apply to --encoder {ModelCatalog.FaceApiResNetManifest}.");
+        var options = new FaceApiEncoderOptions { Device = DeviceOf(parsed) };
+        if (parsed.GetValue(_weights) is { } weights)
+        {
+            if (!weights.Exists)
+                throw new FileNotFoundException($"The weights file '{weights.FullName}' does not exist.", weights.FullName);
+            return await Task.Run(() => FaceApiEncoder.FromFile(weights.FullName, options), cancellationToken).ConfigureAwait(false);
+        }
+        ModelStore store = _store.Open(parsed);
+        string manifest = await ModelFetch.GetAsync(store, ModelCatalog.FaceApiResNetManifest, cancellationToken).ConfigureAwait(false);
+        await ModelFetch.GetAsync(store, ModelCatalog.FaceApiResNetWeights, cancellationToken).ConfigureAwait(false);
+        // The fetch above has verified both files; the shard lies beside the manifest in the store's layout.
+        return await Task.Run(() => FaceApiEncoder.FromFile(manifest, options), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>
@@ -180,10 +213,15 @@ internal sealed class PipelineOptions
         return device is not null;
     }
 
-    private static void RequireAtLeast(OptionResult result, Option<int> option, int minimum)
+    private static void RequireAtLeast(OptionResult result, Option<int?> option, int minimum) =>
+        RequireAtLeast(result, option.Name, result.GetValueOrDefault<int?>() ?? minimum, minimum);
+
+    private static void RequireAtLeast(OptionResult result, Option<int> option, int minimum) =>
+        RequireAtLeast(result, option.Name, result.GetValueOrDefault<int>(), minimum);
+
+    private static void RequireAtLeast(OptionResult result, string name, int value, int minimum)
     {
-        int value = result.GetValueOrDefault<int>();
         if (value < minimum)
-            result.AddError($"{option.Name} must be at least {minimum}; got {value}.");
+            result.AddError($"{name} must be at least {minimum}; got {value}.");
     }
 }

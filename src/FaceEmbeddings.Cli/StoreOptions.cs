@@ -9,7 +9,7 @@ internal sealed class StoreOptions
     private readonly Option<DirectoryInfo?> _root = new("--models")
     {
         Description = $"Model store folder (default: ${ModelStore.HomeEnvironmentVariable}, else ~/.cache/faceembeddings). "
-            + "A folder with mtcnn/pnet.pt, rnet.pt and onet.pt serves MTCNN without downloading.",
+            + "A folder with mtcnn/pnet.pt, rnet.pt and onet.pt serves MTCNN without downloading; with face-api/face_recognition_model-weights_manifest.json and face_recognition_model.bin, face-api-resnet.",
         HelpName = "dir",
     };
 

@@ -9,9 +9,9 @@ namespace FaceEmbeddings.Tests.Cli;
 
 /// <summary>
 /// The README's main job, run as a user runs it: <c>faceembed audit &lt;utkface&gt; --labels utkface --group-by race,gender
-/// --weights irv1-random-fp16.pt --models shared/models --out &lt;dir&gt;</c>. The full 600-image folder takes minutes on
-/// a small CPU, so the test runs the same command on the first three images (by name) of each of the ten race and
-/// gender groups, copied into a temporary folder.
+/// --encoder face-api-resnet --models shared/models --offline --out &lt;dir&gt;</c>, with face-api's real network. The full
+/// 600-image folder takes minutes on a small CPU, so the test runs the same command on the first three images (by name)
+/// of each of the ten race and gender groups, copied into a temporary folder.
 /// </summary>
 public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
 {
@@ -41,6 +41,18 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
     }
 
     [Fact]
+    public void The_readme_shows_this_command_as_the_main_job()
+    {
+        string readme = File.ReadAllText(Path.Combine(Readme.QuickStartTests.RepositoryRoot(), "README.md"));
+        string setUp = readme[readme.IndexOf("## Set-up: the main job", StringComparison.Ordinal)..];
+        string firstCommand = setUp.Split('\n').First(line => line.StartsWith("dotnet run", StringComparison.Ordinal));
+
+        // The arguments RunMainJobAsync passes, with the shared folder beside the clone and the README's output folder.
+        firstCommand.Should().Be("dotnet run -c Release --project src/FaceEmbeddings.Cli -- audit ../shared/data/utkface --labels utkface "
+            + "--group-by race,gender --encoder face-api-resnet --models ../shared/models --offline --out audit-report");
+    }
+
+    [Fact]
     public void Standard_error_holds_only_the_tools_own_two_lines()
     {
         // No progress bar (output is redirected) and no libtorch warnings (such as NNPACK's on CPUs it does not support).
@@ -53,7 +65,7 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
     public void Embeds_every_image_of_the_subset_in_name_order()
     {
         _job.Report.Paths.Select(Path.GetFileName).Should().Equal(_job.Files.Order(StringComparer.Ordinal));
-        _job.Report.X.shape.Should().Equal(30, 512);
+        _job.Report.X.shape.Should().Equal(30, 128);
     }
 
     [Fact]
@@ -63,7 +75,7 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
     public void False_match_rates_equal_a_recount_of_the_pair_distances() => _job.Report.ShouldMatchRecountedFalseMatches();
 
     [Fact]
-    public void Plots_decode_with_their_sizes() => _job.Report.ShouldHavePlotsOfSize(faceSize: 160);
+    public void Plots_decode_with_their_sizes() => _job.Report.ShouldHavePlotsOfSize(faceSize: 150);
 
     [Fact]
     public void The_reports_reference_only_what_exists() => _job.Report.ShouldReferenceOnlyWhatExists();
@@ -95,7 +107,7 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
             foreach (string file in Files)
                 File.Copy(Path.Combine(utkface, file), Path.Combine(subset, file));
 
-            Run = await FaceEmbedTool.RunOfflineAuditAsync(subset, Folder);
+            Run = await FaceEmbedTool.RunMainJobAsync(subset, Folder);
             Run.ExitCode.Should().Be(0, Run.ToString());
             Report = new AuditReport(Folder);
         }

@@ -46,7 +46,7 @@ public sealed class AuditReport : IDisposable
     public void ShouldMatchClusterSummary()
     {
         Result.Embeddings.Should().Be((int)X.shape[0]);
-        Result.Dimensions.Should().Be(512);
+        Result.Dimensions.Should().Be((int)X.shape[1]);
         using ClusterSummary summary = Clusters.Summarize(X, Groups);
         Result.Groups.Select(group => group.Group).Should().BeEquivalentTo(summary.Groups.Select(group => group.Name));
         foreach (GroupStatistics group in Result.Groups)

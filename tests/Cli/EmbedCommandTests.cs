@@ -46,4 +46,41 @@ public sealed class EmbedCommandTests : IDisposable
         float[] fromCsv = rows.SelectMany(row => row[8..].Select(value => float.Parse(value, CultureInfo.InvariantCulture))).ToArray();
         fromCsv.Should().Equal(stored, "both runs embed the same faces, and CSV values round-trip");
     }
+
+    [Fact]
+    public async Task Embeds_with_face_apis_network_from_the_models_folder_or_its_manifest()
+    {
+        string kit = _folder.CopyPerson("kit_harington", "john2.jpeg", "faces/john2.jpeg");
+        string rose = _folder.CopyPerson("rose_leslie", "img2.jpg", "faces/img2.jpg");
+        string fromStore = _folder.PathOf("out/store.safetensors");
+        string fromManifest = _folder.PathOf("out/manifest.safetensors");
+
+        ToolRun store = await FaceEmbedTool.RunAsync("embed", _folder.PathOf("faces"), "--encoder", "face-api-resnet",
+            "--models", SharedData.PathOf("models"), "--out", fromStore);
+        ToolRun manifest = await FaceEmbedTool.RunAsync("embed", _folder.PathOf("faces"), "--encoder", "face-api-resnet",
+            "--weights", SharedData.PathOf("models/face-api/face_recognition_model-weights_manifest.json"),
+            "--models", SharedData.PathOf("models"), "--out", fromManifest);
+
+        store.ExitCode.Should().Be(0, store.ToString());
+        manifest.ExitCode.Should().Be(0, manifest.ToString());
+        store.ErrorLines.Should().Contain("Embedded 2 faces (128 values each) from 2 images; 0 files skipped.");
+        using SafeTensorsFile first = SafeTensors.Load(fromStore);
+        using SafeTensorsFile second = SafeTensors.Load(fromManifest);
+        first[FaceEmbeddingSet.EmbeddingsKey].shape.Should().Equal(2, 128);
+        JsonSerializer.Deserialize<string[]>(first.Metadata[FaceEmbeddingSet.PathsKey]).Should().Equal(rose, kit);
+        second[FaceEmbeddingSet.EmbeddingsKey].data<float>().ToArray().Should().Equal(first[FaceEmbeddingSet.EmbeddingsKey].data<float>().ToArray());
+        // Not unit length: face-api's descriptors are compared by Euclidean distance as they are.
+        first[FaceEmbeddingSet.EmbeddingsKey].norm(1).min().item<float>().Should().BeGreaterThan(1.1f);
+    }
+
+    [Fact]
+    public async Task Pretrained_does_not_apply_to_face_apis_network()
+    {
+        _folder.CopyPerson("rose_leslie", "img2.jpg", "faces/img2.jpg");
+        ToolRun run = await FaceEmbedTool.RunAsync("embed", _folder.PathOf("faces"), "--encoder", "face-api-resnet", "--pretrained", "vggface2",
+            "--models", SharedData.PathOf("models"), "--out", _folder.PathOf("x.csv"));
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.ErrorLines.Should().ContainSingle().Which.Should().Contain("--pretrained").And.Contain("face-api-resnet");
+    }
 }

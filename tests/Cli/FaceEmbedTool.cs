@@ -71,6 +71,15 @@ public static class FaceEmbedTool
             "--models", SharedData.PathOf("models"),
             "--out", output]);
 
+    /// <summary>Runs the README's main job (UTKFace labels grouped by race and gender, face-api's real network and the MTCNN
+    /// weights, all from the shared models folder, offline) on <paramref name="input"/>, writing the report to <paramref name="output"/>.</summary>
+    public static Task<ToolRun> RunMainJobAsync(string input, string output) =>
+        RunAsync([
+            "audit", input, "--labels", "utkface", "--group-by", "race,gender",
+            "--encoder", "face-api-resnet",
+            "--models", SharedData.PathOf("models"), "--offline",
+            "--out", output]);
+
     /// <summary>The <c>dotnet</c> host running the tests, so the tool runs on the same runtime.</summary>
     private static string DotnetHost()
     {

@@ -79,7 +79,7 @@ public class QuickStartTests
             return Array.ConvertAll(embedding.data<float>().ToArray(), v => (double)v);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "FaceEmbeddings.sln"))) return dir.FullName;

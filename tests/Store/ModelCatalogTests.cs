@@ -6,9 +6,10 @@ namespace FaceEmbeddings.Tests.Store;
 public class ModelCatalogTests
 {
     private const string Commit = "787da06156087cd6b616fe6608213722bddc30cd";
+    private const string FaceApiCommit = "ad61f77ea2962809bed52b5b18966fea80ab1273";
 
     [Fact]
-    public void The_built_in_catalogue_pins_facenet_pytorch_files()
+    public void The_built_in_catalogue_pins_facenet_pytorch_and_face_api_files()
     {
         var store = new ModelStore("/tmp/unused-store-root");
 
@@ -17,6 +18,12 @@ public class ModelCatalogTests
             {
                 ("casia-webface", "facenet/20180408-102900-casia-webface.pt",
                     "https://github.com/timesler/facenet-pytorch/releases/download/v2.2.9/20180408-102900-casia-webface.pt", null, null),
+                ("face-api-resnet", "face-api/face_recognition_model-weights_manifest.json",
+                    $"https://raw.githubusercontent.com/vladmandic/face-api/{FaceApiCommit}/model/face_recognition_model-weights_manifest.json",
+                    "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b", 19_615),
+                ("face-api-resnet-weights", "face-api/face_recognition_model.bin",
+                    $"https://raw.githubusercontent.com/vladmandic/face-api/{FaceApiCommit}/model/face_recognition_model.bin",
+                    "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589", 6_444_032),
                 ("mtcnn-onet", "mtcnn/onet.pt", $"https://github.com/timesler/facenet-pytorch/raw/{Commit}/data/onet.pt",
                     "165bfbe42940416ccfb977545cf0e976d5bf321f67083ae2aaaa5c764280118d", 1_559_269),
                 ("mtcnn-pnet", "mtcnn/pnet.pt", $"https://github.com/timesler/facenet-pytorch/raw/{Commit}/data/pnet.pt",
@@ -52,7 +59,7 @@ public class ModelCatalogTests
         var store = new ModelStore("/tmp/unused-store-root");
 
         await store.Invoking(s => s.GetAsync("vggface3")).Should().ThrowAsync<ArgumentException>()
-            .WithMessage("Unknown model 'vggface3'. Known models: casia-webface, mtcnn-onet, mtcnn-pnet, mtcnn-rnet, vggface2*");
+            .WithMessage("Unknown model 'vggface3'. Known models: casia-webface, face-api-resnet, face-api-resnet-weights, mtcnn-onet, mtcnn-pnet, mtcnn-rnet, vggface2*");
     }
 
     [Theory]

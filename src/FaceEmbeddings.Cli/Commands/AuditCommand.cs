@@ -107,8 +107,8 @@ internal static class AuditCommand
             };
             string[]? compared = parsed.GetValue(compare);
 
-            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, cancellationToken).ConfigureAwait(false);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
+            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             var reportOptions = new BiasAuditReportOptions();
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
                 pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(keys, reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);

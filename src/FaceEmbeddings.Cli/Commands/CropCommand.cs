@@ -32,7 +32,7 @@ internal static class CropCommand
             FaceDataset dataset = input.Open(parsed);
             string root = CommonFolder(dataset.Items.Select(item => item.Path));
             string target = parsed.GetRequiredValue(output).FullName;
-            using var detector = await pipeline.CreateDetectorAsync(parsed, parsed.GetValue(keepAll), cancellationToken).ConfigureAwait(false);
+            using var detector = await pipeline.CreateDetectorAsync(parsed, parsed.GetValue(keepAll), encoder: null, cancellationToken).ConfigureAwait(false);
             int written = await DatasetRun.ForEachFaceAsync(dataset, detector, pipeline.DatasetOptions(parsed), async face =>
             {
                 string relative = Path.ChangeExtension(Path.GetRelativePath(root, face.Item.Path), null);

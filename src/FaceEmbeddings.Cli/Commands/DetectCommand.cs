@@ -34,7 +34,7 @@ internal static class DetectCommand
         {
             FileInfo[] files = parsed.GetRequiredValue(images);
             string? drawTo = parsed.GetValue(draw)?.FullName;
-            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: true, cancellationToken).ConfigureAwait(false);
+            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: true, encoder: null, cancellationToken).ConfigureAwait(false);
 
             var table = new Table().AddColumns("Image", "Face", "Probability", "x1", "y1", "x2", "y2");
             foreach (TableColumn column in table.Columns.Skip(1))

@@ -23,7 +23,7 @@ internal static class EmbedCommand
                 result.AddError($"--out must end in .safetensors or .csv; got '{extension}'.");
         });
 
-        var command = new Command("embed", "Detect the face in every image (the largest; MTCNN) and embed it (FaceNet).");
+        var command = new Command("embed", "Detect the face in every image (the largest; MTCNN) and embed it (--encoder: FaceNet or face-api's ResNet).");
         input.AddTo(command);
         command.Add(output);
         pipeline.AddTo(command);
@@ -31,8 +31,8 @@ internal static class EmbedCommand
         {
             FaceDataset dataset = input.Open(parsed);
             FileInfo target = parsed.GetRequiredValue(output);
-            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, cancellationToken).ConfigureAwait(false);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
+            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
                 pipeline.DatasetOptions(parsed), cancellationToken).ConfigureAwait(false);
             if (set.Faces.Count == 0)

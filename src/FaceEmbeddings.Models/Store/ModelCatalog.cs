@@ -2,7 +2,8 @@ namespace FaceEmbeddings.Models.Store;
 
 /// <summary>
 /// The weights every <see cref="ModelStore"/> knows: facenet-pytorch's published files, in PyTorch's legacy
-/// serialization, fetched from facenet-pytorch's GitHub repository.
+/// serialization, fetched from facenet-pytorch's GitHub repository; and face-api's face-recognition network
+/// (TF.js format, MIT licence), fetched from face-api's GitHub repository.
 /// </summary>
 public static class ModelCatalog
 {
@@ -21,8 +22,16 @@ public static class ModelCatalog
     /// <summary>InceptionResnetV1 trained on CASIA-WebFace (<c>facenet/20180408-102900-casia-webface.pt</c>).</summary>
     public const string CasiaWebFace = "casia-webface";
 
+    /// <summary>face-api's face-recognition network, its TF.js manifest (<c>face-api/face_recognition_model-weights_manifest.json</c>).</summary>
+    public const string FaceApiResNetManifest = "face-api-resnet";
+
+    /// <summary>face-api's face-recognition network, the manifest's one shard (<c>face-api/face_recognition_model.bin</c>).</summary>
+    public const string FaceApiResNetWeights = "face-api-resnet-weights";
+
     // The MTCNN files are pinned to one commit, so the address always serves the bytes the hashes describe.
     private const string MtcnnBaseUrl = "https://github.com/timesler/facenet-pytorch/raw/787da06156087cd6b616fe6608213722bddc30cd/data/";
+    // face-api's model files as @vladmandic/face-api 1.7.15 ships them, at a pinned commit of its repository.
+    private const string FaceApiBaseUrl = "https://raw.githubusercontent.com/vladmandic/face-api/ad61f77ea2962809bed52b5b18966fea80ab1273/model/";
     private const string FaceNetReleaseUrl = "https://github.com/timesler/facenet-pytorch/releases/download/v2.2.9/";
 
     /// <summary>
@@ -50,6 +59,16 @@ public static class ModelCatalog
         new(VggFace2, "facenet/20180402-114759-vggface2.pt", new Uri(FaceNetReleaseUrl + "20180402-114759-vggface2.pt"))
         {
             Sha256 = "281cebca8662831adb987a874bdcb36e73f5b1c6dc5ee5878f305e985625d99b",
+        },
+        new(FaceApiResNetManifest, "face-api/face_recognition_model-weights_manifest.json", new Uri(FaceApiBaseUrl + "face_recognition_model-weights_manifest.json"))
+        {
+            SizeInBytes = 19_615,
+            Sha256 = "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b",
+        },
+        new(FaceApiResNetWeights, "face-api/face_recognition_model.bin", new Uri(FaceApiBaseUrl + "face_recognition_model.bin"))
+        {
+            SizeInBytes = 6_444_032,
+            Sha256 = "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589",
         },
         new(CasiaWebFace, "facenet/20180408-102900-casia-webface.pt", new Uri(FaceNetReleaseUrl + "20180408-102900-casia-webface.pt"))
         {

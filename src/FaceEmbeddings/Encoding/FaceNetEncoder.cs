@@ -52,6 +52,10 @@ public sealed class FaceNetEncoder : IFaceEncoder
     public int InputSize => InceptionResnetV1.DefaultInputSize;
 
     /// <inheritdoc />
+    /// <remarks>facenet-pytorch's defaults: 160×160 crops without margin, <c>(x − 127.5) / 128</c>.</remarks>
+    public FaceEncoderInput Input { get; } = new(InceptionResnetV1.DefaultInputSize, 0, [127.5f, 127.5f, 127.5f], 128f);
+
+    /// <inheritdoc />
     public Device Device { get; }
 
     /// <summary>Element type of the convolutions.</summary>
@@ -153,28 +157,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
     {
         ArgumentNullException.ThrowIfNull(crops);
         ThrowIfDisposed();
-        for (int i = 0; i < crops.Count; i++)
-        {
-            if (crops[i] is null)
-                throw new ArgumentException($"crops[{i}] is null.", nameof(crops));
-            if (crops[i].Pixels.IsInvalid)
-                throw new ArgumentException($"crops[{i}] has been disposed.", nameof(crops));
-            if (crops[i].Size != crops[0].Size)
-                throw new ArgumentException($"All crops must have the same size: crops[0] is {crops[0].Size}×{crops[0].Size}, crops[{i}] is {crops[i].Size}×{crops[i].Size}.", nameof(crops));
-        }
-
-        using var scope = NewDisposeScope();
-        var embeddings = new List<Tensor>();
-        for (int start = 0; start < crops.Count; start += maxBatchSize)
-        {
-            using var batchScope = NewDisposeScope();
-            Tensor batch = stack(crops.Skip(start).Take(maxBatchSize).Select(crop => Standardized(crop).to(Device)), 0); // B×3×S×S
-            embeddings.Add(Embed(batch).MoveToOuterDisposeScope());                                                    // B×512
-        }
-        Tensor result = embeddings.Count == 0
-            ? zeros(0, EmbeddingSize, device: Device)
-            : cat(embeddings, 0);
-        return result.MoveToOuterDisposeScope();
+        return CropBatches.Embed(crops, maxBatchSize, EmbeddingSize, Device, crop => Standardized(crop).to(Device), Embed);
     }
 
     /// <inheritdoc />

@@ -18,7 +18,10 @@ public interface IFaceEncoder : IDisposable
     /// <summary>The device the encoder runs on and its embeddings live on.</summary>
     torch.Device Device { get; }
 
-    /// <summary>Embeds an N×3×S×S batch of standardized crops; returns N×D on <see cref="Device"/>.</summary>
+    /// <summary>The crops the encoder expects: size and margin for the detector, and the encoder's pixel normalization.</summary>
+    FaceEncoderInput Input { get; }
+
+    /// <summary>Embeds an N×3×S×S batch of crops normalized as <see cref="Input"/> says; returns N×D on <see cref="Device"/>.</summary>
     torch.Tensor Embed(torch.Tensor faces);
 
     /// <summary>Embeds crops (a <see cref="FaceCropBatch"/> or any list) in bounded batches; returns N×D on <see cref="Device"/>.</summary>

@@ -1,0 +1,117 @@
+using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Models.TfJs;
+using FaceEmbeddings.Tests.Infrastructure;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Tests.FaceApi;
+
+/// <summary>The encoder's contract: its input description, crop handling, bad input, memory, loading from a store.</summary>
+[Collection(FaceApiTestGroup.Name)]
+public sealed class FaceApiEncoderTests(FaceApiReference reference)
+{
+    [Fact]
+    public void Describes_its_input_and_sets_up_the_detector_to_crop_for_it()
+    {
+        FaceEncoderInput input = reference.Encoder.Input;
+        input.Size.Should().Be(150);
+        input.MeanRgb.Should().Equal(122.782f, 117.001f, 104.298f);
+        input.Divisor.Should().Be(255f);
+        reference.Encoder.EmbeddingSize.Should().Be(128);
+
+        MtcnnOptions options = input.ApplyTo(new MtcnnOptions { KeepAll = true, MinFaceSize = 40 });
+        options.Should().Be(new MtcnnOptions { KeepAll = true, MinFaceSize = 40, ImageSize = 150, Margin = input.Margin });
+        // A margin of 25 pixels of a 150-pixel crop widens the box 150 / 125 = 1.2 times, as the fixture's crops are cut.
+        (150.0 / (150 - input.Margin)).Should().Be(1.2);
+    }
+
+    [Fact]
+    public void Standardized_and_raw_crops_give_the_same_descriptors_as_the_tensor_call()
+    {
+        using var scope = NewDisposeScope();
+        Tensor pixels = reference.Pixels(12, 3);
+        using var half = 127.5f.ToScalar();
+        using var step = 128f.ToScalar();
+        var face = new DetectedFace(new BoundingBox(0, 0, 1, 1), 1f, []);
+        using var raw = new FaceCrop(pixels[0].clone().DetachFromDisposeScope(), face, isStandardized: false);
+        using var standardized1 = new FaceCrop(pixels[1].sub(half).div_(step).DetachFromDisposeScope(), face, isStandardized: true);
+        using var standardized2 = new FaceCrop(pixels[2].sub(half).div_(step).DetachFromDisposeScope(), face, isStandardized: true);
+
+        Tensor fromCrops = reference.Encoder.Embed([raw, standardized1, standardized2]);
+        Tensor fromPixels = reference.Encoder.EmbedPixels(pixels);
+
+        fromCrops.sub(fromPixels).abs().max().item<float>().Should().Be(0f, "standardized whole-number pixels convert back exactly");
+        // One crop alone: libtorch's convolutions may sum in another order for another batch size, so compare alike.
+        reference.Encoder.Embed(standardized1).Should().Equal(reference.Encoder.EmbedPixels(pixels.narrow(0, 1, 1)).data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Bad_input_is_refused_with_a_message_that_names_the_problem()
+    {
+        using var scope = NewDisposeScope();
+        FaceApiEncoder encoder = reference.Encoder;
+        encoder.Invoking(e => e.Embed(zeros(1, 150, 150, 3))).Should().Throw<ArgumentException>().WithMessage("*N×3×S×S*[1, 150, 150, 3]*");
+        encoder.Invoking(e => e.Embed(zeros([1, 3, 150, 150], ScalarType.Float64))).Should().Throw<ArgumentException>().WithMessage("*float32*");
+        encoder.Invoking(e => e.Embed(full(1, 3, 150, 150, 200f))).Should().Throw<ArgumentException>().WithMessage("*standardized*EmbedPixels*");
+        encoder.Invoking(e => e.Embed(full(1, 3, 150, 150, float.NaN))).Should().Throw<ArgumentException>().WithMessage("*NaN*");
+        encoder.Invoking(e => e.EmbedPixels(full(1, 3, 150, 150, 300f))).Should().Throw<ArgumentException>().WithMessage("*0 to 255*300*");
+        encoder.Invoking(e => e.Embed((IReadOnlyList<FaceCrop>)[null!])).Should().Throw<ArgumentException>().WithMessage("crops[0] is null*");
+        encoder.Embed(zeros(0, 3, 150, 150)).shape.Should().Equal(0, 128);
+        encoder.Embed((IReadOnlyList<FaceCrop>)[]).shape.Should().Equal(0, 128);
+    }
+
+    [Fact]
+    public void Weights_of_another_network_are_refused_with_the_names_that_differ()
+    {
+        using var scope = NewDisposeScope();
+        IReadOnlyDictionary<string, Tensor> weights = TfJsWeights.Load(SharedData.PathOf(FaceApiReference.ManifestPath));
+        var withoutFc = weights.Where(entry => entry.Key != "fc").ToDictionary();
+
+        var refused = FluentActions.Invoking(() => FaceApiEncoder.FromStateDict(withoutFc)).Should().Throw<StateDictMismatchException>().Which;
+        refused.MissingKeys.Should().Equal("fc");
+    }
+
+    [Fact]
+    public async Task Loads_offline_from_a_models_folder_in_the_store_layout()
+    {
+        var store = new ModelStore(SharedData.PathOf("models"), new ModelStoreOptions { Offline = true });
+        using FaceApiEncoder encoder = await FaceApiEncoder.CreateAsync(new FaceApiEncoderOptions { MaxBatchSize = 2 }, store);
+
+        using var scope = NewDisposeScope();
+        encoder.EmbedPixels(reference.Pixels(0, 3)).sub(reference.Descriptors.narrow(0, 0, 3)).abs().max().item<float>()
+            .Should().BeLessThanOrEqualTo(1e-5f);
+    }
+
+    [Fact]
+    public void Repeated_calls_leave_no_live_tensors_behind()
+    {
+        using var encoder = FaceApiEncoder.FromFile(SharedData.PathOf(FaceApiReference.ManifestPath), new FaceApiEncoderOptions { MaxBatchSize = 2 });
+        Tensor pixels = reference.Pixels(0, 3).DetachFromDisposeScope();
+        var face = new DetectedFace(new BoundingBox(0, 0, 1, 1), 1f, []);
+        List<FaceCrop> crops = Enumerable.Range(0, 3).Select(i => new FaceCrop(pixels[i].clone().DetachFromDisposeScope(), face, isStandardized: false)).ToList();
+        try
+        {
+            void EmbedEverything()
+            {
+                encoder.EmbedPixels(pixels).Dispose();
+                encoder.Embed(crops).Dispose();
+                encoder.Embed(crops[0]);
+            }
+
+            EmbedEverything();
+            long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            for (int i = 0; i < 3; i++) EmbedEverything();
+            long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+            after.Should().Be(before);
+        }
+        finally
+        {
+            crops.ForEach(crop => crop.Dispose());
+            pixels.Dispose();
+        }
+    }
+}
