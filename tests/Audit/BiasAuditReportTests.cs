@@ -150,7 +150,7 @@ public sealed class BiasAuditReportTests : IDisposable
         html.Should().Contain("&lt;black&gt; &amp; &quot;women&quot;").And.NotContain("<black>");
 
         string markdown = await File.ReadAllTextAsync(files.Markdown);
-        ReportLinks.MarkdownTargets(markdown).Should().BeEquivalentTo("pca.png", "distances.png", "faces.png");
+        ReportLinks.MarkdownTargets(markdown).Should().BeEquivalentTo("pca.png", "distances.png", "wss-intervals.png", "false-match-rates.png", "faces.png");
         foreach (string target in ReportLinks.MarkdownTargets(markdown))
             File.Exists(Path.Combine(_directory, target)).Should().BeTrue(target);
         markdown.Should().Contain("| \\<black\\> & \"women\" | 49 |");
@@ -191,7 +191,7 @@ public sealed class BiasAuditReportTests : IDisposable
         File.Exists(Path.Combine(_directory, "faces.png")).Should().BeFalse();
         PngAssert.Decode(await File.ReadAllBytesAsync(files.PcaPlot), 400, 300).Dispose();
         PngAssert.Decode(await File.ReadAllBytesAsync(files.DistancePlot), 400, 300).Dispose();
-        ReportLinks.Referenced(await File.ReadAllTextAsync(files.Html)).Should().HaveCount(2);
+        ReportLinks.Referenced(await File.ReadAllTextAsync(files.Html)).Should().HaveCount(4, "two plots and two interval charts");
     }
 
     [Fact]

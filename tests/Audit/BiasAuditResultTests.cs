@@ -63,13 +63,16 @@ public class BiasAuditResultTests
             "people", "samePersonPairs", "bootstrap", "tooSmallGroups", "comparisons", "detCurves");
         root.GetProperty("metric").GetString().Should().Be("Euclidean");
         root.GetProperty("groups")[0].EnumerateObject().Select(p => p.Name).Should().Equal(
-            "group", "count", "withinSumOfSquares", "withinSumOfSquaresPerMember", "meanIntraGroupDistance", "medianIntraGroupDistance");
+            "group", "count", "withinSumOfSquares", "withinSumOfSquaresPerMember", "meanIntraGroupDistance", "medianIntraGroupDistance",
+            "people", "withinSumOfSquaresPerMemberInterval", "meanIntraGroupDistanceInterval");
         root.GetProperty("centroidDistances")[0].EnumerateObject().Select(p => p.Name).Should().Equal("first", "second", "distance");
         JsonElement view = root.GetProperty("verification")[1];
         view.EnumerateObject().Select(p => p.Name).Should().Equal(
-            "targetFalseMatchRate", "threshold", "falseMatches", "falseMatchRate", "groups", "worstGroup", "bestGroup", "worstToBestRatio");
+            "targetFalseMatchRate", "threshold", "falseMatches", "falseMatchRate", "groups", "worstGroup", "bestGroup", "worstToBestRatio",
+            "worstToBestRatioInterval", "falseMatchSpread", "falseNonMatchSpread");
         view.GetProperty("worstToBestRatio").ValueKind.Should().Be(JsonValueKind.Null);
-        view.GetProperty("groups")[1].EnumerateObject().Select(p => p.Name).Should().Equal("group", "pairs", "falseMatches", "falseMatchRate");
+        view.GetProperty("groups")[1].EnumerateObject().Select(p => p.Name).Should().Equal("group", "pairs", "falseMatches", "falseMatchRate",
+            "falseMatchRateInterval", "samePersonPairs", "falseNonMatches", "falseNonMatchRate", "falseNonMatchRateInterval");
         root.GetProperty("groups")[1].GetProperty("group").GetString().Should().Be("<b>x</b> | y & \"z\"");
     }
 

@@ -139,7 +139,7 @@ public static class BiasAuditReport
         if (result.Verification.Count > 0)
         {
             yield return (FalseMatchPlotFileName,
-                $"False-match rate of each group at each threshold (log axis) with its {level}; groups with no false match cannot sit on a log axis and are left out.",
+                $"False-match rate of each group at each threshold (log axis) with its {level}; groups with no false match cannot sit on a log axis and are left out, and a lower bound of 0 runs to the left edge.",
                 IntervalChart.Render("False-match rate per group", "False-match rate (log)",
                     result.Verification.SelectMany(view => view.Groups.Select(g => new IntervalChart.Row(
                         $"{g.Group} @ FMR {AuditText.Rate(view.TargetFalseMatchRate)}", g.FalseMatchRate, g.FalseMatchRateInterval))).ToArray(),
