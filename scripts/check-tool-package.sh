@@ -2,7 +2,9 @@
 # Packs the faceembed tool, checks every package's size and contents, installs the tool from the packed output
 # into an empty HOME and NuGet cache, and runs it (`faceembed --help`, `faceembed detect` on a shared image).
 #
-#   scripts/check-tool-package.sh [out-dir]
+#   scripts/check-tool-package.sh [out-dir [--reuse]]
+#
+# --reuse checks and installs the packages already in out-dir instead of packing again.
 #
 # Not part of `dotnet test` or CI: it packs libtorch for three platforms (about 1.3 GB read, 270 MB of packages
 # written) and installs 600 MB; see README "The faceembed tool package" for the figures. Needs ../shared (or
@@ -17,16 +19,19 @@ rids=(linux-x64 win-x64 osx-arm64)
 work="$(mktemp -d "${TMPDIR:-/tmp}/faceembed-tool.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 out="${1:-$work/packages}"
+reuse="${2:-}"
 mkdir -p "$out"
-rm -f "$out"/FaceEmbeddings.Cli*.nupkg "$out"/FaceEmbeddings.Cli*.snupkg
 fail() { echo "check-tool-package: FAILED: $*" >&2; exit 1; }
 seconds() { echo $(( $(date +%s) - $1 )); }
 
 [[ -f "$shared/models/mtcnn/pnet.pt" ]] || fail "no MTCNN weights under $shared/models (set FACEEMBEDDINGS_SHARED)"
 
-start=$(date +%s)
-dotnet pack "$repo/src/FaceEmbeddings.Cli/FaceEmbeddings.Cli.csproj" -c Release -o "$out" -nologo -v:q
-echo "pack: $(seconds "$start") s"
+if [[ "$reuse" != "--reuse" ]]; then
+    rm -f "$out"/FaceEmbeddings.Cli*.nupkg "$out"/FaceEmbeddings.Cli*.snupkg
+    start=$(date +%s)
+    dotnet pack "$repo/src/FaceEmbeddings.Cli/FaceEmbeddings.Cli.csproj" -c Release -o "$out" -nologo -v:q
+    echo "pack: $(seconds "$start") s"
+fi
 
 # The pointer package and one package per platform, each under the limit, each with only its platform's natives.
 for package in "FaceEmbeddings.Cli" "${rids[@]/#/FaceEmbeddings.Cli.}"; do
@@ -36,17 +41,18 @@ for package in "FaceEmbeddings.Cli" "${rids[@]/#/FaceEmbeddings.Cli.}"; do
     printf '%-32s %6d MB\n' "$package" $((size / 1000 / 1000))
     (( size < limit_bytes )) || fail "$package is $size bytes, over nuget.org's $limit_bytes"
 done
+# Each platform's package has its own libtorch, TorchSharp and Skia natives and none of another platform's.
+libtorch_of() { case "$1" in linux-*) echo libtorch_cpu.so ;; win-*) echo torch_cpu.dll ;; osx-*) echo libtorch_cpu.dylib ;; esac; }
 for rid in "${rids[@]}"; do
-    natives="$(unzip -Z1 "$out/FaceEmbeddings.Cli.$rid.$version.nupkg" | grep -iE '\.(so|so\.[0-9]+|dll|dylib)$' \
-        | grep -iE '(torch|c10|skia)' || true)"
-    [[ -n "$natives" ]] || fail "FaceEmbeddings.Cli.$rid carries no libtorch"
-    case "$rid" in
-        linux-*) foreign='\.(dll|dylib)$' ;;
-        win-*) foreign='\.(so|so\.[0-9]+|dylib)$' ;;
-        osx-*) foreign='\.(so|so\.[0-9]+|dll)$' ;;
-    esac
-    others="$(grep -E "$foreign" <<<"$natives" || true)"
-    [[ -z "$others" ]] || fail "FaceEmbeddings.Cli.$rid carries other platforms' natives: $others"
+    files="$(unzip -Z1 "$out/FaceEmbeddings.Cli.$rid.$version.nupkg")"
+    grep -q "/$(libtorch_of "$rid")\$" <<<"$files" || fail "FaceEmbeddings.Cli.$rid lacks $(libtorch_of "$rid")"
+    grep -qiE '/(lib)?LibTorchSharp\.(so|dll|dylib)$' <<<"$files" || fail "FaceEmbeddings.Cli.$rid lacks LibTorchSharp"
+    grep -qE '/libSkiaSharp\.(so|dll|dylib)$' <<<"$files" || fail "FaceEmbeddings.Cli.$rid lacks the Skia native library"
+    for other in "${rids[@]}"; do
+        [[ "$other" == "$rid" ]] && continue
+        ! grep -q "/$(libtorch_of "$other")\$" <<<"$files" || fail "FaceEmbeddings.Cli.$rid carries $other's libtorch"
+    done
+    ! grep -q '/runtimes/' <<<"$files" || fail "FaceEmbeddings.Cli.$rid carries a runtimes/ folder (natives of several platforms)"
 done
 pointer_files="$(unzip -Z1 "$out/FaceEmbeddings.Cli.$version.nupkg")"
 ! grep -qiE '\.(so|dll|dylib)$' <<<"$pointer_files" || fail "the pointer package carries binaries"
@@ -74,5 +80,6 @@ fi
 image="$shared/fixtures/images/multiface.png"
 detected="$("$faceembed" detect "$image" --models "$shared/models" --offline)"
 echo "$detected"
-grep -q "multiface" <<<"$detected" || fail "faceembed detect printed no face of $image"
+faces=$(grep -c "multiface.png" <<<"$detected" || true)
+[[ "$faces" -eq 6 ]] || fail "faceembed detect found $faces faces in $image, not its 6"
 echo "check-tool-package: OK (packages in $out)"

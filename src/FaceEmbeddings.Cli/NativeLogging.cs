@@ -4,9 +4,8 @@ using TorchSharp;
 namespace FaceEmbeddings.Cli;
 
 /// <summary>
-/// Keeps libtorch's C++ warnings off the terminal. (The loudest, "Could not initialize NNPACK" on every convolution
-/// of CPUs NNPACK does not support, is stopped at its source by the library, FaceEmbeddings.Models' <c>Nnpack</c>;
-/// this catches the rest.) libtorch only reads <c>TORCH_CPP_LOG_LEVEL</c> when Python initializes it, so the level is
+/// Keeps libtorch's C++ warnings off the terminal. (The most common, "Could not initialize NNPACK" on CPUs NNPACK does
+/// not support, is stopped at its source by the library, FaceEmbeddings.Models' <c>Nnpack</c>; this catches the rest.) libtorch only reads <c>TORCH_CPP_LOG_LEVEL</c> when Python initializes it, so the level is
 /// set here directly, in c10's exported <c>FLAGS_caffe2_log_level</c>: errors only, or the level
 /// <c>TORCH_CPP_LOG_LEVEL</c> names.
 /// </summary>

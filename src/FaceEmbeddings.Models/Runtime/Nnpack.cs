@@ -9,16 +9,19 @@ namespace FaceEmbeddings.Models.Runtime;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Before every CPU convolution that did not go to oneDNN, libtorch asks <c>at::_nnpack_available()</c> whether NNPACK
-/// may serve it; that function calls <c>nnp_initialize()</c> and logs the warning each time it fails, so a detection
-/// printed dozens of lines although libtorch then used its other kernels. The check comes after
-/// <c>at::globalContext().userEnabledNNPACK()</c> (PyTorch's <c>torch.backends.nnpack.set_flags(False)</c>), which
-/// TorchSharp does not expose: this class calls libtorch's exported C++ functions directly, once per process.
+/// Before a CPU convolution that oneDNN does not take, libtorch asks <c>at::_nnpack_available()</c> whether NNPACK may
+/// serve it. That calls <c>nnp_initialize()</c>, which fails on processors whose features or caches NNPACK's cpuinfo
+/// cannot read (common on virtual machines and under emulation), and logs the warning: once per process in libtorch
+/// 2.10 (older builds logged it on every convolution), so once per test host, per benchmark process and per tool run.
+/// The question comes after <c>at::globalContext().userEnabledNNPACK()</c> (PyTorch's
+/// <c>torch.backends.nnpack.set_flags(False)</c>), which TorchSharp does not expose: this class calls libtorch's exported
+/// C++ functions directly, once per process.
 /// </para>
 /// <para>
 /// It turns NNPACK off only where <c>nnp_initialize()</c> itself fails (where libtorch could never use it), so the
-/// kernels, and the numbers, stay the same everywhere. Where the exports are missing (a libtorch built otherwise, or
-/// MSVC's names on Windows not exported) it does nothing and the warning stays.
+/// kernels, and the numbers, stay the same everywhere. libtorch 2.10 for Linux x64 and macOS arm64 exports the three
+/// functions; the Windows build has no NNPACK (and never warns), so there, as with any libtorch without the exports,
+/// this does nothing.
 /// </para>
 /// </remarks>
 internal static class Nnpack
@@ -46,7 +49,7 @@ internal static class Nnpack
     {
         if (!TryGetContext(out IntPtr library, out IntPtr context)
             || !NativeLibrary.TryGetExport(library, "nnp_initialize", out IntPtr initialize)
-            || !TryGetExport(library, out IntPtr set, "_ZN2at7Context20setUserEnabledNNPACKEb", "?setUserEnabledNNPACK@Context@at@@QEAAX_N@Z"))
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out IntPtr set))
             return null;
         // nnp_initialize runs its detection once (pthread_once) and returns the same status on every call, silently.
         if (((delegate* unmanaged<int>)initialize)() == NnpStatusSuccess)
@@ -63,18 +66,9 @@ internal static class Nnpack
         _ = torch.get_num_threads();
         string name = OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so";
         if (!NativeLibrary.TryLoad(name, out library)
-            || !TryGetExport(library, out IntPtr globalContext, "_ZN2at13globalContextEv", "?globalContext@at@@YAAEAVContext@1@XZ"))
+            || !NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out IntPtr globalContext))
             return false;
         context = ((delegate* unmanaged<IntPtr>)globalContext)();
         return context != IntPtr.Zero;
-    }
-
-    private static bool TryGetExport(IntPtr library, out IntPtr address, params string[] names)
-    {
-        foreach (string name in names)
-            if (NativeLibrary.TryGetExport(library, name, out address))
-                return true;
-        address = IntPtr.Zero;
-        return false;
     }
 }
