@@ -48,7 +48,7 @@ internal static class FaceEndpoints
             using FaceCrop face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
             using Tensor embedding = tensor(encoder.Embed(face));
             IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(embedding,
-                new GallerySearchOptions { MaxDistance = options.Value.MatchThreshold }, cancellationToken);
+                new GallerySearchOptions { Threshold = options.Value.MatchThreshold }, cancellationToken);
             IdentityMatch? best = results[0].Best;
             return Results.Ok(new IdentifyResponse(best?.Identity, best?.Distance));
         });

@@ -4,6 +4,7 @@ using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -100,15 +101,50 @@ public sealed class AddFaceEmbeddingsTests
     }
 
     [Fact]
-    public void Disposing_the_container_frees_the_models()
+    public async Task The_gallery_is_one_in_memory_gallery_for_the_encoders_embeddings()
+    {
+        using ServiceProvider provider = BuildProvider(OfflineSettings());
+
+        IFaceGallery gallery = provider.GetRequiredService<IFaceGallery>();
+
+        gallery.Should().BeOfType<InMemoryFaceGallery>();
+        using (IServiceScope scope = provider.CreateScope())
+            scope.ServiceProvider.GetRequiredService<IFaceGallery>().Should().BeSameAs(gallery);
+        gallery.Descriptor.Should().Be(new GalleryDescriptor("irv1-random-fp16", 512));
+        var encoder = provider.GetRequiredService<IFaceEncoder>();
+        var detector = provider.GetRequiredService<IFaceDetector>();
+        using var image = FaceImage.Load(SharedData.PathOf("fixtures/images/paul_rudd.png"));
+        using FaceCrop crop = detector.DetectAndExtract(image).Single();
+        using var embedding = TorchSharp.torch.tensor(encoder.Embed(crop));
+        await gallery.EnrollAsync("paul", embedding);
+        (await gallery.SearchAsync(embedding)).Single().Best!.Identity.Should().Be("paul");
+    }
+
+    [Fact]
+    public void A_gallery_registered_before_AddFaceEmbeddings_is_kept()
+    {
+        var services = new ServiceCollection();
+        using var own = new InMemoryFaceGallery(new GalleryDescriptor("own", 512));
+        services.AddSingleton<IFaceGallery>(own);
+        services.AddFaceEmbeddings();
+
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IFaceGallery>().Should().BeSameAs(own);
+    }
+
+    [Fact]
+    public async Task Disposing_the_container_frees_the_models_and_the_gallery()
     {
         ServiceProvider provider = BuildProvider(OfflineSettings());
         var detector = provider.GetRequiredService<IFaceDetector>();
         var encoder = provider.GetRequiredService<IFaceEncoder>();
+        var gallery = provider.GetRequiredService<IFaceGallery>();
         using var image = FaceImage.Load(SharedData.PathOf("fixtures/images/paul_rudd.png"));
 
         provider.Dispose();
 
+        await gallery.Invoking(g => g.CountAsync()).Should().ThrowAsync<ObjectDisposedException>();
         detector.Invoking(d => d.Detect(image)).Should().Throw<ObjectDisposedException>();
         using var faces = TorchSharp.torch.zeros(1, 3, 160, 160);
         encoder.Invoking(e => e.Embed(faces)).Should().Throw<ObjectDisposedException>();

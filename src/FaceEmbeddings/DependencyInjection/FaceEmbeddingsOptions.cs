@@ -37,6 +37,10 @@ public sealed record FaceEmbeddingsOptions
     /// <see cref="EncoderModel"/>; null uses the store.</summary>
     public string? EncoderCheckpoint { get; set; }
 
+    /// <summary>The encoder's name in the gallery's descriptor: the checkpoint's file name without its extension when
+    /// <see cref="EncoderCheckpoint"/> is set, otherwise <see cref="EncoderModel"/>.</summary>
+    internal string EncoderName => EncoderCheckpoint is { } checkpoint ? Path.GetFileNameWithoutExtension(checkpoint) : EncoderModel;
+
     /// <summary>When the detector and the encoder load (default <see cref="ModelLoading.Lazy"/>).</summary>
     public ModelLoading Loading { get; set; } = ModelLoading.Lazy;
 

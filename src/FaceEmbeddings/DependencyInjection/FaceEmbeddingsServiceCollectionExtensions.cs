@@ -2,6 +2,7 @@ using FaceEmbeddings.DependencyInjection;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Recognition;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,8 +15,10 @@ public static class FaceEmbeddingsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons (each is safe to use from many threads at once): the <see cref="ModelStore"/>, the
-    /// MTCNN detector (<see cref="MtcnnFaceDetector"/> and <see cref="IFaceDetector"/>) and the FaceNet encoder
-    /// (<see cref="FaceNetEncoder"/> and <see cref="IFaceEncoder"/>), configured by <see cref="FaceEmbeddingsOptions"/>
+    /// MTCNN detector (<see cref="MtcnnFaceDetector"/> and <see cref="IFaceDetector"/>), the FaceNet encoder
+    /// (<see cref="FaceNetEncoder"/> and <see cref="IFaceEncoder"/>) and an empty <see cref="InMemoryFaceGallery"/> as
+    /// <see cref="IFaceGallery"/> for the encoder's embeddings (a gallery registered before this call is kept, such as
+    /// one backed by a database), configured by <see cref="FaceEmbeddingsOptions"/>
     /// and logging through the container's <see cref="ILoggerFactory"/> when there is one. The options are validated
     /// when the host starts; the models load on first use or while the host starts
     /// (<see cref="FaceEmbeddingsOptions.Loading"/>). The container disposes the models.
@@ -51,6 +54,13 @@ public static class FaceEmbeddingsServiceCollectionExtensions
         services.TryAddSingleton<IFaceDetector>(provider => provider.GetRequiredService<MtcnnFaceDetector>());
         services.TryAddSingleton(provider => provider.GetRequiredService<FaceModels>().Encoder);
         services.TryAddSingleton<IFaceEncoder>(provider => provider.GetRequiredService<FaceNetEncoder>());
+        services.TryAddSingleton<IFaceGallery>(provider =>
+        {
+            FaceEmbeddingsOptions settings = provider.GetRequiredService<IOptions<FaceEmbeddingsOptions>>().Value;
+            FaceNetEncoder encoder = provider.GetRequiredService<FaceNetEncoder>();
+            return new InMemoryFaceGallery(new GalleryDescriptor(settings.EncoderName, encoder.EmbeddingSize),
+                new InMemoryFaceGalleryOptions { Device = encoder.Device });
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FaceModelsWarmUp>());
         return options;
     }
