@@ -5,6 +5,7 @@ using FaceEmbeddings.Tests.Infrastructure;
 using PuppeteerSharp;
 using PuppeteerSharp.Media;
 using SkiaSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Audit;
@@ -14,7 +15,7 @@ namespace FaceEmbeddings.Tests.Audit;
 /// protocol: every image decodes, nothing is logged to the console as an error, the page prints to PDF. A screenshot
 /// is kept as a test artifact (TestResults/report-browser/ in the test output folder).
 /// </summary>
-public sealed class ReportBrowserTests : IDisposable
+public sealed class ReportBrowserTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("report-browser-").FullName;
 
@@ -53,6 +54,14 @@ public sealed class ReportBrowserTests : IDisposable
         string html = await File.ReadAllTextAsync(files.Html);
         string[] embedded = ReportLinks.Referenced(html).Where(link => link.StartsWith(ReportLinks.EmbeddedPngPrefix, StringComparison.Ordinal)).ToArray();
         embedded.Should().HaveCount(3, "the PCA plot, the distance heatmap and the face grid");
+        // What the page weighs, and what: each embedded PNG's size and pixels (the face grid dominates).
+        output.WriteLine($"report.html: {new FileInfo(files.Html).Length} bytes");
+        foreach (string link in embedded)
+        {
+            byte[] png = ReportLinks.EmbeddedPng(link);
+            using SKBitmap decoded = SKBitmap.Decode(png);
+            output.WriteLine($"embedded PNG {decoded.Width}×{decoded.Height}: {png.Length} bytes, {link.Length} characters of base64");
+        }
 
         string profile = Directory.CreateDirectory(Path.Combine(_directory, "chromium-profile")).FullName;
         await using IBrowser browser = await LaunchChromiumAsync(profile);
