@@ -4,10 +4,10 @@ using TorchSharp;
 namespace FaceEmbeddings.Cli;
 
 /// <summary>
-/// Keeps libtorch's C++ warnings off the terminal. On CPUs NNPACK does not support, libtorch logs "Could not
-/// initialize NNPACK" on every convolution call, dozens of lines per image, although it then uses its other kernels.
-/// libtorch only reads <c>TORCH_CPP_LOG_LEVEL</c> when Python initializes it, so the level is set here directly, in
-/// c10's exported <c>FLAGS_caffe2_log_level</c>: errors only, or the level <c>TORCH_CPP_LOG_LEVEL</c> names.
+/// Keeps libtorch's C++ warnings off the terminal. (The most common, "Could not initialize NNPACK" on CPUs NNPACK does
+/// not support, is stopped at its source by the library, FaceEmbeddings.Models' <c>Nnpack</c>; this catches the rest.) libtorch only reads <c>TORCH_CPP_LOG_LEVEL</c> when Python initializes it, so the level is
+/// set here directly, in c10's exported <c>FLAGS_caffe2_log_level</c>: errors only, or the level
+/// <c>TORCH_CPP_LOG_LEVEL</c> names.
 /// </summary>
 internal static class NativeLogging
 {

@@ -34,15 +34,18 @@ public static class FaceEmbedTool
         return path;
     });
 
-    /// <summary>Runs <c>faceembed</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
-    public static async Task<ToolRun> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <summary>Runs <c>faceembed</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, with
+    /// <paramref name="environment"/> added to the test process's environment.</summary>
+    public static async Task<ToolRun> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using RunningTool tool = Start(arguments, workingDirectory);
+        using RunningTool tool = Start(arguments, workingDirectory, environment);
         return await tool.WaitAsync(TimeSpan.FromMinutes(10));
     }
 
     /// <summary>Starts <c>faceembed</c> with <paramref name="arguments"/> and returns at once.</summary>
-    public static RunningTool Start(IEnumerable<string> arguments, string? workingDirectory = null)
+    public static RunningTool Start(IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -56,6 +59,8 @@ public static class FaceEmbedTool
             start.ArgumentList.Add(argument);
         // Downloads are never wanted in tests; the store must be given explicitly.
         start.Environment["FACEEMBEDDINGS_OFFLINE"] = "1";
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         return new RunningTool(Process.Start(start) ?? throw new InvalidOperationException("faceembed did not start."));
     }
 

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,6 +24,7 @@ public sealed class FusedInceptionResnetV1 : Module<Tensor, Tensor>
     internal FusedInceptionResnetV1(Sequential trunk, Linear lastLinear, Linear? logits)
         : base(nameof(FusedInceptionResnetV1))
     {
+        Nnpack.EnsureConfigured(); // libtorch would warn on every convolution where NNPACK is unsupported
         this.trunk = trunk;
         last_linear = lastLinear;
         this.logits = logits;

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -61,6 +62,7 @@ public sealed class InceptionResnetV1 : Module<Tensor, Tensor>
     public InceptionResnetV1(int? numClasses = null, bool classify = false, double dropoutProbability = 0.6)
         : base(nameof(InceptionResnetV1))
     {
+        Nnpack.EnsureConfigured(); // libtorch would warn on every convolution where NNPACK is unsupported
         if (numClasses is <= 0)
             throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "The number of classes must be positive.");
         if (classify && numClasses is null)

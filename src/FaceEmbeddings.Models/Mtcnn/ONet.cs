@@ -1,3 +1,4 @@
+using FaceEmbeddings.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,6 +33,7 @@ public sealed class ONet : nn.Module<Tensor, (Tensor Regression, Tensor Landmark
     /// <summary>Creates the network with untrained weights; load a state dict before use.</summary>
     public ONet() : base(nameof(ONet))
     {
+        Nnpack.EnsureConfigured(); // libtorch would warn on every convolution where NNPACK is unsupported
         conv1 = nn.Conv2d(3, 32, kernel_size: 3);
         prelu1 = nn.PReLU(32);
         pool1 = nn.MaxPool2d(3, 2, ceil_mode: true);

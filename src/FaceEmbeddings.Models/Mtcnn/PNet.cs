@@ -1,3 +1,4 @@
+using FaceEmbeddings.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,6 +27,7 @@ public sealed class PNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
     /// <summary>Creates the network with untrained weights; load a state dict before use.</summary>
     public PNet() : base(nameof(PNet))
     {
+        Nnpack.EnsureConfigured(); // libtorch would warn on every convolution where NNPACK is unsupported
         conv1 = nn.Conv2d(3, 10, kernel_size: 3);
         prelu1 = nn.PReLU(10);
         pool1 = nn.MaxPool2d(2, 2, ceil_mode: true);

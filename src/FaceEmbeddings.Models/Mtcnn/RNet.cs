@@ -1,3 +1,4 @@
+using FaceEmbeddings.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,6 +29,7 @@ public sealed class RNet : nn.Module<Tensor, (Tensor Regression, Tensor Probabil
     /// <summary>Creates the network with untrained weights; load a state dict before use.</summary>
     public RNet() : base(nameof(RNet))
     {
+        Nnpack.EnsureConfigured(); // libtorch would warn on every convolution where NNPACK is unsupported
         conv1 = nn.Conv2d(3, 28, kernel_size: 3);
         prelu1 = nn.PReLU(28);
         pool1 = nn.MaxPool2d(3, 2, ceil_mode: true);

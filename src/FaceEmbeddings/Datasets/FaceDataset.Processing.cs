@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Imaging;
+using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Datasets;
@@ -125,7 +126,7 @@ public sealed partial class FaceDataset
     private async IAsyncEnumerable<ProcessedBatch> ProcessAsync(IFaceDetector detector, IFaceEncoder? encoder, FaceDatasetOptions options,
         IProgress<FaceDatasetProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var counter = new ProgressCounter(Items.Count + Rejected.Count, progress);
+        var counter = new ProgressCounter(Items.Count + Rejected.Count, progress, options.Logger);
         foreach (SkippedImage rejected in Rejected)
             counter.Skip(rejected);
 
@@ -200,7 +201,7 @@ public sealed partial class FaceDataset
     }
 
     /// <summary>Counts processed files and faces and sends the reports; used from one thread at a time.</summary>
-    private sealed class ProgressCounter(int total, IProgress<FaceDatasetProgress>? progress)
+    private sealed class ProgressCounter(int total, IProgress<FaceDatasetProgress>? progress, ILogger? logger)
     {
         private int _completed;
         private int _faces;
@@ -212,6 +213,8 @@ public sealed partial class FaceDataset
 
         public void Skip(SkippedImage skipped)
         {
+            if (logger is not null)
+                FaceDatasetLog.Skipped(logger, skipped.Path, skipped.Reason, skipped.Message);
             _completed++;
             _skipped++;
             progress?.Report(new FaceDatasetProgress(_completed, total, _faces, _skipped, skipped));

@@ -1,4 +1,5 @@
 using FaceEmbeddings.Imaging;
+using Microsoft.Extensions.Logging;
 
 namespace FaceEmbeddings.Datasets;
 
@@ -21,6 +22,9 @@ public sealed record FaceDatasetOptions
 
     /// <summary>How images are decoded; <see cref="FaceImageOptions.Default"/> when null.</summary>
     public FaceImageOptions? ImageOptions { get; init; }
+
+    /// <summary>Receives a warning for every image skipped (unreadable, no face); <c>null</c> logs nothing.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()

@@ -19,15 +19,18 @@ namespace FaceEmbeddings.Build
 
         [Required] public string Version { get; set; } = "";
 
+        /// <summary>Patch whatever this machine's libstdc++ provides: for output that runs elsewhere (a tool package).</summary>
+        public bool Always { get; set; }
+
         public override bool Execute()
         {
-            string? libstdcxx = FindSystemLibStdCxx();
+            string? libstdcxx = Always ? "the machines this output is for" : FindSystemLibStdCxx();
             if (libstdcxx == null)
             {
                 Log.LogMessage(MessageImportance.Low, "FaceEmbeddings: no system libstdc++.so.6 found; libLibTorchSharp.so left as is.");
                 return true;
             }
-            if (ContainsAscii(File.ReadAllBytes(libstdcxx), Version + "\0"))
+            if (!Always && ContainsAscii(File.ReadAllBytes(libstdcxx), Version + "\0"))
             {
                 Log.LogMessage(MessageImportance.Low, $"FaceEmbeddings: {libstdcxx} provides {Version}; libLibTorchSharp.so left as is.");
                 return true;
@@ -47,7 +50,7 @@ namespace FaceEmbeddings.Build
                     File.WriteAllBytes(temp, elf);
                     File.Delete(path);
                     File.Move(temp, path);
-                    Log.LogMessage(MessageImportance.Normal, $"FaceEmbeddings: {path}: {Version} requirement marked weak ({libstdcxx} lacks it).");
+                    Log.LogMessage(MessageImportance.Normal, $"FaceEmbeddings: {path}: {Version} requirement marked weak ({libstdcxx} may lack it).");
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
                 {

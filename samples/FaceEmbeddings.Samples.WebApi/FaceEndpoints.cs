@@ -1,0 +1,65 @@
+using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Metrics;
+using FaceEmbeddings.Recognition;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using static TorchSharp.torch;
+
+namespace FaceEmbeddings.Samples.WebApi;
+
+/// <summary>The service's three operations, each on uploaded photos (multipart/form-data).</summary>
+internal static class FaceEndpoints
+{
+    public static void MapFaceEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Services are marked [FromServices]: a service missing from the container is then a start-up error, not a
+        // parameter read from the request body.
+        // Two photos in fields "first" and "second": are they the same person?
+        app.MapPost("/verify", async (HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder, [FromServices] IOptions<SampleOptions> options,
+            CancellationToken cancellationToken) =>
+        {
+            using FaceCrop first = await uploads.ReadFaceAsync(request, "first", cancellationToken);
+            using FaceCrop second = await uploads.ReadFaceAsync(request, "second", cancellationToken);
+            double distance;
+            using (NewDisposeScope())
+            {
+                Tensor embeddings = encoder.Embed([first, second]);
+                distance = Distances.Pairwise(embeddings)[0, 1].item<float>();
+            }
+            double threshold = options.Value.MatchThreshold;
+            return Results.Ok(new VerifyResponse(distance < threshold, distance, threshold));
+        });
+
+        // One photo in field "photo": adds its face to the person named in the route.
+        app.MapPost("/people/{name}/faces", async (string name, HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder,
+            [FromServices] IFaceGallery gallery, CancellationToken cancellationToken) =>
+        {
+            using FaceCrop face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
+            using Tensor embedding = tensor(encoder.Embed(face));
+            IReadOnlyList<long> ids = await gallery.EnrollAsync(name, embedding, cancellationToken: cancellationToken);
+            return Results.Created($"/people/{Uri.EscapeDataString(name)}", new EnrolResponse(name, ids[0]));
+        });
+
+        // One photo in field "photo": who is it, among the people enrolled?
+        app.MapPost("/identify", async (HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder, [FromServices] IFaceGallery gallery,
+            [FromServices] IOptions<SampleOptions> options, CancellationToken cancellationToken) =>
+        {
+            using FaceCrop face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
+            using Tensor embedding = tensor(encoder.Embed(face));
+            IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(embedding,
+                new GallerySearchOptions { Threshold = options.Value.MatchThreshold }, cancellationToken);
+            IdentityMatch? best = results[0].Best;
+            return Results.Ok(new IdentifyResponse(best?.Identity, best?.Distance));
+        });
+    }
+}
+
+/// <summary>The answer of <c>/verify</c>.</summary>
+internal sealed record VerifyResponse(bool SamePerson, double Distance, double Threshold);
+
+/// <summary>The answer of <c>/people/{name}/faces</c>.</summary>
+internal sealed record EnrolResponse(string Name, long FaceId);
+
+/// <summary>The answer of <c>/identify</c>: the person, or null when nobody enrolled is close enough.</summary>
+internal sealed record IdentifyResponse(string? Name, double? Distance);

@@ -1,0 +1,52 @@
+using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Models.Store;
+
+namespace FaceEmbeddings.DependencyInjection;
+
+/// <summary>
+/// Settings of the services <c>AddFaceEmbeddings</c> registers, usually bound from the <c>"FaceEmbeddings"</c>
+/// configuration section (<see cref="SectionName"/>).
+/// </summary>
+/// <remarks>
+/// Unlike the library's other options types, this one has setters: the options pattern (<c>IOptions&lt;T&gt;</c>)
+/// creates it empty and then binds configuration into it and runs <c>Configure</c> callbacks on it. The detection and
+/// encoding settings it carries are the library's immutable options records; bind them from configuration or replace
+/// them with <c>with</c> expressions.
+/// </remarks>
+public sealed record FaceEmbeddingsOptions
+{
+    /// <summary>The configuration section these settings are usually bound from.</summary>
+    public const string SectionName = "FaceEmbeddings";
+
+    /// <summary>The model store's folder; null for the default (<c>FACEEMBEDDINGS_HOME</c>, else the user's cache).</summary>
+    public string? ModelsPath { get; set; }
+
+    /// <summary>True never downloads: models must already be in <see cref="ModelsPath"/>. Null follows
+    /// <c>FACEEMBEDDINGS_OFFLINE</c>.</summary>
+    public bool? Offline { get; set; }
+
+    /// <summary>Where both networks run: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c>.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>The pretrained encoder weights to load from the store (default <c>vggface2</c>); ignored when
+    /// <see cref="EncoderCheckpoint"/> is set.</summary>
+    public string EncoderModel { get; set; } = ModelCatalog.VggFace2;
+
+    /// <summary>A local InceptionResnetV1 checkpoint (<c>.pt</c> or <c>.safetensors</c>) to load instead of
+    /// <see cref="EncoderModel"/>; null uses the store.</summary>
+    public string? EncoderCheckpoint { get; set; }
+
+    /// <summary>The encoder's name in the gallery's descriptor: the checkpoint's file name without its extension when
+    /// <see cref="EncoderCheckpoint"/> is set, otherwise <see cref="EncoderModel"/>.</summary>
+    internal string EncoderName => EncoderCheckpoint is { } checkpoint ? Path.GetFileNameWithoutExtension(checkpoint) : EncoderModel;
+
+    /// <summary>When the detector and the encoder load (default <see cref="ModelLoading.Lazy"/>).</summary>
+    public ModelLoading Loading { get; set; } = ModelLoading.Lazy;
+
+    /// <summary>The detector's settings; its <see cref="MtcnnOptions.Device"/> is replaced by <see cref="Device"/>.</summary>
+    public MtcnnOptions Detection { get; set; } = new();
+
+    /// <summary>The encoder's settings; its <see cref="FaceNetEncoderOptions.Device"/> is replaced by <see cref="Device"/>.</summary>
+    public FaceNetEncoderOptions Encoding { get; set; } = new();
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Models.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FaceEmbeddings.DependencyInjection;
+
+/// <summary>
+/// Loads the container's detector and encoder once: the first caller starts the load and every caller, on any thread,
+/// gets the same instance (or the same failure). The container owns and disposes what this loads.
+/// </summary>
+internal sealed class FaceModels
+{
+    private readonly FaceEmbeddingsOptions _options;
+    private readonly ModelStore _store;
+    private readonly ILogger _logger;
+    private readonly Lazy<Task<MtcnnFaceDetector>> _detector;
+    private readonly Lazy<Task<FaceNetEncoder>> _encoder;
+
+    public FaceModels(IOptions<FaceEmbeddingsOptions> options, ModelStore store, ILogger<FaceModels>? logger = null)
+    {
+        _options = options.Value;
+        _store = store;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _detector = new(() => Task.Run(LoadDetectorAsync));
+        _encoder = new(() => Task.Run(LoadEncoderAsync));
+    }
+
+    /// <summary>Waits for both models (starting their loads if needed), in parallel.</summary>
+    public Task LoadAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_detector.Value, _encoder.Value).WaitAsync(cancellationToken);
+
+    /// <summary>The detector, loading it first if needed: blocks the calling thread while it loads.</summary>
+    public MtcnnFaceDetector Detector => _detector.Value.GetAwaiter().GetResult();
+
+    /// <summary>The encoder, loading it first if needed: blocks the calling thread while it loads.</summary>
+    public FaceNetEncoder Encoder => _encoder.Value.GetAwaiter().GetResult();
+
+    private async Task<MtcnnFaceDetector> LoadDetectorAsync()
+    {
+        var started = Stopwatch.StartNew();
+        MtcnnOptions options = _options.Detection with { Device = Device() };
+        MtcnnFaceDetector detector = await MtcnnFaceDetector.CreateAsync(options, _store).ConfigureAwait(false);
+        FaceEmbeddingsLog.DetectorLoaded(_logger, options.Device!.ToString(), started.Elapsed);
+        return detector;
+    }
+
+    private async Task<FaceNetEncoder> LoadEncoderAsync()
+    {
+        var started = Stopwatch.StartNew();
+        FaceNetEncoderOptions options = _options.Encoding with { Device = Device() };
+        FaceNetEncoder encoder;
+        string source;
+        if (_options.EncoderCheckpoint is { } checkpoint)
+        {
+            encoder = FaceNetEncoder.FromCheckpoint(checkpoint, options);
+            source = checkpoint;
+        }
+        else
+        {
+            encoder = await FaceNetEncoder.FromPretrainedAsync(_options.EncoderModel, _store, options).ConfigureAwait(false);
+            source = _options.EncoderModel;
+        }
+        FaceEmbeddingsLog.EncoderLoaded(_logger, source, encoder.Device.ToString(), encoder.Precision, started.Elapsed);
+        return encoder;
+    }
+
+    private TorchSharp.torch.Device Device() =>
+        FaceEmbeddingsOptionsValidator.TryParseDevice(_options.Device, out TorchSharp.torch.Device? device)
+            ? device!
+            : throw new OptionsValidationException(FaceEmbeddingsOptions.SectionName, typeof(FaceEmbeddingsOptions),
+                [$"{FaceEmbeddingsOptions.SectionName}:Device must be cpu, cuda or cuda:N; got '{_options.Device}'."]);
+}
