@@ -19,12 +19,12 @@ internal static class FaceEndpoints
         app.MapPost("/verify", async (HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder, [FromServices] IOptions<SampleOptions> options,
             CancellationToken cancellationToken) =>
         {
-            using FaceCrop first = await uploads.ReadFaceAsync(request, "first", cancellationToken);
-            using FaceCrop second = await uploads.ReadFaceAsync(request, "second", cancellationToken);
+            using FaceCropBatch first = await uploads.ReadFaceAsync(request, "first", cancellationToken);
+            using FaceCropBatch second = await uploads.ReadFaceAsync(request, "second", cancellationToken);
             double distance;
             using (NewDisposeScope())
             {
-                Tensor embeddings = encoder.Embed([first, second]);
+                Tensor embeddings = encoder.Embed([first[0], second[0]]);
                 distance = Distances.Pairwise(embeddings)[0, 1].item<float>();
             }
             double threshold = options.Value.MatchThreshold;
@@ -35,8 +35,8 @@ internal static class FaceEndpoints
         app.MapPost("/people/{name}/faces", async (string name, HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder,
             [FromServices] IFaceGallery gallery, CancellationToken cancellationToken) =>
         {
-            using FaceCrop face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
-            using Tensor embedding = tensor(encoder.Embed(face));
+            using FaceCropBatch face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
+            using Tensor embedding = encoder.Embed(face[0]);
             IReadOnlyList<long> ids = await gallery.EnrollAsync(name, embedding, cancellationToken: cancellationToken);
             return Results.Created($"/people/{Uri.EscapeDataString(name)}", new EnrolResponse(name, ids[0]));
         });
@@ -45,8 +45,8 @@ internal static class FaceEndpoints
         app.MapPost("/identify", async (HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder, [FromServices] IFaceGallery gallery,
             [FromServices] IOptions<SampleOptions> options, CancellationToken cancellationToken) =>
         {
-            using FaceCrop face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
-            using Tensor embedding = tensor(encoder.Embed(face));
+            using FaceCropBatch face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
+            using Tensor embedding = encoder.Embed(face[0]);
             IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(embedding,
                 new GallerySearchOptions { Threshold = options.Value.MatchThreshold }, cancellationToken);
             IdentityMatch? best = results[0].Best;

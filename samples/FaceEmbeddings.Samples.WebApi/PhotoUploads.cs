@@ -9,7 +9,7 @@ internal sealed class PhotoUploads(IFaceDetector detector, IOptions<SampleOption
 {
     /// <summary>The largest face of the photo in form field <paramref name="field"/>, as a crop for the encoder.</summary>
     /// <exception cref="BadUploadException">No such field, too large, not an image, or no face.</exception>
-    public async Task<FaceCrop> ReadFaceAsync(HttpRequest request, string field, CancellationToken cancellationToken)
+    public async Task<FaceCropBatch> ReadFaceAsync(HttpRequest request, string field, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
             throw new BadUploadException(field, $"send the photo as multipart/form-data in the field '{field}'.");
@@ -45,9 +45,10 @@ internal sealed class PhotoUploads(IFaceDetector detector, IOptions<SampleOption
         using (image)
         {
             // The detector selects the largest face (MtcnnOptions.Selection) and returns it alone.
-            IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
-            foreach (FaceCrop other in crops.Skip(1)) other.Dispose();
-            return crops.Count > 0 ? crops[0] : throw new BadUploadException(field, "no face was found in the photo.");
+            FaceCropBatch crops = detector.DetectAndExtract(image);
+            if (crops.Count > 0) return crops;
+            crops.Dispose();
+            throw new BadUploadException(field, "no face was found in the photo.");
         }
     }
 }

@@ -30,7 +30,8 @@ public sealed class ReportBrowserTests(ITestOutputHelper output) : IDisposable
         Tensor crops = cat(new[] { fixture["black_female/crops"], fixture["white_female/crops"] }, 0).to(ScalarType.Float32);
         string[] groups = Enumerable.Repeat("black women", 49).Concat(Enumerable.Repeat("white women", 49)).ToArray();
         BiasAuditResult result = BiasAudit.Run(embeddings, groups);
-        return await BiasAuditReport.WriteAsync(_directory, result, embeddings, groups, crops);
+        return await BiasAuditReport.SaveAsync(_directory, result, embeddings, groups, crops,
+            options: new BiasAuditReportOptions { FacesStandardized = true });
     }
 
     private static Task<IBrowser> LaunchChromiumAsync(string profile) => Puppeteer.LaunchAsync(new LaunchOptions

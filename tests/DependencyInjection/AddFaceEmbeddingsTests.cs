@@ -96,8 +96,9 @@ public sealed class AddFaceEmbeddingsTests
         using var image = FaceImage.Load(SharedData.PathOf("fixtures/images/multiface.png"));
         detector.Detect(image).Should().HaveCount(6);
         using FaceCrop crop = detector.Extract(image, detector.Detect(image)[0]);
-        float[] embedding = encoder.Embed(crop);
-        Math.Sqrt(embedding.Sum(value => (double)value * value)).Should().BeApproximately(1.0, 1e-4);
+        using TorchSharp.torch.Tensor embedding = encoder.Embed(crop);
+        embedding.shape.Should().Equal(512);
+        embedding.square().sum().sqrt().item<float>().Should().BeApproximately(1f, 1e-4f);
     }
 
     [Fact]
@@ -114,8 +115,8 @@ public sealed class AddFaceEmbeddingsTests
         var encoder = provider.GetRequiredService<IFaceEncoder>();
         var detector = provider.GetRequiredService<IFaceDetector>();
         using var image = FaceImage.Load(SharedData.PathOf("fixtures/images/paul_rudd.png"));
-        using FaceCrop crop = detector.DetectAndExtract(image).Single();
-        using var embedding = TorchSharp.torch.tensor(encoder.Embed(crop));
+        using FaceCropBatch crops = detector.DetectAndExtract(image);
+        using var embedding = encoder.Embed(crops.Single());
         await gallery.EnrollAsync("paul", embedding);
         (await gallery.SearchAsync(embedding)).Single().Best!.Identity.Should().Be("paul");
     }

@@ -45,7 +45,7 @@ public sealed class FaceApiEncoderTests(FaceApiReference reference)
 
         fromCrops.sub(fromPixels).abs().max().item<float>().Should().Be(0f, "standardized whole-number pixels convert back exactly");
         // One crop alone: libtorch's convolutions may sum in another order for another batch size, so compare alike.
-        reference.Encoder.Embed(standardized1).Should().Equal(reference.Encoder.EmbedPixels(pixels.narrow(0, 1, 1)).data<float>().ToArray());
+        reference.Encoder.Embed(standardized1).data<float>().ToArray().Should().Equal(reference.Encoder.EmbedPixels(pixels.narrow(0, 1, 1)).data<float>().ToArray());
     }
 
     [Fact]

@@ -56,12 +56,12 @@ internal sealed class FaceModels
         string source;
         if (_options.EncoderCheckpoint is { } checkpoint)
         {
-            encoder = FaceNetEncoder.FromCheckpoint(checkpoint, options);
+            encoder = FaceNetEncoder.FromFile(checkpoint, options);
             source = checkpoint;
         }
         else
         {
-            encoder = await FaceNetEncoder.FromPretrainedAsync(_options.EncoderModel, _store, options).ConfigureAwait(false);
+            encoder = await FaceNetEncoder.CreateAsync(options with { Pretrained = _options.EncoderModel }, _store).ConfigureAwait(false);
             source = _options.EncoderModel;
         }
         FaceEmbeddingsLog.EncoderLoaded(_logger, source, encoder.Device.ToString(), encoder.Precision, started.Elapsed);

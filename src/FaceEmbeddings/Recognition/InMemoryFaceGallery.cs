@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Metrics;
 using TorchSharp;
@@ -50,7 +51,7 @@ public sealed class InMemoryFaceGallery : IFaceGallery
         options ??= new InMemoryFaceGalleryOptions();
         options.Validate();
         Descriptor = descriptor;
-        device = FaceNetEncoder.ResolveDevice(options.Device);
+        device = DeviceCheck.Require(options.Device, nameof(options));
         searchChunkBytes = options.SearchChunkBytes;
         faces = new EmbeddingRows(descriptor.EmbeddingSize, device, options.InitialCapacity);
         centroids = new EmbeddingRows(descriptor.EmbeddingSize, device);
