@@ -81,26 +81,6 @@ public sealed class RecognitionQuickStartTests
     }
 
     [Fact]
-    public void Readme_shows_the_recognition_quick_start_that_this_test_runs()
-    {
-        string root = RepositoryRoot();
-        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        string source = File.ReadAllText(Path.Combine(root, "tests", "Readme", "RecognitionQuickStartTests.cs"));
-
-        const string begin = "// recognition-quick-start:begin", end = "// recognition-quick-start:end";
-        string region = source[(source.IndexOf(begin, StringComparison.Ordinal) + begin.Length)..source.IndexOf(end, StringComparison.Ordinal)];
-        string[] expectedLines = region.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-        Match block = Regex.Match(readme, @"## Recognition quick start.*?```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
-        block.Success.Should().BeTrue("the README has a C# recognition quick start");
-        string[] readmeLines = block.Groups["code"].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-
-        readmeLines.Should().ContainInOrder(expectedLines);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FaceEmbeddings.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (FaceEmbeddings.sln) was not found above " + AppContext.BaseDirectory);
-    }
+    public void Readme_shows_the_recognition_quick_start_that_this_test_runs() =>
+        ReadmeSnippet.AssertReadmeShows("## Recognition quick start", "RecognitionQuickStartTests.cs", "recognition-quick-start");
 }

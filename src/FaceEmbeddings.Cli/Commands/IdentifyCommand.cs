@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
-using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Recognition;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -94,16 +93,8 @@ internal static class IdentifyCommand
     private static async Task<ImageResult?> IdentifyOneAsync(FileInfo file, MtcnnFaceDetector detector, FaceNetEncoder encoder, IFaceGallery gallery,
         GallerySearchOptions options, CancellationToken cancellationToken)
     {
-        FaceImage image;
-        try
-        {
-            image = FaceImage.Load(file.FullName);
-        }
-        catch (Exception exception) when (exception is ImageDecodeException or IOException or UnauthorizedAccessException)
-        {
-            Terminal.Warning(exception.Message);
+        if (ImageArguments.TryLoad(file) is not { } image)
             return null;
-        }
         using (image)
         {
             IReadOnlyList<FaceCrop> crops = await Task.Run(() => detector.DetectAndExtract(image), cancellationToken).ConfigureAwait(false);
