@@ -57,32 +57,13 @@ public class QuickStartTests
     }
 
     [Fact]
-    public void Readme_shows_the_quick_start_that_this_test_runs()
-    {
-        string root = RepositoryRoot();
-        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        string source = File.ReadAllText(Path.Combine(root, "tests", "Readme", "QuickStartTests.cs"));
-
-        string region = source[(source.IndexOf("// quick-start:begin", StringComparison.Ordinal) + "// quick-start:begin".Length)..source.IndexOf("// quick-start:end", StringComparison.Ordinal)];
-        string[] expectedLines = region.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-        Match block = Regex.Match(readme, @"## Quick start.*?```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
-        block.Success.Should().BeTrue("the README has a C# quick start");
-        string[] readmeLines = block.Groups["code"].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-
-        readmeLines.Should().ContainInOrder(expectedLines);
-    }
+    public void Readme_shows_the_quick_start_that_this_test_runs() =>
+        ReadmeSnippet.AssertReadmeShows("## Quick start", "QuickStartTests.cs", "quick-start");
 
     /// <summary>The values of a D-element embedding, which this frees.</summary>
     private static double[] Values(Tensor embedding)
     {
         using (embedding)
             return Array.ConvertAll(embedding.data<float>().ToArray(), v => (double)v);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FaceEmbeddings.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (FaceEmbeddings.sln) was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -28,37 +28,36 @@ public sealed class InMemoryFaceGalleryTests : IDisposable
     [Fact]
     public async Task A_file_truncated_at_any_length_is_refused_with_a_gallery_format_exception()
     {
-        using InMemoryFaceGallery gallery = await SmallGalleryAsync();
-        string path = Path.Combine(folder.Path, "people.gallery");
-        await gallery.SaveAsync(path);
-        byte[] bytes = await File.ReadAllBytesAsync(path);
-        string damaged = Path.Combine(folder.Path, "damaged.gallery");
-
+        byte[] bytes = await SavedSmallGalleryAsync();
         for (int length = 0; length < bytes.Length; length++)
-        {
-            await File.WriteAllBytesAsync(damaged, bytes.AsMemory(0, length));
-            await FluentActions.Awaiting(() => InMemoryFaceGallery.LoadAsync(damaged)).Should()
-                .ThrowAsync<GalleryFormatException>($"the file cut to {length} of {bytes.Length} bytes");
-        }
+            await AssertRefusedAsync(bytes.AsMemory(0, length), $"the file cut to {length} of {bytes.Length} bytes");
     }
 
     [Fact]
     public async Task A_file_with_any_byte_altered_is_refused_with_a_gallery_format_exception()
     {
-        using InMemoryFaceGallery gallery = await SmallGalleryAsync();
-        string path = Path.Combine(folder.Path, "people.gallery");
-        await gallery.SaveAsync(path);
-        byte[] bytes = await File.ReadAllBytesAsync(path);
-        string damaged = Path.Combine(folder.Path, "damaged.gallery");
-
+        byte[] bytes = await SavedSmallGalleryAsync();
         for (int position = 0; position < bytes.Length; position++)
         {
             byte[] copy = (byte[])bytes.Clone();
             copy[position] ^= 0xFF;
-            await File.WriteAllBytesAsync(damaged, copy);
-            await FluentActions.Awaiting(() => InMemoryFaceGallery.LoadAsync(damaged)).Should()
-                .ThrowAsync<GalleryFormatException>($"byte {position} of {bytes.Length} was flipped");
+            await AssertRefusedAsync(copy, $"byte {position} of {bytes.Length} was flipped");
         }
+    }
+
+    private async Task<byte[]> SavedSmallGalleryAsync()
+    {
+        using InMemoryFaceGallery gallery = await SmallGalleryAsync();
+        string path = Path.Combine(folder.Path, "people.gallery");
+        await gallery.SaveAsync(path);
+        return await File.ReadAllBytesAsync(path);
+    }
+
+    private async Task AssertRefusedAsync(ReadOnlyMemory<byte> content, string because)
+    {
+        string damaged = Path.Combine(folder.Path, "damaged.gallery");
+        await File.WriteAllBytesAsync(damaged, content);
+        await FluentActions.Awaiting(() => InMemoryFaceGallery.LoadAsync(damaged)).Should().ThrowAsync<GalleryFormatException>(because);
     }
 
     [Fact]
@@ -156,6 +155,7 @@ public sealed class InMemoryFaceGalleryTests : IDisposable
         using var gallery = new InMemoryFaceGallery(Descriptor, new InMemoryFaceGalleryOptions { InitialCapacity = 4096 });
         using var generator = new Generator(8, CPU);
         using var rows = randn([4, 8], generator: generator);
+        using var first = rows[0];
         string path = Path.Combine(folder.Path, "cycle.gallery");
         Cycle();   // first calls may create lazily initialized state
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -169,7 +169,7 @@ public sealed class InMemoryFaceGalleryTests : IDisposable
         void Cycle()
         {
             IReadOnlyList<long> ids = gallery.EnrollAsync("ada", rows).GetAwaiter().GetResult();
-            gallery.EnrollAsync("grace", rows[0]).GetAwaiter().GetResult();
+            gallery.EnrollAsync("grace", first).GetAwaiter().GetResult();
             gallery.SearchAsync(rows, new GallerySearchOptions { TopK = 2 }).GetAwaiter().GetResult();
             gallery.SearchAsync(rows, new GallerySearchOptions { TopK = 2, Scoring = IdentityScoring.Centroid }).GetAwaiter().GetResult();
             gallery.Save(path);

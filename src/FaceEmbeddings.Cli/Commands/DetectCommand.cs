@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using FaceEmbeddings.Detection;
-using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Plots;
 using Spectre.Console;
 
@@ -62,16 +61,8 @@ internal static class DetectCommand
     /// <summary>Adds the faces of one image to the table (and draws them); false when the image cannot be read.</summary>
     private static async Task<bool> DetectOneAsync(MtcnnFaceDetector detector, FileInfo file, string? drawTo, Table table, CancellationToken cancellationToken)
     {
-        FaceImage image;
-        try
-        {
-            image = FaceImage.Load(file.FullName);
-        }
-        catch (Exception exception) when (exception is ImageDecodeException or IOException or UnauthorizedAccessException)
-        {
-            Terminal.Warning(exception.Message);
+        if (ImageArguments.TryLoad(file) is not { } image)
             return false;
-        }
 
         using (image)
         {

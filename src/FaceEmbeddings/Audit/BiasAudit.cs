@@ -92,8 +92,7 @@ public static class BiasAudit
             tensor(index.Codes.Select(code => (long)code).ToArray(), device: embeddings.device),
             (rows, columns) => Distances.Pairwise(rows, columns, options.Metric),
             options.MaxChunkDistances,
-            personCodes,
-            people.SamePersonPairs);
+            personCodes);
         (double[] thresholds, FalseMatchCounts? counts) = options.FalseMatchRates.Count == 0 ? ([], null)
             : Thresholds(pairs, options.FalseMatchRates, index.Names.Count, options.ExactQuantileMaxPairs, cancellationToken);
 

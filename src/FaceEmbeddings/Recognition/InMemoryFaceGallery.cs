@@ -205,6 +205,10 @@ public sealed class InMemoryFaceGallery : IFaceGallery
         });
     });
 
+    /// <summary>The faces' N×D tensor as it is (a view, for the scale benchmark's machine-limit passes): the caller scopes it
+    /// and must not use it across changes to the gallery.</summary>
+    internal Tensor FacesView() => WithReadLock(() => faces.Active);
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -375,31 +379,21 @@ public sealed class InMemoryFaceGallery : IFaceGallery
         else centroids.Set(slot, mean);
     }
 
-    private T WithReadLock<T>(Func<T> read)
-    {
-        gate.EnterReadLock();
-        try
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            return read();
-        }
-        finally
-        {
-            gate.ExitReadLock();
-        }
-    }
+    private T WithReadLock<T>(Func<T> read) => Locked(gate.EnterReadLock, gate.ExitReadLock, read);
 
-    private T WithWriteLock<T>(Func<T> write)
+    private T WithWriteLock<T>(Func<T> write) => Locked(gate.EnterWriteLock, gate.ExitWriteLock, write);
+
+    private T Locked<T>(Action enter, Action exit, Func<T> work)
     {
-        gate.EnterWriteLock();
+        enter();
         try
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            return write();
+            return work();
         }
         finally
         {
-            gate.ExitWriteLock();
+            exit();
         }
     }
 

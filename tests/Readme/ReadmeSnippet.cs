@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+
+namespace FaceEmbeddings.Tests.Readme;
+
+/// <summary>Checks that a README section shows, line for line (indentation aside), the code a test runs between two markers.</summary>
+public static class ReadmeSnippet
+{
+    /// <summary>
+    /// Asserts that the first C# block after <paramref name="heading"/> in README.md contains, in order, the non-empty
+    /// lines of tests/Readme/<paramref name="testFile"/> between <c>// marker:begin</c> and <c>// marker:end</c>.
+    /// </summary>
+    public static void AssertReadmeShows(string heading, string testFile, string marker)
+    {
+        string root = RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string source = File.ReadAllText(Path.Combine(root, "tests", "Readme", testFile));
+
+        string begin = $"// {marker}:begin", end = $"// {marker}:end";
+        string region = source[(source.IndexOf(begin, StringComparison.Ordinal) + begin.Length)..source.IndexOf(end, StringComparison.Ordinal)];
+        string[] expectedLines = region.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        Match block = Regex.Match(readme, Regex.Escape(heading) + @"\n.*?```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
+        block.Success.Should().BeTrue($"the README has a C# block under '{heading}'");
+        string[] readmeLines = block.Groups["code"].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+
+        readmeLines.Should().ContainInOrder(expectedLines);
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "FaceEmbeddings.sln"))) return dir.FullName;
+        throw new InvalidOperationException("The repository root (FaceEmbeddings.sln) was not found above " + AppContext.BaseDirectory);
+    }
+}
