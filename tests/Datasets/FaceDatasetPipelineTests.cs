@@ -43,7 +43,7 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
         set.Faces.Select(face => face.Item.Labels[FaceLabels.FolderKey]).Should().Equal("kit", "rose");
         set.Faces.Should().OnlyContain(face => face.FaceIndex == 0);
         set.Embeddings.shape.Should().Equal(2, 512);
-        set.Embeddings.device.Should().Be(_pipeline.Encoder.Device, "embeddings stay on the encoder's device");
+        set.Embeddings.device_type.Should().Be(_pipeline.Encoder.Device.type, "embeddings stay on the encoder's device");
         set.Crops.Should().BeNull("no crop was asked for");
         set.CropRows.Should().BeEmpty();
         set.Skipped.Select(skip => (skip.Path, skip.Reason)).Should().BeEquivalentTo(new[]

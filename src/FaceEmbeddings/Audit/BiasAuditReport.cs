@@ -193,7 +193,7 @@ public static class BiasAuditReport
         int perRow = Math.Max(1, shown.Max(ofGroup => ofGroup.Count));
         var tiles = new List<Tensor>();
         // Black in the faces' own scale: 0, or 0 standardized.
-        double black = options.FacesStandardized ? PixelNormalization.Standardized.Apply(0f) : 0;
+        using Scalar black = (options.FacesStandardized ? PixelNormalization.Standardized.Apply(0f) : 0f).ToScalar();
         foreach (List<long> ofGroup in shown)
         {
             if (ofGroup.Count > 0)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Imaging;
+using FaceEmbeddings.Runtime;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
@@ -130,11 +131,13 @@ public sealed partial class FaceDataset
         foreach (SkippedImage rejected in Rejected)
             counter.Skip(rejected);
 
+        // Decoding and the networks are synchronous; running them off the caller's thread keeps it responsive, and running
+        // every batch on the same thread keeps one copy of a batch's native memory, not one per pool thread (BatchThread).
+        using var thread = new BatchThread("FaceDataset batches");
         foreach (FaceDatasetItem[] items in Items.Chunk(options.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // Decoding and the networks are synchronous; running them off the caller's thread keeps it responsive.
-            ProcessedBatch batch = await Task.Run(() => ProcessBatch(items, detector, encoder, options, counter), cancellationToken)
+            ProcessedBatch batch = await thread.RunAsync(() => ProcessBatch(items, detector, encoder, options, counter), cancellationToken)
                 .ConfigureAwait(false);
             counter.Report();
             yield return batch;
