@@ -261,7 +261,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
             throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "Precision must be Full or BFloat16.");
     }
 
-    private static Device ResolveDevice(Device? device)
+    internal static Device ResolveDevice(Device? device)
     {
         if (device is null) return CPU;
         switch (device.type)

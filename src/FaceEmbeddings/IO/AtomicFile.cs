@@ -9,12 +9,25 @@ internal static class AtomicFile
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>, creating its folder when needed.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
     {
+        // A span cannot enter a lambda: copy-free for the common small file is not worth a second code path.
+        byte[] bytes = content.ToArray();
+        Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> puts into the stream it is given to <paramref name="path"/>, creating its
+    /// folder when needed. When <paramref name="write"/> throws, the old file (if any) is left as it was and the
+    /// temporary file is removed.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         string temporary = TemporaryPathFor(path);
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                stream.Write(content);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);

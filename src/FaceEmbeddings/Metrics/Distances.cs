@@ -104,15 +104,31 @@ public static class Distances
             throw new ArgumentOutOfRangeException(nameof(k), k,
                 $"k must be between 1 and the number of gallery rows ({galleryRows}, gallery {TensorArguments.ShapeOf(gallery)}).");
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, 1L << 20);
-
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         if (metric == DistanceMetric.Cosine)
         {
+            using var checkScope = NewDisposeScope();
             TensorArguments.RequireNonZeroRows(linalg.vector_norm(queries, dims: [1]), queries, nameof(queries));
             TensorArguments.RequireNonZeroRows(linalg.vector_norm(gallery, dims: [1]), gallery, nameof(gallery));
         }
+        return NearestChecked(queries, gallery, null, k, metric, chunkBytes);
+    }
 
+    /// <summary>
+    /// <see cref="Nearest"/> for arguments already checked, with the gallery rows' L2 norms given when the caller keeps
+    /// them (a face gallery): a search then reads the gallery once, instead of three times (finiteness, norms, products).
+    /// </summary>
+    /// <param name="queries">Q×D queries, checked as <see cref="Nearest"/> checks them.</param>
+    /// <param name="gallery">G×D gallery rows, finite (and non-zero under cosine), of the queries' dtype and device.</param>
+    /// <param name="galleryNorms">The G row norms ‖g‖ in the scoring dtype (float32, or float64 for float64 rows), or null to compute them.</param>
+    /// <param name="k">1 ≤ k ≤ G.</param>
+    /// <param name="metric">A defined metric.</param>
+    /// <param name="chunkBytes">At least 1 MiB.</param>
+    internal static (Tensor Distances, Tensor Indices) NearestChecked(
+        Tensor queries, Tensor gallery, Tensor? galleryNorms, int k, DistanceMetric metric, long chunkBytes = DefaultChunkBytes)
+    {
+        long galleryRows = gallery.shape[0], queryRows = queries.shape[0], features = queries.shape[1];
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         int shortlist = (int)Math.Min(galleryRows, (long)k + Math.Max(k, MinimumShortlistSlack));
         ScalarType scoreType = queries.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         int scoreBytes = scoreType == ScalarType.Float64 ? sizeof(double) : sizeof(float);
@@ -128,7 +144,7 @@ public static class Distances
             using var chunkScope = NewDisposeScope();
             long length = Math.Min(queryChunk, queryRows - start);
             var queryBlock = queries.narrow(0, start, length);
-            var candidates = Shortlist(queryBlock.to(scoreType), gallery, metric, shortlist, galleryChunk);
+            var candidates = Shortlist(queryBlock.to(scoreType), gallery, galleryNorms, metric, shortlist, galleryChunk);
             var (exact, neighbours) = RankExactly(queryBlock, gallery, candidates, k, metric);
             distances.narrow(0, start, length).copy_(exact);
             indices.narrow(0, start, length).copy_(neighbours);
@@ -174,7 +190,7 @@ public static class Distances
     /// Indices (Q×shortlist) of the gallery rows with the lowest fast scores, streaming the gallery in chunks.
     /// Scores drop the per-query constant: ‖g‖² − 2q·g ranks as ‖q − g‖², and −q·g/‖g‖ as 1 − cos.
     /// </summary>
-    private static Tensor Shortlist(Tensor queryBlock, Tensor gallery, DistanceMetric metric, int shortlist, long galleryChunk)
+    private static Tensor Shortlist(Tensor queryBlock, Tensor gallery, Tensor? galleryNorms, DistanceMetric metric, int shortlist, long galleryChunk)
     {
         long galleryRows = gallery.shape[0];
         Tensor? bestScores = null, bestIndices = null;
@@ -183,7 +199,8 @@ public static class Distances
             using var chunkScope = NewDisposeScope();
             long length = Math.Min(galleryChunk, galleryRows - start);
             var rows = gallery.narrow(0, start, length).to(queryBlock.dtype);
-            var norms = linalg.vector_norm(rows, dims: [1]);
+            // A copy of kept norms: the Euclidean score squares them in place.
+            var norms = galleryNorms?.narrow(0, start, length).clone() ?? linalg.vector_norm(rows, dims: [1]);
             var scores = mm(queryBlock, rows.t());
             scores = metric == DistanceMetric.Cosine
                 ? scores.div_(norms).neg_()

@@ -1,4 +1,6 @@
 using FaceEmbeddings.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Recognition;
 
@@ -9,4 +11,44 @@ namespace FaceEmbeddings.Recognition;
 /// <param name="Model">The encoder's model name (e.g. <c>vggface2</c>), compared ordinally.</param>
 /// <param name="EmbeddingSize">D, the length of one embedding.</param>
 /// <param name="Metric">The distance searches rank by.</param>
-public sealed record GalleryDescriptor(string Model, int EmbeddingSize, DistanceMetric Metric = DistanceMetric.Euclidean);
+public sealed record GalleryDescriptor(string Model, int EmbeddingSize, DistanceMetric Metric = DistanceMetric.Euclidean)
+{
+    /// <summary>"model 'vggface2', 512-d, Euclidean": how errors name a descriptor.</summary>
+    public override string ToString() => $"model '{Model}', {EmbeddingSize}-d, {Metric}";
+
+    /// <summary>Checks the descriptor itself; every gallery calls it when created or opened.</summary>
+    /// <exception cref="ArgumentException">The model name is empty, the size is not positive, or the metric is unknown.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Model))
+            throw new ArgumentException("A gallery descriptor needs a model name (e.g. 'vggface2').", nameof(Model));
+        if (EmbeddingSize < 1)
+            throw new ArgumentException($"A gallery descriptor needs a positive embedding size; got {EmbeddingSize}.", nameof(EmbeddingSize));
+        if (!Enum.IsDefined(Metric))
+            throw new ArgumentException($"Unknown distance metric {Metric}.", nameof(Metric));
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="embeddings"/> are embeddings this descriptor describes: N×D or D (one row), floating
+    /// point, finite, with D = <see cref="EmbeddingSize"/>, and no all-zero row under the cosine distance. Reads the
+    /// tensor on its device and keeps no reference to it.
+    /// </summary>
+    /// <param name="embeddings">The embeddings to check.</param>
+    /// <param name="parameterName">How error messages name the argument.</param>
+    /// <returns>N, the number of rows (1 for a 1-D tensor).</returns>
+    /// <exception cref="ArgumentException">A rule above is broken; the message names the argument, its shape and the rule.</exception>
+    public long RequireEmbeddings(Tensor embeddings, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings, parameterName);
+        if (embeddings.dim() is not (1 or 2) || embeddings.shape[^1] != EmbeddingSize)
+            throw new ArgumentException(
+                $"'{parameterName}' must be N×{EmbeddingSize} (or {EmbeddingSize} for one face) for a gallery of {this}; got shape {TensorArguments.ShapeOf(embeddings)}.",
+                parameterName);
+        using var scope = NewDisposeScope();
+        Tensor matrix = embeddings.dim() == 1 ? embeddings.unsqueeze(0) : embeddings;
+        TensorArguments.RequireMatrix(matrix, parameterName);
+        if (Metric == DistanceMetric.Cosine)
+            TensorArguments.RequireNonZeroRows(linalg.vector_norm(matrix, dims: [1]), matrix, parameterName);
+        return matrix.shape[0];
+    }
+}
