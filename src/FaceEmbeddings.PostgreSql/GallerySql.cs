@@ -95,15 +95,18 @@ internal sealed class GallerySql
 
     public string ReadInfo => $"SELECT schema_version, model, embedding_size, metric, storage FROM {Info}";
 
-    /// <summary>Creates or finds the identity, replacing its metadata when $2 is not null ($1 name, $2 jsonb); returns its id.</summary>
-    public string UpsertIdentity => $"""
-        INSERT INTO {Identities} (name, metadata, face_count) VALUES ($1, COALESCE($2, {EmptyObject}::jsonb), 0)
-        ON CONFLICT (name) DO UPDATE SET metadata = COALESCE($2, {Identities}.metadata)
-        RETURNING id
+    /// <summary>
+    /// Creates or finds identity $1, replacing its metadata when $2 (jsonb) is not null, and reserves $3 face ids:
+    /// one row per id, increasing, each with the identity's id.
+    /// </summary>
+    public string UpsertIdentityAndReserveFaceIds => $"""
+        WITH identity AS (
+            INSERT INTO {Identities} (name, metadata, face_count) VALUES ($1, COALESCE($2, {EmptyObject}::jsonb), 0)
+            ON CONFLICT (name) DO UPDATE SET metadata = COALESCE($2, {Identities}.metadata)
+            RETURNING id)
+        SELECT identity.id, nextval('{Name("face_ids")}') AS face_id FROM identity, generate_series(1, $3)
+        ORDER BY face_id
         """;
-
-    /// <summary>$1 face ids, increasing.</summary>
-    public string ReserveFaceIds => $"SELECT nextval('{Name("face_ids")}') FROM generate_series(1, $1) ORDER BY 1";
 
     public string CopyFaces => $"COPY {Faces} (id, identity_id, embedding) FROM STDIN (FORMAT BINARY)";
 

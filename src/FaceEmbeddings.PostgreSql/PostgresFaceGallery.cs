@@ -163,12 +163,13 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         return await WriteAsync<IReadOnlyList<long>>(async (connection, cancel) =>
         {
-            long identityId = (long)(await ScalarAsync(connection, sql.UpsertIdentity, cancel, identity, Jsonb(metadataJson)).ConfigureAwait(false))!;
+            long identityId = 0;
             var ids = new long[rows.Count];
-            await using (var reserve = Command(connection, sql.ReserveFaceIds, rows.Count))
+            await using (var reserve = Command(connection, sql.UpsertIdentityAndReserveFaceIds, identity, Jsonb(metadataJson), rows.Count))
             await using (var reader = await reserve.ExecuteReaderAsync(cancel).ConfigureAwait(false))
             {
-                for (int i = 0; await reader.ReadAsync(cancel).ConfigureAwait(false); i++) ids[i] = reader.GetInt64(0);
+                for (int i = 0; await reader.ReadAsync(cancel).ConfigureAwait(false); i++)
+                    (identityId, ids[i]) = (reader.GetInt64(0), reader.GetInt64(1));
             }
             await using (var writer = await connection.BeginBinaryImportAsync(sql.CopyFaces, cancel).ConfigureAwait(false))
             {
@@ -495,23 +496,24 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
 
     private static void RequireIdentity(string identity)
     {
-        ArgumentException.ThrowIfNullOrEmpty(identity);
+        if (string.IsNullOrEmpty(identity))
+            throw new ArgumentException("An identity needs a non-empty name.", nameof(identity));
         RequireNoNul(identity, nameof(identity));
     }
 
     private static string MetadataJson(IReadOnlyDictionary<string, string> metadata)
     {
-        foreach ((string key, string value) in metadata)
+        var copy = GalleryMetadata.Copy(metadata, nameof(metadata));
+        foreach ((string key, string value) in copy)
         {
-            ArgumentNullException.ThrowIfNull(value, nameof(metadata));
             RequireNoNul(key, nameof(metadata));
             RequireNoNul(value, nameof(metadata));
         }
-        return JsonSerializer.Serialize(metadata);
+        return JsonSerializer.Serialize(copy);
     }
 
-    private static Dictionary<string, string> ParseMetadata(string json) =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+    private static System.Collections.ObjectModel.ReadOnlyDictionary<string, string> ParseMetadata(string json) =>
+        GalleryMetadata.Copy(JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [], "metadata");
 
     private static void RequireNoNul(string text, string parameterName)
     {

@@ -12,7 +12,7 @@ namespace FaceEmbeddings.Tests.PostgreSql;
 [Collection(PostgresTestGroup.Name)]
 public sealed class PostgresRecallTests : IAsyncLifetime
 {
-    private const int Identities = 1500, FacesPerIdentity = 2, Size = 64, Queries = 150, TopK = 10;
+    private const int Identities = 400, FacesPerIdentity = 5, Size = 64, Queries = 100, TopK = 10;
     private static readonly GalleryDescriptor Descriptor = new("synthetic", Size);
     private readonly PostgresTestGallery tables = new();
 

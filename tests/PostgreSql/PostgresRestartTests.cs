@@ -9,7 +9,7 @@ namespace FaceEmbeddings.Tests.PostgreSql;
 [Collection(PostgresRestartGroup.Name)]
 public sealed class PostgresRestartTests : IAsyncLifetime
 {
-    private const int Size = 512, LargeEnrolment = 5000;
+    private const int Size = 512, LargeEnrolment = 3000;
     private static readonly GalleryDescriptor Descriptor = new("synthetic", Size);
     private readonly PostgresTestGallery tables = new();
 
@@ -30,7 +30,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
 
         // Stop the server while a large enrolment is under way: it must fail as a whole.
         Task<IReadOnlyList<long>> interrupted = gallery.EnrollAsync("interrupted", large);
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
         await PostgresServer.StopAsync();
         Exception? interruption = await Record.ExceptionAsync(() => interrupted);
         try

@@ -20,11 +20,14 @@ public sealed class PostgresTestGallery
         return gallery;
     }
 
-    /// <summary>Drops the tables and closes every gallery opened here.</summary>
+    /// <summary>Drops the tables (through a gallery of its own: the test may have disposed its own) and closes every gallery opened here.</summary>
     public async Task DropAsync()
     {
         if (opened.Count > 0)
-            await opened[0].DropAsync();
+        {
+            await using var dropper = new PostgresFaceGallery(PostgresServer.ConnectionString, opened[0].Descriptor, opened[0].Options);
+            await dropper.DropAsync();
+        }
         foreach (PostgresFaceGallery gallery in opened)
             await gallery.DisposeAsync();
     }
