@@ -68,7 +68,7 @@ public class MetricsBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        Console.WriteLine($"// Peak resident set of this benchmark process (VmHWM): {PeakResidentMebibytes()} MiB");
+        Console.WriteLine($"// Peak resident set of this benchmark process (VmHWM): {ProcessMemory.Mebibytes("VmHWM")} MiB");
         _embeddings?.Dispose();
         _queries?.Dispose();
         _gallery?.Dispose();
@@ -82,14 +82,5 @@ public class MetricsBenchmarks : IDisposable
         using var generator = new Generator(seed, CPU);
         var x = randn([rows, Features], generator: generator);
         return x.div_(linalg.vector_norm(x, dims: [1], keepdim: true)).MoveToOuterDisposeScope();
-    }
-
-    private static string PeakResidentMebibytes()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status))
-            return "n/a";
-        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? "n/a" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -6,4 +6,7 @@ using FaceEmbeddings.Runtime;
 // FACEEMBEDDINGS_BENCH_DEFAULT_HEAP=1 measures with the C library's default policy instead.
 if (Environment.GetEnvironmentVariable("FACEEMBEDDINGS_BENCH_DEFAULT_HEAP") != "1")
     Console.WriteLine($"// NativeHeap.RetainFreedMemory: {NativeHeap.RetainFreedMemory()}");
-BenchmarkSwitcher.FromAssembly(typeof(SuiteConfig).Assembly).Run(args, new SuiteConfig());
+if (args.Length > 0 && args[0] == "gallery-scale")
+    await GalleryScaleBenchmark.RunAsync(args);
+else
+    BenchmarkSwitcher.FromAssembly(typeof(SuiteConfig).Assembly).Run(args, new SuiteConfig());

@@ -38,7 +38,7 @@ internal static class FaceEmbedApp
         }
     }
 
-    public static RootCommand CreateRootCommand() => new("faceembed: detect, crop, embed and audit faces with MTCNN and FaceNet (InceptionResnetV1).")
+    public static RootCommand CreateRootCommand() => new("faceembed: detect, crop, embed, recognize and audit faces with MTCNN and FaceNet (InceptionResnetV1).")
     {
         DetectCommand.Create(),
         CropCommand.Create(),
@@ -46,6 +46,9 @@ internal static class FaceEmbedApp
         AuditCommand.Create(),
         ConvertCommand.Create(),
         ModelsCommand.Create(),
+        GalleryCommand.Create(),
+        IdentifyCommand.Create(),
+        VerifyCommand.Create(),
     };
 
     /// <summary>Where to read about the command that failed to parse.</summary>

@@ -150,6 +150,13 @@ internal sealed class PipelineOptions
         return await Task.Run(() => FaceNetEncoder.FromCheckpoint(path, options), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The encoder's name as a gallery records it: the <c>--pretrained</c> name, or the <c>--weights</c> file's name, so
+    /// that a gallery refuses embeddings of another encoder.
+    /// </summary>
+    public string ModelNameOf(ParseResult parsed) =>
+        parsed.GetValue(_weights) is { } weights ? weights.Name : parsed.GetRequiredValue(_pretrained);
+
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>
     private Device DeviceOf(ParseResult parsed)
     {

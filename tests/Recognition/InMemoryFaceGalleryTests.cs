@@ -156,6 +156,7 @@ public sealed class InMemoryFaceGalleryTests : IDisposable
         using var gallery = new InMemoryFaceGallery(Descriptor, new InMemoryFaceGalleryOptions { InitialCapacity = 4096 });
         using var generator = new Generator(8, CPU);
         using var rows = randn([4, 8], generator: generator);
+        using var first = rows[0];
         string path = Path.Combine(folder.Path, "cycle.gallery");
         Cycle();   // first calls may create lazily initialized state
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -169,7 +170,7 @@ public sealed class InMemoryFaceGalleryTests : IDisposable
         void Cycle()
         {
             IReadOnlyList<long> ids = gallery.EnrollAsync("ada", rows).GetAwaiter().GetResult();
-            gallery.EnrollAsync("grace", rows[0]).GetAwaiter().GetResult();
+            gallery.EnrollAsync("grace", first).GetAwaiter().GetResult();
             gallery.SearchAsync(rows, new GallerySearchOptions { TopK = 2 }).GetAwaiter().GetResult();
             gallery.SearchAsync(rows, new GallerySearchOptions { TopK = 2, Scoring = IdentityScoring.Centroid }).GetAwaiter().GetResult();
             gallery.Save(path);

@@ -4,15 +4,17 @@ using static TorchSharp.torch;
 namespace FaceEmbeddings.Audit;
 
 /// <summary>
-/// All pairs (i, j), i &lt; j, of N embeddings of N different people, visited as chunks of distances so
+/// All pairs (i, j), i &lt; j, of N embeddings of different people, visited as chunks of distances so
 /// that no N×N matrix is ever held: each chunk is a block of rows against the columns to their right,
 /// computed on the embeddings' device. The chunking is the same on every visit, so every visit sees the
-/// bitwise same distances.
+/// bitwise same distances. Every row is a different person (the audit), or, with person codes, pairs of
+/// rows of one person are left out (threshold calibration).
 /// </summary>
 internal sealed class DifferentPersonPairs
 {
     private readonly Tensor embeddings;
     private readonly Tensor groupCodes;
+    private readonly Tensor? personCodes;
     private readonly Func<Tensor, Tensor, Tensor> pairwise;
     private readonly long rowsPerChunk;
 
@@ -20,16 +22,20 @@ internal sealed class DifferentPersonPairs
     /// <param name="groupCodes">N group indices (int64) on the embeddings' device.</param>
     /// <param name="pairwise">Distances between the rows of two matrices: [a, D] × [b, D] → [a, b].</param>
     /// <param name="maxChunkElements">The most distances one chunk holds.</param>
-    public DifferentPersonPairs(Tensor embeddings, Tensor groupCodes, Func<Tensor, Tensor, Tensor> pairwise, long maxChunkElements)
+    /// <param name="personCodes">N person indices (int64) on the embeddings' device, whose same-person pairs are left
+    /// out; null when every row is a different person.</param>
+    public DifferentPersonPairs(Tensor embeddings, Tensor groupCodes, Func<Tensor, Tensor, Tensor> pairwise, long maxChunkElements,
+        Tensor? personCodes = null)
     {
         this.embeddings = embeddings;
         this.groupCodes = groupCodes;
         this.pairwise = pairwise;
-        Count = embeddings.shape[0] * (embeddings.shape[0] - 1) / 2;
+        this.personCodes = personCodes;
+        Count = embeddings.shape[0] * (embeddings.shape[0] - 1) / 2 - (personCodes is null ? 0 : SamePersonPairs(personCodes));
         rowsPerChunk = Math.Max(1, maxChunkElements / Math.Max(1, embeddings.shape[0]));
     }
 
-    /// <summary>The number of pairs, N(N − 1)/2.</summary>
+    /// <summary>The number of pairs: N(N − 1)/2, less the same-person pairs when there are person codes.</summary>
     public long Count { get; }
 
     /// <summary>The dtype the distances come in (the embeddings').</summary>
@@ -56,6 +62,8 @@ internal sealed class DifferentPersonPairs
             Tensor distances = pairwise(rows, columns);                                      // [rows, n − start]
             // Row r of the chunk is embedding start + r; column c is embedding start + c: keep c > r.
             Tensor upper = ones(distances.shape, ScalarType.Bool, distances.device).triu(1);
+            if (personCodes is not null)
+                upper = upper.logical_and_(personCodes[TensorIndex.Slice(start, end)].unsqueeze(1).ne(personCodes[TensorIndex.Slice(start, n)].unsqueeze(0)));
             Tensor values = distances.masked_select(upper);                                   // [pairs in chunk]
             Tensor pairGroups = empty(0, ScalarType.Int64, distances.device);
             if (withGroups)
@@ -68,5 +76,13 @@ internal sealed class DifferentPersonPairs
             }
             visit(values, pairGroups);
         }
+    }
+
+    /// <summary>Σ c(c − 1)/2 over the people's row counts c.</summary>
+    private static long SamePersonPairs(Tensor personCodes)
+    {
+        using var scope = NewDisposeScope();
+        long[] counts = personCodes.bincount(null, 0).cpu().data<long>().ToArray();
+        return counts.Sum(count => count * (count - 1) / 2);
     }
 }

@@ -51,4 +51,22 @@ internal static class TensorArguments
         if (rowNorms.min().ToDouble() <= 0)
             throw new ArgumentException($"'{name}' {ShapeOf(matrix)} has an all-zero row, for which the cosine distance is undefined.", name);
     }
+
+    /// <summary>
+    /// Requires N×D embeddings, or one D-vector, with D = <paramref name="size"/>, checked as <see cref="RequireMatrix"/>
+    /// checks, and no all-zero row under the cosine distance. <paramref name="owner"/> completes the message
+    /// ("for a gallery of …"). Returns N.
+    /// </summary>
+    public static long RequireEmbeddings(Tensor? embeddings, int size, DistanceMetric metric, string name, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings, name);
+        if (embeddings.dim() is not (1 or 2) || embeddings.shape[^1] != size)
+            throw new ArgumentException($"'{name}' must be N×{size} (or {size} for one face) {owner}; got shape {ShapeOf(embeddings)}.", name);
+        using var scope = NewDisposeScope();
+        Tensor matrix = embeddings.dim() == 1 ? embeddings.unsqueeze(0) : embeddings;
+        RequireMatrix(matrix, name);
+        if (metric == DistanceMetric.Cosine)
+            RequireNonZeroRows(linalg.vector_norm(matrix, dims: [1]), matrix, name);
+        return matrix.shape[0];
+    }
 }

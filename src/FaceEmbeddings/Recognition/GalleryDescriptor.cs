@@ -1,5 +1,4 @@
 using FaceEmbeddings.Metrics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Recognition;
@@ -37,18 +36,6 @@ public sealed record GalleryDescriptor(string Model, int EmbeddingSize, Distance
     /// <param name="parameterName">How error messages name the argument.</param>
     /// <returns>N, the number of rows (1 for a 1-D tensor).</returns>
     /// <exception cref="ArgumentException">A rule above is broken; the message names the argument, its shape and the rule.</exception>
-    public long RequireEmbeddings(Tensor embeddings, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(embeddings, parameterName);
-        if (embeddings.dim() is not (1 or 2) || embeddings.shape[^1] != EmbeddingSize)
-            throw new ArgumentException(
-                $"'{parameterName}' must be N×{EmbeddingSize} (or {EmbeddingSize} for one face) for a gallery of {this}; got shape {TensorArguments.ShapeOf(embeddings)}.",
-                parameterName);
-        using var scope = NewDisposeScope();
-        Tensor matrix = embeddings.dim() == 1 ? embeddings.unsqueeze(0) : embeddings;
-        TensorArguments.RequireMatrix(matrix, parameterName);
-        if (Metric == DistanceMetric.Cosine)
-            TensorArguments.RequireNonZeroRows(linalg.vector_norm(matrix, dims: [1]), matrix, parameterName);
-        return matrix.shape[0];
-    }
+    public long RequireEmbeddings(Tensor embeddings, string parameterName) =>
+        TensorArguments.RequireEmbeddings(embeddings, EmbeddingSize, Metric, parameterName, $"for a gallery of {this}");
 }

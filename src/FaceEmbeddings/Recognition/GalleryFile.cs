@@ -190,6 +190,7 @@ internal static class GalleryFile
     /// </summary>
     private static string Checksum(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, Tensor> tensors)
     {
+        using var scope = NewDisposeScope();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach ((string key, string value) in metadata.Where(entry => entry.Key != ChecksumKey).OrderBy(entry => entry.Key, StringComparer.Ordinal))
         {
@@ -199,8 +200,7 @@ internal static class GalleryFile
         foreach ((string name, Tensor data) in tensors.OrderBy(entry => entry.Key, StringComparer.Ordinal))
         {
             AppendText(hash, $"{name}:{data.dtype}:[{string.Join(",", data.shape)}]");
-            using Tensor contiguous = data.cpu().contiguous();
-            TensorBytes.ForEachSpan(contiguous, span => hash.AppendData(span));
+            TensorBytes.ForEachSpan(data.cpu().contiguous(), span => hash.AppendData(span));
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

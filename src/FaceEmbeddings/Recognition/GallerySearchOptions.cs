@@ -8,9 +8,9 @@ public sealed record GallerySearchOptions
 
     /// <summary>
     /// The match threshold: an identity is kept only when its distance is strictly below it, as
-    /// <c>FaceVerifier</c> decides a match; a query with none left is unknown. <see langword="null"/>
+    /// <see cref="FaceVerifier"/> decides a match; a query with none left is unknown. <see langword="null"/>
     /// (default) keeps every identity up to <see cref="TopK"/>. A threshold calibrated for a false-match rate
-    /// (<c>ThresholdCalibration</c>) keeps that rate per compared pair.
+    /// (<see cref="ThresholdCalibration"/>) keeps that rate per compared pair.
     /// </summary>
     public double? Threshold { get; init; }
 

@@ -204,6 +204,10 @@ public sealed class InMemoryFaceGallery : IFaceGallery
         });
     });
 
+    /// <summary>The faces' N×D tensor as it is (a view, for the scale benchmark's machine-limit passes): the caller scopes it
+    /// and must not use it across changes to the gallery.</summary>
+    internal Tensor FacesView() => WithReadLock(() => faces.Active);
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using FaceEmbeddings.Tests.FaceNet;
+using FaceEmbeddings.Tests.Infrastructure;
+using FaceEmbeddings.Tests.Store;
+
+namespace FaceEmbeddings.Tests.Cli;
+
+/// <summary>
+/// <c>faceembed gallery add|list|remove</c>, <c>identify</c> and <c>verify</c> end to end on ../shared/data/people
+/// (5 people, 9 photos, one folder each) as the README shows them. The encoder is the random-weight checkpoint:
+/// this is plumbing only. Its embeddings say nothing about who is who, so the tests identify and verify photos that
+/// were enrolled (distance 0, which any encoder must get right) and check counts, labels, formats and exit codes.
+/// </summary>
+public sealed class RecognitionCommandTests : IDisposable
+{
+    private readonly TemporaryDirectory _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string People => SharedData.PathOf("data/people");
+
+    private static string[] Encoder => ["--weights", SharedData.PathOf(FaceNetReference.CheckpointPath), "--models", SharedData.PathOf("models"), "--offline"];
+
+    [Fact]
+    public async Task Enrol_the_people_folder_list_identify_and_remove_as_a_new_user_would()
+    {
+        string gallery = Path.Combine(_folder.Path, "people.gallery");
+        string obama = Path.Combine(People, "obama", "obama.jpg");
+
+        ToolRun add = await FaceEmbedTool.RunAsync(["gallery", "add", People, "--gallery", gallery, .. Encoder]);
+        ToolRun list = await FaceEmbedTool.RunAsync("gallery", "list", "--gallery", gallery, "--json");
+        ToolRun identify = await FaceEmbedTool.RunAsync(["identify", obama, "--gallery", gallery, "--top", "2", "--threshold", "0.001", "--json", .. Encoder]);
+        ToolRun table = await FaceEmbedTool.RunAsync(["identify", obama, "--gallery", gallery, .. Encoder]);
+        ToolRun remove = await FaceEmbedTool.RunAsync("gallery", "remove", "obama", "--gallery", gallery);
+        ToolRun removeAgain = await FaceEmbedTool.RunAsync("gallery", "remove", "obama", "--gallery", gallery);
+        ToolRun listAfter = await FaceEmbedTool.RunAsync("gallery", "list", "--gallery", gallery);
+
+        add.ExitCode.Should().Be(0, add.ToString());
+        add.Output.Trim().Should().Be(gallery);
+        string[] folders = Directory.GetDirectories(People).Select(dir => Path.GetFileName(dir)!).Order(StringComparer.Ordinal).ToArray();
+        list.ExitCode.Should().Be(0, list.ToString());
+        using (JsonDocument listed = JsonDocument.Parse(list.Output))
+        {
+            JsonElement[] identities = listed.RootElement.GetProperty("identities").EnumerateArray().ToArray();
+            identities.Select(identity => identity.GetProperty("name").GetString()).Should().Equal(folders, "labels come from the folder names");
+            identities.Select(identity => identity.GetProperty("faces").GetInt32()).Should()
+                .Equal(folders.Select(name => Directory.GetFiles(Path.Combine(People, name)).Length), "each photo shows one face");
+            listed.RootElement.GetProperty("model").GetString().Should().Be(Path.GetFileName(FaceNetReference.CheckpointPath));
+        }
+
+        identify.ExitCode.Should().Be(0, identify.ToString());
+        using (JsonDocument found = JsonDocument.Parse(identify.Output))
+        {
+            JsonElement face = found.RootElement.GetProperty("images")[0].GetProperty("faces")[0];
+            face.GetProperty("unknown").GetBoolean().Should().BeFalse(identify.ToString());
+            JsonElement[] matches = face.GetProperty("matches").EnumerateArray().ToArray();
+            matches.Should().ContainSingle("only the enrolled photo itself lies within 0.001");
+            matches[0].GetProperty("identity").GetString().Should().Be("obama");
+            matches[0].GetProperty("distance").GetDouble().Should().BeLessThan(1e-3);
+        }
+        table.ExitCode.Should().Be(0, table.ToString());
+        table.Output.Should().Contain("obama");
+        table.Error.Should().Contain("no published", "the random-weight checkpoint has no known threshold, and the tool says so");
+
+        remove.ExitCode.Should().Be(0, remove.ToString());
+        removeAgain.ExitCode.Should().Be(1, removeAgain.ToString());
+        removeAgain.ErrorLines.Should().ContainSingle().Which.Should().Contain("has no 'obama'");
+        listAfter.ExitCode.Should().Be(0, listAfter.ToString());
+        listAfter.Output.Should().NotContain("obama").And.Contain("biden");
+    }
+
+    [Fact]
+    public async Task Verify_says_same_person_for_a_photo_and_itself_and_needs_a_threshold_for_an_unknown_model()
+    {
+        string biden = Path.Combine(People, "biden", "biden.jpg");
+
+        ToolRun same = await FaceEmbedTool.RunAsync(["verify", biden, biden, "--threshold", "0.001", .. Encoder]);
+        ToolRun json = await FaceEmbedTool.RunAsync(["verify", biden, Path.Combine(People, "obama", "obama.jpg"), "--threshold", "0.001", "--json", .. Encoder]);
+        ToolRun noThreshold = await FaceEmbedTool.RunAsync(["verify", biden, biden, .. Encoder]);
+
+        same.ExitCode.Should().Be(0, same.ToString());
+        same.Output.Should().StartWith("same person");
+        json.ExitCode.Should().Be(0, json.ToString());
+        using (JsonDocument result = JsonDocument.Parse(json.Output))
+        {
+            result.RootElement.GetProperty("match").GetBoolean().Should().BeFalse("two different photos are not within 0.001");
+            result.RootElement.GetProperty("distance").GetDouble().Should().BeGreaterThan(0.001);
+        }
+        noThreshold.ExitCode.Should().Be(2, noThreshold.ToString());
+        noThreshold.ErrorLines.Should().ContainSingle().Which.Should().Contain("--threshold");
+    }
+
+    [Fact]
+    public async Task A_missing_or_damaged_gallery_fails_with_one_line_and_exit_code_1()
+    {
+        string missing = Path.Combine(_folder.Path, "missing.gallery");
+        string damaged = Path.Combine(_folder.Path, "damaged.gallery");
+        await File.WriteAllBytesAsync(damaged, new byte[100]);
+
+        ToolRun listMissing = await FaceEmbedTool.RunAsync("gallery", "list", "--gallery", missing);
+        ToolRun listDamaged = await FaceEmbedTool.RunAsync("gallery", "list", "--gallery", damaged);
+
+        listMissing.ExitCode.Should().Be(1, listMissing.ToString());
+        listMissing.ErrorLines.Should().ContainSingle().Which.Should().Contain("gallery add");
+        listDamaged.ExitCode.Should().Be(1, listDamaged.ToString());
+        listDamaged.ErrorLines.Should().ContainSingle().Which.Should().Contain("not a valid gallery file");
+    }
+}
