@@ -106,8 +106,46 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the gallery at <paramref name="connectionString"/> and checks its schema (<see cref="EnsureSchemaAsync"/>).
+    /// With <paramref name="expected"/> null the gallery must exist, and is opened with the descriptor and storage it
+    /// was created with (as a tool that lists or searches any gallery does); otherwise it is created when missing.
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="expected">The descriptor the caller's embeddings have, or null to take the stored one.</param>
+    /// <param name="options">Tables, storage, index and search settings (with <paramref name="expected"/> null, the storage is the stored one).</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    /// <exception cref="PostgresGalleryException">The server is unreachable, or (with <paramref name="expected"/> null) there is no such gallery.</exception>
+    /// <exception cref="GalleryDescriptorMismatchException">The gallery holds embeddings of another model, size or metric than <paramref name="expected"/>.</exception>
+    public static async Task<PostgresFaceGallery> OpenAsync(string connectionString, GalleryDescriptor? expected = null,
+        PostgresFaceGalleryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PostgresFaceGalleryOptions();
+        if (expected is null)
+        {
+            // Read the stored descriptor through a gallery of a placeholder descriptor that never touches the schema.
+            using var probe = new PostgresFaceGallery(connectionString, new GalleryDescriptor("-", 1), options with { CreateSchema = false });
+            (expected, PostgresEmbeddingStorage storage) = await probe.ReadStoredAsync(cancellationToken).ConfigureAwait(false);
+            options = options with { Storage = storage };
+        }
+        var gallery = new PostgresFaceGallery(connectionString, expected, options);
+        try
+        {
+            await gallery.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            return gallery;
+        }
+        catch
+        {
+            await gallery.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <inheritdoc />
     public GalleryDescriptor Descriptor { get; }
+
+    /// <summary>Where the gallery lives, as messages name it: <c>postgresql://host:port/database (tables schema.prefix_*)</c>, never the password.</summary>
+    public string Location => location.ToString();
 
     /// <summary>The settings the gallery was opened with.</summary>
     public PostgresFaceGalleryOptions Options => options;
@@ -354,7 +392,12 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
                     $"The gallery {location} does not exist and {nameof(PostgresFaceGalleryOptions.CreateSchema)} is false: let a role that may create tables call {nameof(EnsureSchemaAsync)} once.");
             }
             if (options.CreateIndex && options.CreateSchema && await ScalarAsync(connection, sql.IndexesExist, cancel).ConfigureAwait(false) is false)
-                await ExecuteAsync(connection, sql.CreateIndexes, cancel).ConfigureAwait(false);
+            {
+                // Building an index over an existing gallery takes minutes: no command timeout for it.
+                await using var build = Command(connection, sql.CreateIndexes);
+                build.CommandTimeout = 0;
+                await build.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
+            }
             return created;
         }, CancellationToken.None, ensureSchema: false).ConfigureAwait(false);
 
@@ -406,6 +449,26 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
 
     private async Task CheckInfoAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
+        (GalleryDescriptor stored, PostgresEmbeddingStorage storage) = await ReadInfoAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (stored != Descriptor)
+            throw new GalleryDescriptorMismatchException(location.ToString(), Descriptor, stored);
+        if (storage != options.Storage)
+            throw new PostgresGalleryException(PostgresGalleryError.SchemaMismatch,
+                $"The gallery {location} stores embeddings as {storage}, but the options ask for {options.Storage}: open it with {nameof(PostgresFaceGalleryOptions.Storage)} = {storage}.");
+    }
+
+    /// <summary>The descriptor and storage the gallery's tables were made with; <see cref="PostgresGalleryError.SchemaMissing"/> when there are none.</summary>
+    private Task<(GalleryDescriptor Descriptor, PostgresEmbeddingStorage Storage)> ReadStoredAsync(CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, cancel) =>
+        {
+            if (await ScalarAsync(connection, "SELECT to_regclass($1) IS NOT NULL", cancel, sql.Info).ConfigureAwait(false) is not true)
+                throw new PostgresGalleryException(PostgresGalleryError.SchemaMissing,
+                    $"There is no gallery {location}: create it first (e.g. 'faceembed gallery add', or {nameof(EnsureSchemaAsync)} with a descriptor).");
+            return await ReadInfoAsync(connection, cancel).ConfigureAwait(false);
+        }, cancellationToken, ensureSchema: false);
+
+    private async Task<(GalleryDescriptor Descriptor, PostgresEmbeddingStorage Storage)> ReadInfoAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         await using var command = Command(connection, sql.ReadInfo);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -417,12 +480,7 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
         string metricName = reader.GetString(3), storageName = reader.GetString(4);
         if (!Enum.TryParse(metricName, out DistanceMetric metric) || !Enum.TryParse(storageName, out PostgresEmbeddingStorage storage))
             throw new PostgresGalleryException(PostgresGalleryError.SchemaMismatch, $"The gallery {location} records metric '{metricName}' and storage '{storageName}', which this library does not know.");
-        var stored = new GalleryDescriptor(reader.GetString(1), reader.GetInt32(2), metric);
-        if (stored != Descriptor)
-            throw new GalleryDescriptorMismatchException(location.ToString(), Descriptor, stored);
-        if (storage != options.Storage)
-            throw new PostgresGalleryException(PostgresGalleryError.SchemaMismatch,
-                $"The gallery {location} stores embeddings as {storage}, but the options ask for {options.Storage}: open it with {nameof(PostgresFaceGalleryOptions.Storage)} = {storage}.");
+        return (new GalleryDescriptor(reader.GetString(1), reader.GetInt32(2), metric), storage);
     }
 
     private Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken, bool ensureSchema = true) =>
