@@ -2,6 +2,7 @@ using System.CommandLine;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.PostgreSql;
 using FaceEmbeddings.Recognition;
 
 namespace FaceEmbeddings.Cli;
@@ -44,7 +45,7 @@ internal static class CommandAction
                 return ExitCodes.Usage;
             case FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or InvalidDataException
                 or CheckpointFormatException or StateDictMismatchException or ModelStoreException
-                or GalleryFormatException or GalleryDescriptorMismatchException
+                or GalleryFormatException or GalleryDescriptorMismatchException or PostgresGalleryException
                 or ArgumentException or FormatException or InvalidOperationException or NotSupportedException:
                 Terminal.Error(MessageOf(exception));
                 break;

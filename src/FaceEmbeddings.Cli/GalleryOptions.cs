@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceEmbeddings.PostgreSql;
 using FaceEmbeddings.Recognition;
 
 namespace FaceEmbeddings.Cli;
@@ -11,8 +12,8 @@ internal sealed class GalleryOptions
 {
     private readonly Option<string> _gallery = new("--gallery")
     {
-        Description = "The gallery file (created by 'faceembed gallery add').",
-        HelpName = "file",
+        Description = "The gallery: a file (created by 'faceembed gallery add'), or a PostgreSQL connection string (Host=…;Database=…;Username=…;Password=…) for a gallery in the database's face_gallery_* tables.",
+        HelpName = "file|connection-string",
         Required = true,
     };
 
@@ -27,6 +28,11 @@ internal sealed class GalleryOptions
     /// </summary>
     public static async Task<OpenedGallery> OpenAsync(string location, GalleryDescriptor? createAs, CancellationToken cancellationToken)
     {
+        if (IsConnectionString(location))
+        {
+            var gallery = await PostgresFaceGallery.OpenAsync(location, createAs, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new OpenedGallery(gallery, gallery.Location);
+        }
         string path = Path.GetFullPath(location);
         if (File.Exists(path))
             return new OpenedGallery(await InMemoryFaceGallery.LoadAsync(path, createAs, cancellationToken: cancellationToken).ConfigureAwait(false), path);
@@ -34,6 +40,10 @@ internal sealed class GalleryOptions
             throw new FileNotFoundException($"There is no gallery file '{path}'; create one with 'faceembed gallery add <folder> --gallery {location}'.", path);
         return new OpenedGallery(new InMemoryFaceGallery(createAs), path);
     }
+
+    /// <summary>True for "Host=…;…": a location with a Host key is a connection string (a file name holds no '=' in practice).</summary>
+    private static bool IsConnectionString(string location) =>
+        location.Contains('=', StringComparison.Ordinal) && location.Contains("host", StringComparison.OrdinalIgnoreCase) && !File.Exists(location);
 }
 
 /// <summary>An opened gallery and how to keep its changes (a file gallery is saved; a database keeps them itself).</summary>
