@@ -109,7 +109,7 @@ public static class BiasAuditReport
         int perRow = Math.Min(options.FacesPerGroup, index.Members.Max(members => members.Count));
         var tiles = new List<Tensor>();
         // Black in the faces' own scale: 0, or (0 − 127.5) / 128 standardized.
-        double black = options.FacesStandardized ? -127.5 / 128 : 0;
+        using Scalar black = options.FacesStandardized ? -127.5 / 128 : 0.0;
         foreach (IReadOnlyList<int> members in index.Members)
         {
             Tensor shown = faces.index_select(0, tensor(members.Take(perRow).Select(row => (long)row).ToArray(), device: faces.device));

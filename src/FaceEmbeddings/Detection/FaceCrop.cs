@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.IO;
 using SkiaSharp;
@@ -79,8 +80,9 @@ public sealed class FaceCrop : IDisposable
     {
         if (pixels.dtype == ScalarType.Byte) return pixels;
         Tensor values = pixels.to(ScalarType.Float32);
-        if (standardized) values = values * 128f + 127.5f;
-        return values.round().clamp(0, 255).to(ScalarType.Byte);
+        using Scalar scale = 128f, offset = 127.5f, darkest = 0, brightest = 255;
+        if (standardized) values = values.mul(scale).Plus(offset);
+        return values.round().clamp(darkest, brightest).to(ScalarType.Byte);
     }
 
     /// <inheritdoc />

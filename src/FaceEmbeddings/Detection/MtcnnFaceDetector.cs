@@ -159,7 +159,8 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         Tensor pixels = Options.CropResize == CropResizeMethod.Bilinear
             ? BilinearCrop(image, left, top, right, bottom, size)
             : AreaCrop(image, left, top, right, bottom, size);
-        if (Options.PostProcess) pixels = (pixels - 127.5f) / 128f;
+        using Scalar offset = 127.5f, scale = 128f;
+        if (Options.PostProcess) pixels = pixels.sub(offset).div(scale);
         return new FaceCrop(pixels.MoveToOuterDisposeScope(), face, Options.PostProcess);
     }
 

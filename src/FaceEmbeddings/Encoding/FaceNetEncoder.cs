@@ -250,8 +250,12 @@ public sealed class FaceNetEncoder : IFaceEncoder
                 parameterName);
     }
 
-    private static Tensor Standardized(FaceCrop crop) =>
-        crop.IsStandardized ? crop.Pixels : (crop.Pixels - 127.5f) / 128f;
+    private static Tensor Standardized(FaceCrop crop)
+    {
+        if (crop.IsStandardized) return crop.Pixels;
+        using Scalar offset = 127.5f, scale = 128f;
+        return crop.Pixels.sub(offset).div(scale);
+    }
 
     private static void ValidateOptions(FaceNetEncoderOptions options)
     {

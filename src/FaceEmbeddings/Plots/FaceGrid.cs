@@ -42,7 +42,8 @@ public static class FaceGrid
         long slots = rows * columns;
         if (slots > count)
         {
-            Tensor empty = full(new[] { slots - count, 3, height, width }, options.PadValue, ScalarType.Byte, pixels.device);
+            using Scalar pad = options.PadValue;
+            Tensor empty = full(new[] { slots - count, 3, height, width }, pad, ScalarType.Byte, pixels.device);
             pixels = cat(new[] { pixels, empty }, 0);
         }
 
@@ -120,7 +121,8 @@ public static class FaceGrid
         byte[] rgba;
         using (var scope = NewDisposeScope())
         {
-            Tensor opaque = full(new long[] { 1, height, width }, 255, ScalarType.Byte, rgb.device);
+            using Scalar opaqueAlpha = 255;
+            Tensor opaque = full(new long[] { 1, height, width }, opaqueAlpha, ScalarType.Byte, rgb.device);
             Tensor interleaved = cat(new[] { rgb, opaque }, 0).permute(1, 2, 0).contiguous().cpu(); // [H, W, 4]
             rgba = interleaved.data<byte>().ToArray();
         }
