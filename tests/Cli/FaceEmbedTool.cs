@@ -34,6 +34,9 @@ public static class FaceEmbedTool
         return path;
     });
 
+    /// <summary>The built <c>faceembed.dll</c>, beside the assemblies it runs with.</summary>
+    public static string DllPath => ToolPath.Value;
+
     /// <summary>Runs <c>faceembed</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, with
     /// <paramref name="environment"/> added to the test process's environment.</summary>
     public static async Task<ToolRun> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null,

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Models.Checkpoints;
@@ -33,7 +34,8 @@ internal sealed class StorageRecord(string key, StorageType type, long elementCo
         bool isBool = Type.ElementType == ScalarType.Bool;
         var raw = empty(ElementCount, isBool ? ScalarType.Byte : Type.ElementType);
         fill(raw);
-        Data = isBool ? raw.ne(0) : raw;
+        using Scalar zero = 0;
+        Data = isBool ? raw.ne(zero) : raw;
     }
 }
 

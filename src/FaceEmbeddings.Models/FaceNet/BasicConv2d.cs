@@ -46,7 +46,8 @@ internal sealed class BasicConv2d : Module<Tensor, Tensor>, IFusable
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Tensor gain = bn.weight.to(float64) / (bn.running_var!.to(float64) + bn.eps).sqrt();
+        using Scalar epsilon = bn.eps, one = 1;
+        Tensor gain = bn.weight.to(float64) / bn.running_var!.to(float64).add(epsilon, one).sqrt();
         Tensor weight = conv.weight.to(float64) * gain.view(-1, 1, 1, 1);
         Tensor bias = bn.bias!.to(float64) - bn.running_mean!.to(float64) * gain;
         return new FusedConv2d(

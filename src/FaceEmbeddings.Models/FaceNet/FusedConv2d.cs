@@ -43,7 +43,8 @@ internal sealed class FusedConv2d : Module<Tensor, Tensor>
     public static FusedConv2d Scaled(Conv2d conv, double scale)
     {
         using var noGrad = no_grad();
-        return new FusedConv2d(conv.weight * scale, conv.bias! * scale, (conv.stride[0], conv.stride[1]), (conv.padding![0], conv.padding[1]), applyRelu: false);
+        using Scalar factor = scale;
+        return new FusedConv2d(conv.weight.mul(factor), conv.bias!.mul(factor), (conv.stride[0], conv.stride[1]), (conv.padding![0], conv.padding[1]), applyRelu: false);
     }
 
     /// <summary>Convolves in the weights' element type, converting <paramref name="x"/> to it where a reduced-precision stage begins.</summary>

@@ -26,7 +26,8 @@ internal sealed class FusedResidual : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = projection.call(branches.call(x)).add_(x);
+        using Scalar one = 1;
+        Tensor y = projection.call(branches.call(x)).add_(x, one);
         if (applyRelu) y.relu_();
         return y.MoveToOuterDisposeScope();
     }

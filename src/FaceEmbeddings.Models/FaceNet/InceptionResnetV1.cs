@@ -170,7 +170,8 @@ public sealed class InceptionResnetV1 : Module<Tensor, Tensor>
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Tensor gain = last_bn.weight.to(float64) / (last_bn.running_var!.to(float64) + last_bn.eps).sqrt();
+        using Scalar epsilon = last_bn.eps, one = 1;
+        Tensor gain = last_bn.weight.to(float64) / last_bn.running_var!.to(float64).add(epsilon, one).sqrt();
         Tensor weight = last_linear.weight.to(float64) * gain.unsqueeze(1);
         Tensor bias = last_bn.bias!.to(float64) - last_bn.running_mean!.to(float64) * gain;
         Linear folded = Linear(1792, EmbeddingSize, hasBias: true, device: last_linear.weight.device, dtype: last_linear.weight.dtype);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -14,7 +15,8 @@ internal static class ScaledResidual
     /// <summary><c>relu(conv2d(mixed) · scale + x)</c>, without the ReLU when <paramref name="relu"/> is null.</summary>
     public static Tensor Combine(Tensor x, Tensor mixed, Conv2d conv2d, double scale, ReLU? relu)
     {
-        Tensor y = conv2d.call(mixed) * scale + x;
+        using Scalar factor = scale, one = 1;
+        Tensor y = conv2d.call(mixed).mul(factor).add(x, one);
         return relu is null ? y : relu.call(y);
     }
 

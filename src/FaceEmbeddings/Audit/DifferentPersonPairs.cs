@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -71,7 +72,8 @@ internal sealed class DifferentPersonPairs
                 Tensor rowGroups = groupCodes[TensorIndex.Slice(start, end)].unsqueeze(1);  // [rows, 1]
                 Tensor columnGroups = groupCodes[TensorIndex.Slice(start, n)].unsqueeze(0); // [1, n − start]
                 Tensor shared = rowGroups.eq(columnGroups);                                     // [rows, n − start]
-                pairGroups = rowGroups.expand_as(shared).masked_fill(shared.logical_not(), -1L)
+                using Scalar noGroup = -1L;
+                pairGroups = rowGroups.expand_as(shared).masked_fill(shared.logical_not(), noGroup)
                     .masked_select(upper);                                                    // [pairs in chunk]
             }
             visit(values, pairGroups);

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,10 +40,12 @@ internal sealed class FalseMatchCounts
         chunks((distances, pairGroups) =>
         {
             Tensor values = distances.to(ScalarType.Float64);
-            Tensor within = pairGroups.ge(0);
+            using Scalar noGroup = 0;
+            Tensor within = pairGroups.ge(noGroup);
             for (int t = 0; t < thresholds.Count; t++)
             {
-                Tensor below = values.lt(thresholds[t]);
+                using Scalar threshold = thresholds[t];
+                Tensor below = values.lt(threshold);
                 Tensor overallHere = below.sum();
                 Tensor perGroupHere = pairGroups.masked_select(below.logical_and(within)).bincount(null, groupCount);
                 if (overall[t] is null)
@@ -52,8 +55,8 @@ internal sealed class FalseMatchCounts
                 }
                 else
                 {
-                    overall[t]!.add_(overallHere);
-                    perGroup[t]!.add_(perGroupHere);
+                    overall[t]!.PlusInPlace(overallHere);
+                    perGroup[t]!.PlusInPlace(perGroupHere);
                 }
             }
         });

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -108,12 +109,13 @@ internal static class PairDistanceQuantiles
         Tensor? counts = null, below = null;
         double insideMin = double.PositiveInfinity, insideMax = double.NegativeInfinity;
         double binsPerUnit = HistogramBins / (high - low);
+        using Scalar lowest = low, highest = high, binWidthInverse = binsPerUnit, firstBin = 0, lastBin = HistogramBins - 1;
         pairs.Visit((distances, _) =>
         {
             Tensor values = distances.to(ScalarType.Float64);
-            Tensor belowHere = values.lt(low).sum();
-            Tensor inside = values.masked_select(values.ge(low).logical_and(values.le(high)));
-            Tensor bins = (inside - low).mul_(binsPerUnit).floor_().clamp_(0, HistogramBins - 1).to(ScalarType.Int64);
+            Tensor belowHere = values.lt(lowest).sum();
+            Tensor inside = values.masked_select(values.ge(lowest).logical_and(values.le(highest)));
+            Tensor bins = inside.sub(lowest).mul_(binWidthInverse).floor_().clamp_(firstBin, lastBin).to(ScalarType.Int64);
             Tensor countsHere = bins.bincount(null, HistogramBins);
             if (counts is null)
             {
@@ -122,8 +124,8 @@ internal static class PairDistanceQuantiles
             }
             else
             {
-                counts.add_(countsHere);
-                below!.add_(belowHere);
+                counts.PlusInPlace(countsHere);
+                below!.PlusInPlace(belowHere);
             }
             if (inside.numel() > 0)
             {
@@ -139,11 +141,12 @@ internal static class PairDistanceQuantiles
         using var scope = NewDisposeScope();
         var chunks = new List<Tensor>();
         long below = 0;
+        using Scalar lowest = low, highest = high;
         pairs.Visit((distances, _) =>
         {
             Tensor values = distances.to(ScalarType.Float64);
-            below += values.lt(low).sum().item<long>();
-            chunks.Add(values.masked_select(values.ge(low).logical_and(values.le(high))).MoveToOuterDisposeScope());
+            below += values.lt(lowest).sum().item<long>();
+            chunks.Add(values.masked_select(values.ge(lowest).logical_and(values.le(highest))).MoveToOuterDisposeScope());
         }, withGroups: false, cancellationToken);
         Tensor inside = cat(chunks, 0);
         long rankInside = rank - below;

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -63,8 +64,9 @@ public sealed class FaceCrop : IDisposable
     {
         if (pixels.dtype == ScalarType.Byte) return pixels;
         Tensor values = pixels.to(ScalarType.Float32);
+        using Scalar darkest = 0, brightest = 255;
         if (standardized) values = PixelNormalization.Standardized.Invert(values);
-        return values.round().clamp(0, 255).to(ScalarType.Byte);
+        return values.round().clamp(darkest, brightest).to(ScalarType.Byte);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using FaceEmbeddings.Models.Mtcnn;
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -84,10 +85,10 @@ internal sealed class MtcnnCascade
         Tensor regionWidth = all[.., 2] - all[.., 0], regionHeight = all[.., 3] - all[.., 1];
         Tensor regressed = stack(new[]
         {
-            all[.., 0] + all[.., 5] * regionWidth,
-            all[.., 1] + all[.., 6] * regionHeight,
-            all[.., 2] + all[.., 7] * regionWidth,
-            all[.., 3] + all[.., 8] * regionHeight,
+            all[.., 0].Plus(all[.., 5] * regionWidth),
+            all[.., 1].Plus(all[.., 6] * regionHeight),
+            all[.., 2].Plus(all[.., 7] * regionWidth),
+            all[.., 3].Plus(all[.., 8] * regionHeight),
             all[.., 4],
         }, 1);
         return new Candidates(Square(regressed), allOwners[kept]);
@@ -104,7 +105,8 @@ internal sealed class MtcnnCascade
         (Tensor regression, Tensor probabilities) = proposal.call(input); // [N, 4, h, w], [N, 2, h, w]
 
         Tensor faceProbability = probabilities[.., 1];                   // [N, h, w]
-        Tensor mask = faceProbability >= options.Thresholds.PNet;
+        using Scalar threshold = options.Thresholds.PNet;
+        Tensor mask = faceProbability.ge(threshold);
         Tensor positions = mask.nonzero();                               // [M, 3]: image, row, column
         if (positions.shape[0] == 0) return [];
 
@@ -112,8 +114,9 @@ internal sealed class MtcnnCascade
         Tensor offsets = regression.permute(0, 2, 3, 1)[mask];           // [M, 4]
         // Window corners in source pixels: stride 2, cell 12, as facenet-pytorch's generateBoundingBox.
         Tensor cell = positions.index_select(1, tensor(new long[] { 2, 1 }, device: positions.device)).to(ScalarType.Float32);
-        Tensor topLeft = ((cell * 2 + 1) / scale).floor();
-        Tensor bottomRight = ((cell * 2 + 12) / scale).floor();
+        using Scalar stride = 2, cellSize = 12, scaleFactor = scale;
+        Tensor topLeft = cell.mul(stride).add(TorchScalars.One, TorchScalars.One).div(scaleFactor).floor();
+        Tensor bottomRight = cell.mul(stride).add(cellSize, TorchScalars.One).div(scaleFactor).floor();
         Tensor scaleBoxes = cat(new[] { topLeft, bottomRight, score.unsqueeze(1), offsets }, 1); // [M, 9]
         Tensor owner = positions[.., 0];
 
@@ -134,7 +137,8 @@ internal sealed class MtcnnCascade
         Tensor regression = outputs[0], probabilities = outputs[1];
 
         Tensor score = probabilities[.., 1];
-        Tensor pass = score > options.Thresholds.RNet;
+        using Scalar threshold = options.Thresholds.RNet;
+        Tensor pass = score.gt(threshold);
         Tensor boxes = cat(new[] { candidates.Boxes[pass][.., ..4], score[pass].unsqueeze(1) }, 1);
         Tensor owners = candidates.Owners[pass];
         regression = regression[pass];
@@ -157,16 +161,17 @@ internal sealed class MtcnnCascade
         Tensor regression = outputs[0], points = outputs[1], probabilities = outputs[2];
 
         Tensor score = probabilities[.., 1];
-        Tensor pass = score > options.Thresholds.ONet;
+        using Scalar threshold = options.Thresholds.ONet;
+        Tensor pass = score.gt(threshold);
         Tensor boxes = cat(new[] { candidates.Boxes[pass][.., ..4], score[pass].unsqueeze(1) }, 1);
         Tensor owners = candidates.Owners[pass];
         regression = regression[pass];
         points = points[pass];                                                 // [k, 10]: 5 x then 5 y, 0..1
 
-        Tensor boxWidth = (boxes[.., 2] - boxes[.., 0] + 1).unsqueeze(1);
-        Tensor boxHeight = (boxes[.., 3] - boxes[.., 1] + 1).unsqueeze(1);
-        Tensor x = boxWidth * points[.., ..5] + boxes[.., 0].unsqueeze(1) - 1;
-        Tensor y = boxHeight * points[.., 5..] + boxes[.., 1].unsqueeze(1) - 1;
+        Tensor boxWidth = (boxes[.., 2] - boxes[.., 0]).Plus(TorchScalars.One).unsqueeze(1);
+        Tensor boxHeight = (boxes[.., 3] - boxes[.., 1]).Plus(TorchScalars.One).unsqueeze(1);
+        Tensor x = (boxWidth * points[.., ..5]).Plus(boxes[.., 0].unsqueeze(1)).sub(TorchScalars.One);
+        Tensor y = (boxHeight * points[.., 5..]).Plus(boxes[.., 1].unsqueeze(1)).sub(TorchScalars.One);
         Tensor landmarks = stack(new[] { x, y }, 2);                          // [k, 5, 2]
         boxes = Regress(boxes, regression);
 
@@ -180,8 +185,9 @@ internal sealed class MtcnnCascade
     private static Candidates WithCrops(Candidates candidates, int height, int width, out CropWindow[] crops)
     {
         Tensor corners = candidates.Boxes[.., ..4].trunc().to(ScalarType.Int64);
-        Tensor left = corners[.., 0].clamp_min(1) - 1, top = corners[.., 1].clamp_min(1) - 1;
-        Tensor right = corners[.., 2].clamp_max(width), bottom = corners[.., 3].clamp_max(height);
+        using Scalar widthLimit = width, heightLimit = height;
+        Tensor left = corners[.., 0].clamp_min(TorchScalars.One).sub(TorchScalars.One), top = corners[.., 1].clamp_min(TorchScalars.One).sub(TorchScalars.One);
+        Tensor right = corners[.., 2].clamp_max(widthLimit), bottom = corners[.., 3].clamp_max(heightLimit);
         Tensor valid = (bottom > top).logical_and(right > left);
         long[] rows = stack(new[] { candidates.Owners, top, left, bottom, right }, 1)[valid].cpu().contiguous().data<long>().ToArray();
         crops = new CropWindow[rows.Length / 5];
@@ -211,13 +217,13 @@ internal sealed class MtcnnCascade
     /// <summary>facenet-pytorch's <c>bbreg</c>: corners moved by the regression times the inclusive box size.</summary>
     private static Tensor Regress(Tensor boxes, Tensor regression)
     {
-        Tensor boxWidth = boxes[.., 2] - boxes[.., 0] + 1, boxHeight = boxes[.., 3] - boxes[.., 1] + 1;
+        Tensor boxWidth = (boxes[.., 2] - boxes[.., 0]).Plus(TorchScalars.One), boxHeight = (boxes[.., 3] - boxes[.., 1]).Plus(TorchScalars.One);
         return stack(new[]
         {
-            boxes[.., 0] + regression[.., 0] * boxWidth,
-            boxes[.., 1] + regression[.., 1] * boxHeight,
-            boxes[.., 2] + regression[.., 2] * boxWidth,
-            boxes[.., 3] + regression[.., 3] * boxHeight,
+            boxes[.., 0].Plus(regression[.., 0] * boxWidth),
+            boxes[.., 1].Plus(regression[.., 1] * boxHeight),
+            boxes[.., 2].Plus(regression[.., 2] * boxWidth),
+            boxes[.., 3].Plus(regression[.., 3] * boxHeight),
             boxes[.., 4],
         }, 1);
     }
@@ -227,9 +233,10 @@ internal sealed class MtcnnCascade
     {
         Tensor boxHeight = boxes[.., 3] - boxes[.., 1], boxWidth = boxes[.., 2] - boxes[.., 0];
         Tensor side = maximum(boxWidth, boxHeight);
-        Tensor x1 = boxes[.., 0] + boxWidth * 0.5f - side * 0.5f;
-        Tensor y1 = boxes[.., 1] + boxHeight * 0.5f - side * 0.5f;
-        return stack(new[] { x1, y1, x1 + side, y1 + side, boxes[.., 4] }, 1);
+        using Scalar half = 0.5f;
+        Tensor x1 = boxes[.., 0].Plus(boxWidth.mul(half)).sub(side.mul(half));
+        Tensor y1 = boxes[.., 1].Plus(boxHeight.mul(half)).sub(side.mul(half));
+        return stack(new[] { x1, y1, x1.Plus(side), y1.Plus(side), boxes[.., 4] }, 1);
     }
 
     private static IReadOnlyList<DetectedFace>[] ToDetections(Candidates faces, Tensor landmarks, int imageCount)

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,7 +40,7 @@ public sealed class ClusterSummary : IDisposable
     public double CentroidDistance(string first, string second)
     {
         using var value = CentroidDistances[PositionOf(first), PositionOf(second)];
-        return value.ToDouble();
+        return value.ToDoubleValue();
     }
 
     /// <summary>Frees the centroids and <see cref="CentroidDistances"/>.</summary>

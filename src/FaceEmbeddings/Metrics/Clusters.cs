@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,7 +63,7 @@ public static class Clusters
                 string label = index.Names[group];
                 var rows = x.index_select(0, tensor(index.Members[group].Select(row => (long)row).ToArray(), device: x.device));
                 var centroid = rows.mean([0]);
-                double wss = SumOfSquaredDeviations(rows, centroid).ToDouble();
+                double wss = SumOfSquaredDeviations(rows, centroid).ToDoubleValue();
                 var (mean, median) = PairDistanceStatistics(rows, metric, label);
                 centroids.Add(centroid.MoveToOuterDisposeScope());
                 summaries.Add(new GroupSummary(label, (int)rows.shape[0], centroid.clone(), wss, mean, median));
@@ -78,7 +79,11 @@ public static class Clusters
         }
     }
 
-    private static Tensor SumOfSquaredDeviations(Tensor x, Tensor centroid) => (x - centroid).pow_(2).sum();
+    private static Tensor SumOfSquaredDeviations(Tensor x, Tensor centroid)
+    {
+        Tensor deviations = x - centroid;
+        return deviations.mul_(deviations).sum();
+    }
 
     /// <summary>Mean and median of the distances between distinct members; nulls for a group of one.</summary>
     private static (double? Mean, double? Median) PairDistanceStatistics(Tensor rows, DistanceMetric metric, string label)
@@ -87,9 +92,9 @@ public static class Clusters
             return (null, null);
         var distances = Distances.UpperTriangle(rows, metric, $"x (group '{label}')");
         long pairs = distances.shape[0];
-        double mean = distances.sum(type: ScalarType.Float64).ToDouble() / pairs;
-        double lowerMiddle = distances.kthvalue((pairs + 1) / 2, 0).Item1.ToDouble();
-        double median = pairs % 2 == 1 ? lowerMiddle : (lowerMiddle + distances.kthvalue(pairs / 2 + 1, 0).Item1.ToDouble()) / 2;
+        double mean = distances.sum(type: ScalarType.Float64).ToDoubleValue() / pairs;
+        double lowerMiddle = distances.kthvalue((pairs + 1) / 2, 0).Item1.ToDoubleValue();
+        double median = pairs % 2 == 1 ? lowerMiddle : (lowerMiddle + distances.kthvalue(pairs / 2 + 1, 0).Item1.ToDoubleValue()) / 2;
         return (mean, median);
     }
 }

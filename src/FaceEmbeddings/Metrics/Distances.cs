@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -107,8 +108,8 @@ public static class Distances
         if (metric == DistanceMetric.Cosine)
         {
             using var checkScope = NewDisposeScope();
-            TensorArguments.RequireNonZeroRows(linalg.vector_norm(queries, dims: [1]), queries, nameof(queries));
-            TensorArguments.RequireNonZeroRows(linalg.vector_norm(gallery, dims: [1]), gallery, nameof(gallery));
+            TensorArguments.RequireNonZeroRows(queries.norm(1), queries, nameof(queries));
+            TensorArguments.RequireNonZeroRows(gallery.norm(1), gallery, nameof(gallery));
         }
         return NearestChecked(queries, gallery, null, k, metric, chunkBytes);
     }
@@ -163,13 +164,15 @@ public static class Distances
         var all = PreciseRows.Of(x, metric, name);
         long rows = x.shape[0];
         long rowsPerChunk = Math.Clamp(DefaultChunkBytes / (rows * sizeof(double)), 1, rows);
-        var columnIndex = arange(rows, device: x.device).unsqueeze(0);
+        using Scalar zero = 0, rowCount = rows;
+        var columnIndex = arange(zero, rowCount, TorchScalars.One, device: x.device).unsqueeze(0);
         var pieces = new List<Tensor>();
         for (long start = 0; start < rows; start += rowsPerChunk)
         {
             using var chunkScope = NewDisposeScope();
             long length = Math.Min(rowsPerChunk, rows - start);
-            var rowIndex = arange(start, start + length, device: x.device).unsqueeze(1);
+            using Scalar first = start, end = start + length;
+            var rowIndex = arange(first, end, TorchScalars.One, device: x.device).unsqueeze(1);
             var block = PairwiseBlock(all.Slice(start, length), all, metric);
             pieces.Add(block.masked_select(columnIndex > rowIndex).to(x.dtype).MoveToOuterDisposeScope());
         }
@@ -180,9 +183,13 @@ public static class Distances
     private static Tensor PairwiseBlock(PreciseRows left, PreciseRows right, DistanceMetric metric)
     {
         if (metric == DistanceMetric.Cosine)
-            return mm(left.Rows, right.Rows.t()).neg_().add_(1).clamp_(0, 2);   // rows are unit vectors: 1 − cos
+        {
+            using Scalar zero = 0, two = 2;
+            return mm(left.Rows, right.Rows.t()).neg_().add_(TorchScalars.One, TorchScalars.One).clamp_(zero, two);   // rows are unit vectors: 1 − cos
+        }
+        using Scalar nothing = 0;
         var squared = addmm(right.SquaredNorms.unsqueeze(0), left.Rows, right.Rows.t(), beta: 1, alpha: -2)
-            .add_(left.SquaredNorms.unsqueeze(1)).clamp_min_(0);
+            .PlusInPlace(left.SquaredNorms.unsqueeze(1)).clamp_min_(nothing);
         return metric == DistanceMetric.Euclidean ? squared.sqrt_() : squared;
     }
 
@@ -194,20 +201,22 @@ public static class Distances
     {
         long galleryRows = gallery.shape[0];
         Tensor? bestScores = null, bestIndices = null;
+        using Scalar minusTwo = -2;
         for (long start = 0; start < galleryRows; start += galleryChunk)
         {
             using var chunkScope = NewDisposeScope();
             long length = Math.Min(galleryChunk, galleryRows - start);
             var rows = gallery.narrow(0, start, length).to(queryBlock.dtype);
             // A copy of kept norms: the Euclidean score squares them in place.
-            var norms = galleryNorms?.narrow(0, start, length).clone() ?? linalg.vector_norm(rows, dims: [1]);
+            var norms = galleryNorms?.narrow(0, start, length).clone() ?? rows.norm(1);
             var scores = mm(queryBlock, rows.t());
             scores = metric == DistanceMetric.Cosine
                 ? scores.div_(norms).neg_()
-                : scores.mul_(-2).add_(norms.pow_(2));
+                : scores.mul_(minusTwo).add_(norms.mul(norms), TorchScalars.One);
 
             var (chunkScores, positions) = scores.topk((int)Math.Min(shortlist, length), dim: 1, largest: false, sorted: false);
-            var chunkIndices = positions.add_(start);
+            using Scalar offset = start;
+            var chunkIndices = positions.add_(offset, TorchScalars.One);
             if (bestScores is not null && bestIndices is not null)
             {
                 var pooledScores = cat([bestScores, chunkScores], 1);
@@ -233,16 +242,18 @@ public static class Distances
         var query = queryBlock.to(ScalarType.Float64).unsqueeze(1);
         if (metric == DistanceMetric.Cosine)
         {
-            rows = rows / linalg.vector_norm(rows, dims: [2], keepdim: true);
-            query = query / linalg.vector_norm(query, dims: [2], keepdim: true);
+            rows = rows / rows.norm(2, keepdim: true);
+            query = query / query.norm(2, keepdim: true);
         }
-        var squared = (rows - query).pow_(2).sum(2);
+        var difference = rows - query;
+        var squared = difference.mul_(difference).sum(2);
         var (ordered, order) = squared.sort(dim: 1, stable: true);
         var nearest = ordered.narrow(1, 0, k);
+        using Scalar two = 2;
         var distances = metric switch
         {
             DistanceMetric.Euclidean => nearest.sqrt(),
-            DistanceMetric.Cosine => nearest.div(2),   // ‖â − b̂‖² = 2(1 − cos)
+            DistanceMetric.Cosine => nearest.div(two),   // ‖â − b̂‖² = 2(1 − cos)
             _ => nearest,
         };
         return (distances.to(queryBlock.dtype), sortedCandidates.gather(1, order.narrow(1, 0, k)));
@@ -261,8 +272,8 @@ public static class Distances
         {
             var rows = matrix.to(ScalarType.Float64);
             if (metric != DistanceMetric.Cosine)
-                return new PreciseRows(rows, rows.square().sum(1));
-            var norms = linalg.vector_norm(rows, dims: [1], keepdim: true);
+                return new PreciseRows(rows, rows.mul(rows).sum(1));
+            var norms = rows.norm(1, keepdim: true);
             TensorArguments.RequireNonZeroRows(norms, matrix, name);
             var unit = rows / norms;
             return new PreciseRows(unit, ones(unit.shape[0], dtype: ScalarType.Float64, device: unit.device));

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,8 +51,9 @@ public static class Pca
         var signs = u.gather(0, u.abs().argmax(0, keepdim: true)).sign();
         var oriented = v * signs.t();
 
-        var explained = singularValues.narrow(0, 0, components).pow(2).div_(rows - 1);
-        var totalVariance = linalg.vector_norm(centred).pow_(2).div_(rows - 1);
+        using Scalar two = 2, degreesOfFreedom = rows - 1;
+        var explained = singularValues.narrow(0, 0, components).pow(two).div_(degreesOfFreedom);
+        var totalVariance = centred.norm().pow_(two).div_(degreesOfFreedom);
         var ratio = explained / totalVariance;
 
         // The model detaches its tensors; the scope frees the rest.

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ internal static class TensorArguments
 
         using var scope = NewDisposeScope();
         var (min, max) = tensor.aminmax();
-        if (!double.IsFinite(min.ToDouble()) || !double.IsFinite(max.ToDouble()))
+        if (!double.IsFinite(min.ToDoubleValue()) || !double.IsFinite(max.ToDoubleValue()))
             throw new ArgumentException($"'{name}' {ShapeOf(tensor)} contains NaN or infinite values.", name);
     }
 
@@ -48,7 +49,7 @@ internal static class TensorArguments
     public static void RequireNonZeroRows(Tensor rowNorms, Tensor matrix, string name)
     {
         using var scope = NewDisposeScope();
-        if (rowNorms.min().ToDouble() <= 0)
+        if (rowNorms.min().ToDoubleValue() <= 0)
             throw new ArgumentException($"'{name}' {ShapeOf(matrix)} has an all-zero row, for which the cosine distance is undefined.", name);
     }
 

@@ -43,7 +43,8 @@ public static class FaceGrid
         long slots = rows * columns;
         if (slots > count)
         {
-            Tensor empty = full(new[] { slots - count, 3, height, width }, options.PadValue, ScalarType.Byte, pixels.device);
+            using Scalar pad = options.PadValue;
+            Tensor empty = full(new[] { slots - count, 3, height, width }, pad, ScalarType.Byte, pixels.device);
             pixels = cat(new[] { pixels, empty }, 0);
         }
 
