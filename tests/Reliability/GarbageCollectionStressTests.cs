@@ -102,15 +102,8 @@ public sealed class GarbageCollectionStressTests(FaceNetReference reference, ITe
     private static void DetectAndEncode(MtcnnFaceDetector detector, FaceNetEncoder encoder, FaceImage image)
     {
         using var scope = NewDisposeScope();
-        IReadOnlyList<FaceCrop> crops = detector.DetectAndExtract(image);
-        try
-        {
-            if (crops.Count > 0) encoder.Embed(crops);
-        }
-        finally
-        {
-            foreach (FaceCrop crop in crops) crop.Dispose();
-        }
+        using FaceCropBatch crops = detector.DetectAndExtract(image);
+        if (crops.Count > 0) encoder.Embed(crops);
     }
 
     /// <summary>The fixture photos the loop detects in: one with six faces, a portrait and noise.</summary>
