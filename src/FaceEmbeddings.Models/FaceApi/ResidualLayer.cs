@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Models.FaceApi;
@@ -42,7 +43,8 @@ internal sealed class ResidualLayer : nn.Module<Tensor, Tensor>
             if (missing > 0)
                 shortcut = cat([shortcut, zeros([shortcut.shape[0], missing, shortcut.shape[2], shortcut.shape[3]], shortcut.dtype, shortcut.device)], 1);
         }
-        return output.add_(shortcut).relu_().MoveToOuterDisposeScope();
+        using Scalar one = 1;
+        return output.add_(shortcut, one).relu_().MoveToOuterDisposeScope();
     }
 
     private static Tensor ZerosLike(Tensor x, long rows, long columns) =>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,5 +19,9 @@ internal sealed class ScaleWeights : nn.Module
     }
 
     /// <summary>Applies the map to N×C×H×W activations.</summary>
-    public Tensor Apply(Tensor x) => x.mul(weights.view(1, -1, 1, 1)).add_(biases.view(1, -1, 1, 1));
+    public Tensor Apply(Tensor x)
+    {
+        using Scalar one = 1;
+        return x.mul(weights.view(1, -1, 1, 1)).add_(biases.view(1, -1, 1, 1), one);
+    }
 }

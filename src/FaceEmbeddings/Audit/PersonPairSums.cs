@@ -76,7 +76,7 @@ internal sealed class PersonPairSums
         Device device = embeddings.device;
         Tensor x = embeddings.index_select(0, tensor(rows.ToArray(), device: device));
         Tensor distances = Distances.Pairwise(x, metric: metric).to(ScalarType.Float64);                        // [F, F]
-        Tensor squared = metric == DistanceMetric.Euclidean ? distances.square()
+        Tensor squared = metric == DistanceMetric.Euclidean ? distances.mul(distances)
             : Distances.Pairwise(x, metric: DistanceMetric.SquaredEuclidean).to(ScalarType.Float64);
         Tensor otherFace = ones(f, f, ScalarType.Float64, device) - eye(f, dtype: ScalarType.Float64, device: device);
         Tensor limits = tensor(thresholds.ToArray(), ScalarType.Float64, device);

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,6 +35,6 @@ internal readonly record struct PixelNormalization(float Offset, float Scale)
     {
         using Scalar offset = Offset.ToScalar();
         using Scalar scale = Scale.ToScalar();
-        return values.div(scale).add_(offset);
+        return values.div(scale).add_(offset, TorchScalars.One);
     }
 }

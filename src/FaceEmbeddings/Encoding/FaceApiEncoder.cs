@@ -210,7 +210,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
     {
         using var scale = 128f.ToScalar();
         using var offset = 127.5f.ToScalar();
-        return standardized.mul(scale).add_(offset);
+        return standardized.mul(scale).add_(offset, TorchScalars.One);
     }
 
     /// <summary>Checks an N×3×S×S float32 batch and its value range, then runs <paramref name="toPixels"/> and the network on it.</summary>

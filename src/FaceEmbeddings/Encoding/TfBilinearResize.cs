@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Encoding;
@@ -38,5 +39,5 @@ internal static class TfBilinearResize
         return (tensor(low, device: device), tensor(high, device: device), tensor(fraction, device: device));
     }
 
-    private static Tensor Lerp(Tensor from, Tensor to, Tensor fraction) => from.add(to.sub(from).mul_(fraction));
+    private static Tensor Lerp(Tensor from, Tensor to, Tensor fraction) => from.Plus(to.sub(from).mul_(fraction));
 }

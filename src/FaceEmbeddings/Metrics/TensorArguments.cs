@@ -67,7 +67,7 @@ internal static class TensorArguments
         Tensor matrix = embeddings.dim() == 1 ? embeddings.unsqueeze(0) : embeddings;
         RequireMatrix(matrix, name);
         if (metric == DistanceMetric.Cosine)
-            RequireNonZeroRows(linalg.vector_norm(matrix, dims: [1]), matrix, name);
+            RequireNonZeroRows(matrix.norm(1), matrix, name);
         return matrix.shape[0];
     }
 }

@@ -43,7 +43,7 @@ internal sealed class EmbeddingRows : IDisposable
         Reserve(Count + added);
         using var scope = NewDisposeScope();
         rows.narrow(0, Count, added).copy_(newRows);
-        norms.narrow(0, Count, added).copy_(linalg.vector_norm(newRows, dims: [1]));
+        norms.narrow(0, Count, added).copy_(newRows.norm(1));
         Count += added;
     }
 
@@ -52,7 +52,7 @@ internal sealed class EmbeddingRows : IDisposable
     {
         using var scope = NewDisposeScope();
         rows[index].copy_(row);
-        norms[index].copy_(linalg.vector_norm(row, dims: [0]));
+        norms[index].copy_(row.norm(0));
     }
 
     /// <summary>Copies rows <paramref name="from"/> onto rows <paramref name="to"/> (pairwise, same length) and keeps the first <paramref name="count"/>.</summary>
