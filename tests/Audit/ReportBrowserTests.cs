@@ -54,7 +54,7 @@ public sealed class ReportBrowserTests(ITestOutputHelper output) : IDisposable
         BiasAuditReportFiles files = await WriteReportAsync();
         string html = await File.ReadAllTextAsync(files.Html);
         string[] embedded = ReportLinks.Referenced(html).Where(link => link.StartsWith(ReportLinks.EmbeddedPngPrefix, StringComparison.Ordinal)).ToArray();
-        embedded.Should().HaveCount(3, "the PCA plot, the distance heatmap and the face grid");
+        embedded.Should().HaveCount(5, "the PCA plot, the distance heatmap, the face grid and the WSS and false-match-rate interval charts");
         // What the page weighs, and what: each embedded PNG's size and pixels (the face grid dominates).
         output.WriteLine($"report.html: {new FileInfo(files.Html).Length} bytes");
         foreach (string link in embedded)

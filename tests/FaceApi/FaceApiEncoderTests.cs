@@ -98,7 +98,7 @@ public sealed class FaceApiEncoderTests(FaceApiReference reference)
             {
                 encoder.EmbedPixels(pixels).Dispose();
                 encoder.Embed(crops).Dispose();
-                encoder.Embed(crops[0]);
+                encoder.Embed(crops[0]).Dispose();
             }
 
             EmbedEverything();

@@ -111,7 +111,7 @@ internal static class AuditCommand
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             var reportOptions = new BiasAuditReportOptions();
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
-                pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(keys, reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
+                pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(GroupOf(keys, peopleFile), reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
             IReadOnlyList<string>? identities = peopleFile is null ? null : set.GroupNames([FaceLabels.FolderKey]);
             IReadOnlyList<string> groups = peopleFile is null ? set.GroupNames(keys)
                 : GroupLabels.Combine(keys.Select(key => (IReadOnlyList<string>)peopleFile.ValuesOf(key, identities!)).ToList());
@@ -141,13 +141,19 @@ internal static class AuditCommand
         return command;
     }
 
+    /// <summary>The audit group of an image: from its labels, or, with a people file, from its person's attributes.</summary>
+    private static Func<FaceDatasetItem, string> GroupOf(IReadOnlyList<string> keys, PeopleFile? peopleFile) =>
+        peopleFile is null
+            ? item => GroupLabels.Of(item.Labels, keys)
+            : item => GroupLabels.Combine(keys.Select(key => (IReadOnlyList<string>)peopleFile.ValuesOf(key, [item.Labels[FaceLabels.FolderKey]])).ToList())[0];
+
     /// <summary>Keeps the crops of the first <paramref name="perGroup"/> faces of each group, the ones the report's face grid shows.</summary>
-    private static Func<FaceDatasetItem, bool> KeepFirstOfEachGroup(IReadOnlyList<string> keys, int perGroup)
+    private static Func<FaceDatasetItem, bool> KeepFirstOfEachGroup(Func<FaceDatasetItem, string> groupOf, int perGroup)
     {
         var kept = new Dictionary<string, int>(StringComparer.Ordinal);
         return item =>
         {
-            string group = GroupLabels.Of(item.Labels, keys);
+            string group = groupOf(item);
             int count = kept.GetValueOrDefault(group);
             kept[group] = count + 1;
             return count < perGroup;
