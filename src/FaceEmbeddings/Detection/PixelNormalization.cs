@@ -10,6 +10,12 @@ namespace FaceEmbeddings.Detection;
 /// <param name="Scale">Multiplied second.</param>
 internal readonly record struct PixelNormalization(float Offset, float Scale)
 {
+    /// <summary>
+    /// Largest absolute value an encoder accepts in a standardized crop. <c>(x − 127.5) / 128</c> stays within ±1 and
+    /// per-image whitened crops within a few units, while raw 0..255 pixels exceed it unless the crop is almost black.
+    /// </summary>
+    public const float StandardizedLimit = 8f;
+
     /// <summary>Leaves values as they are: subtracting 0 and multiplying by 1 are exact.</summary>
     public static PixelNormalization None => new(0f, 1f);
 

@@ -39,4 +39,11 @@ internal static class CropBatches
         Tensor result = embeddings.Count == 0 ? zeros(0, embeddingSize, device: device) : cat(embeddings, 0);
         return result.MoveToOuterDisposeScope();
     }
+
+    /// <summary>One crop's D values, through the encoder's batch path so that a crop alone and in a batch agree.</summary>
+    public static Tensor EmbedOne(IFaceEncoder encoder, FaceCrop crop)
+    {
+        using var scope = NewDisposeScope();
+        return encoder.Embed([crop])[0].MoveToOuterDisposeScope();
+    }
 }

@@ -39,9 +39,6 @@ public sealed class FaceApiEncoder : IFaceEncoder
     /// <summary>The Euclidean distance below which face-api and <c>face_recognition</c> call two descriptors the same person.</summary>
     public const float DefaultMatchThreshold = 0.6f;
 
-    /// <summary>Largest absolute value accepted in a standardized crop, as <see cref="FaceNetEncoder"/> accepts.</summary>
-    private const float StandardizedLimit = 8f;
-
     /// <summary>
     /// Margin, in pixels of a 150-pixel crop, that widens the MTCNN box 1.2 times (150 / (150 − 25)): the crops of the
     /// parity fixture, and about the face share of dlib's own aligned chips.
@@ -146,7 +143,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
     /// <remarks>The crops are standardized as the detector makes them, <c>(x − 127.5) / 128</c>; see the class remarks.</remarks>
     /// <exception cref="ArgumentException"><paramref name="faces"/> is not an N×3×S×S float32 batch of finite, standardized values.</exception>
     public Tensor Embed(Tensor faces) =>
-        Checked(faces, nameof(faces), (low, high) => Math.Max(-low, high) <= StandardizedLimit,
+        Checked(faces, nameof(faces), (low, high) => Math.Max(-low, high) <= PixelNormalization.StandardizedLimit,
             "Expected standardized crops, (x − 127.5) / 128, with values within about ±1; found values from {0} to {1}. Were raw 0..255 pixels passed? Use EmbedPixels for those.",
             Unstandardized);
 
@@ -177,8 +174,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
     public Tensor Embed(FaceCrop crop)
     {
         ArgumentNullException.ThrowIfNull(crop);
-        using var scope = NewDisposeScope();
-        return Embed([crop])[0].MoveToOuterDisposeScope();
+        return CropBatches.EmbedOne(this, crop);
     }
 
     /// <summary>Frees the network's weights.</summary>

@@ -27,12 +27,6 @@ namespace FaceEmbeddings.Encoding;
 /// </remarks>
 public sealed class FaceNetEncoder : IFaceEncoder
 {
-    /// <summary>
-    /// Largest absolute value accepted in a crop. <c>(x − 127.5) / 128</c> stays within ±1 and per-image whitened crops
-    /// within a few units, while raw 0..255 pixels exceed it unless the crop is almost black.
-    /// </summary>
-    private const float StandardizedLimit = 8f;
-
     private readonly FusedInceptionResnetV1 network;
     private readonly int maxBatchSize;
     private int disposed;
@@ -166,8 +160,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
     public Tensor Embed(FaceCrop crop)
     {
         ArgumentNullException.ThrowIfNull(crop);
-        using var scope = NewDisposeScope();
-        return Embed([crop])[0].MoveToOuterDisposeScope();
+        return CropBatches.EmbedOne(this, crop);
     }
 
     /// <summary>Frees the network's weights.</summary>
@@ -209,7 +202,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
         float peak = faces.abs().max().item<float>();
         if (!float.IsFinite(peak))
             throw new ArgumentException("The face crops contain NaN or infinite values.", parameterName);
-        if (peak > StandardizedLimit)
+        if (peak > PixelNormalization.StandardizedLimit)
             throw new ArgumentException(
                 $"Expected standardized crops, (x − 127.5) / 128, with values within about ±1; found a value of magnitude {peak}. Were raw 0..255 pixels passed?",
                 parameterName);
