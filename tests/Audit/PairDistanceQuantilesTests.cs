@@ -1,3 +1,4 @@
+using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Audit;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,7 +8,11 @@ namespace FaceEmbeddings.Tests.Audit;
 public class PairDistanceQuantilesTests
 {
     /// <summary>Euclidean distances written out directly (no matrix-product identity), in the inputs' dtype.</summary>
-    private static Tensor DirectEuclidean(Tensor a, Tensor b) => (a.unsqueeze(1) - b.unsqueeze(0)).pow(2).sum(-1).sqrt();
+    private static Tensor DirectEuclidean(Tensor a, Tensor b)
+    {
+        Tensor differences = a.unsqueeze(1).sub(b.unsqueeze(0));
+        return differences.mul(differences).sum(-1).sqrt();
+    }
 
     private static DifferentPersonPairs PairsOf(Tensor x, long[] groups, long maxChunkElements) =>
         new(x, tensor(groups), DirectEuclidean, maxChunkElements);
@@ -53,7 +58,7 @@ public class PairDistanceQuantilesTests
         // Points 0, 1, …, 100 on a line: distance d occurs for 101 − d pairs, so the pairs at distance ≤ D
         // number 101·D − D(D + 1)/2 and the (k+1)-th smallest distance is the least D with that count > k.
         using var scope = NewDisposeScope();
-        Tensor x = arange(0, 101, ScalarType.Float32).unsqueeze(1);
+        Tensor x = TestTensors.Range(101, ScalarType.Float32).unsqueeze(1);
         static long AtMost(long d) => 101 * d - d * (d + 1) / 2;
         long[] ranks = { 0, 99, 100, 505, 2000, 5049 };
         long[] expected = ranks.Select(k => Enumerable.Range(1, 100).First(d => AtMost(d) > k)).Select(d => (long)d).ToArray();
@@ -69,7 +74,7 @@ public class PairDistanceQuantilesTests
         // Points 0..100 on a line, grouped even / odd. Within a group the distances are even; a group of
         // m points spaced 2 apart has m − d/2 pairs at distance d.
         using var scope = NewDisposeScope();
-        Tensor x = arange(0, 101, ScalarType.Float32).unsqueeze(1);
+        Tensor x = TestTensors.Range(101, ScalarType.Float32).unsqueeze(1);
         long[] groups = Enumerable.Range(0, 101).Select(i => (long)(i % 2)).ToArray();
         double[] thresholds = { 6, 0.5, 4.0001, 101 };
 

@@ -60,7 +60,7 @@ public sealed class SafeTensorsTests : IDisposable
     public void Round_trips_every_supported_dtype(ScalarType type)
     {
         using var scope = NewDisposeScope();
-        Tensor original = (arange(24, ScalarType.Float64) * 1.25 - 7).reshape(2, 3, 4).to(type);
+        Tensor original = tensor(Enumerable.Range(0, 24).Select(i => i * 1.25 - 7).ToArray()).reshape(2, 3, 4).to(type);
         Tensor empty = zeros(new long[] { 0, 5 }, type);
         string path = Path.Combine(_directory, $"{type}.safetensors");
 
@@ -80,7 +80,7 @@ public sealed class SafeTensorsTests : IDisposable
     {
         string path = Path.Combine(_directory, "owned.safetensors");
         using (var scope = NewDisposeScope())
-            SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = arange(4, ScalarType.Float32) });
+            SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = TestTensors.Range(4, ScalarType.Float32) });
 
         SafeTensorsFile file;
         using (var scope = NewDisposeScope())

@@ -1,3 +1,4 @@
+using TorchSharp;
 using FaceEmbeddings.Detection;
 using static TorchSharp.torch;
 
@@ -85,8 +86,9 @@ public class AreaResamplerTests
         Tensor patch = resampler.ResizeCrops([crop], 24, 24, PixelNormalization.Standardized, CPU)[0];
 
         // facenet-pytorch: im_data = (imresample(img, size) - 127.5) * 0.0078125
-        Tensor expectedLevel = (PyTorchArea(images[0], height, width, whole, 17, 26) - 127.5f) * 0.0078125f;
-        Tensor expectedPatch = (PyTorchArea(images[0], height, width, crop, 24, 24) - 127.5f) * 0.0078125f;
+        using Scalar offset = 127.5f, scale = 0.0078125f;
+        Tensor expectedLevel = PyTorchArea(images[0], height, width, whole, 17, 26).sub(offset).mul(scale);
+        Tensor expectedPatch = PyTorchArea(images[0], height, width, crop, 24, 24).sub(offset).mul(scale);
         pyramidLevel.equal(expectedLevel).all().item<bool>().Should().BeTrue();
         patch.equal(expectedPatch).all().item<bool>().Should().BeTrue();
         patch.min().item<float>().Should().BeLessThan(0f, "the offset was subtracted");
@@ -107,7 +109,7 @@ public class AreaResamplerTests
         using AreaResampler resampler = AreaResampler.Of([image], side, side);
 
         Tensor resized = resampler.ResizeImages(2, 2, PixelNormalization.None, CPU);      // windows of 1500 × 1500
-        resized[0, .., .., 1..].eq(255f).all().item<bool>().Should().BeTrue();
+        resized[0, .., .., 1..].eq(tensor(255f)).all().item<bool>().Should().BeTrue();
         float[] red = resized[0, .., .., 0].contiguous().data<float>().ToArray();
         red[..3].Should().Equal(255f, 255f, 255f);
         red[3].Should().BeApproximately(255f - 248f * 100 / (1500f * 1500), 1e-4f);

@@ -35,7 +35,7 @@ public sealed class TensorWorkersTests
         Tensor[][] results;
         using (NewDisposeScope())
         {
-            results = workers.Map(20, index => [full(3, (float)index), ones(2)]);
+            results = workers.Map(20, index => [TestTensors.Filled(index, 3), ones(2)]);
             results.Select(piece => piece[0][0].item<float>()).Should().Equal(Enumerable.Range(0, 20).Select(i => (float)i));
             results.Should().OnlyContain(piece => !piece[0].IsInvalid && !piece[1].IsInvalid);
         }
@@ -48,7 +48,7 @@ public sealed class TensorWorkersTests
         using var workers = new TensorWorkers(2, libTorchThreadsEach: 1);
         using var scope = NewDisposeScope();
         Tensor weight = ones(3).requires_grad_();
-        Tensor[][] results = workers.Map(4, _ => [weight * 2]);
+        Tensor[][] results = workers.Map(4, _ => [weight.mul(weight)]);
         results.Should().OnlyContain(piece => !piece[0].requires_grad);
     }
 
@@ -68,7 +68,7 @@ public sealed class TensorWorkersTests
 
         failing.Should().Throw<InvalidDataException>().WithMessage("piece 7");
         made.Should().NotBeEmpty().And.OnlyContain(tensor => tensor.IsInvalid, "the finished pieces' tensors were freed");
-        workers.Map(3, index => [full(1, (float)index)]).Select(piece => piece[0].item<float>()).Should().Equal(0f, 1f, 2f);
+        workers.Map(3, index => [TestTensors.Filled(index, 1)]).Select(piece => piece[0].item<float>()).Should().Equal(0f, 1f, 2f);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class TensorWorkersTests
             for (int call = 0; call < 25; call++)
             {
                 using var scope = NewDisposeScope();
-                float[] values = workers.Map(5, index => [full(1, (float)(caller * 100 + index))]).Select(piece => piece[0].item<float>()).ToArray();
+                float[] values = workers.Map(5, index => [TestTensors.Filled(caller * 100 + index, 1)]).Select(piece => piece[0].item<float>()).ToArray();
                 if (!values.SequenceEqual(Enumerable.Range(0, 5).Select(index => (float)(caller * 100 + index))))
                     failures.Enqueue($"caller {caller}, call {call}: {string.Join(", ", values)}");
             }

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Tests.FaceNet;
@@ -50,7 +51,7 @@ public sealed class FaceNetEncoderInputTests(FaceNetReference reference)
     [Fact]
     public void Raw_pixel_values_are_rejected_as_unstandardized()
     {
-        using Tensor faces = full(new long[] { 2, 3, 160, 160 }, 200f);
+        using Tensor faces = TestTensors.Filled(200f, 2, 3, 160, 160);
         var embed = () => encoder.Embed(faces);
         embed.Should().Throw<ArgumentException>().WithMessage("*(x − 127.5) / 128*200*raw 0..255*");
     }

@@ -55,9 +55,9 @@ public sealed class FaceApiEncoderTests(FaceApiReference reference)
         FaceApiEncoder encoder = reference.Encoder;
         encoder.Invoking(e => e.Embed(zeros(1, 150, 150, 3))).Should().Throw<ArgumentException>().WithMessage("*N×3×S×S*[1, 150, 150, 3]*");
         encoder.Invoking(e => e.Embed(zeros([1, 3, 150, 150], ScalarType.Float64))).Should().Throw<ArgumentException>().WithMessage("*float32*");
-        encoder.Invoking(e => e.Embed(full(1, 3, 150, 150, 200f))).Should().Throw<ArgumentException>().WithMessage("*standardized*EmbedPixels*");
-        encoder.Invoking(e => e.Embed(full(1, 3, 150, 150, float.NaN))).Should().Throw<ArgumentException>().WithMessage("*NaN*");
-        encoder.Invoking(e => e.EmbedPixels(full(1, 3, 150, 150, 300f))).Should().Throw<ArgumentException>().WithMessage("*0 to 255*300*");
+        encoder.Invoking(e => e.Embed(TestTensors.Filled(200f, 1, 3, 150, 150))).Should().Throw<ArgumentException>().WithMessage("*standardized*EmbedPixels*");
+        encoder.Invoking(e => e.Embed(TestTensors.Filled(float.NaN, 1, 3, 150, 150))).Should().Throw<ArgumentException>().WithMessage("*NaN*");
+        encoder.Invoking(e => e.EmbedPixels(TestTensors.Filled(300f, 1, 3, 150, 150))).Should().Throw<ArgumentException>().WithMessage("*0 to 255*300*");
         encoder.Invoking(e => e.Embed((IReadOnlyList<FaceCrop>)[null!])).Should().Throw<ArgumentException>().WithMessage("crops[0] is null*");
         encoder.Embed(zeros(0, 3, 150, 150)).shape.Should().Equal(0, 128);
         encoder.Embed((IReadOnlyList<FaceCrop>)[]).shape.Should().Equal(0, 128);

@@ -15,7 +15,7 @@ internal static class PhotoSizes
         Tensor pixels = source.ToTensor().permute(2, 0, 1).unsqueeze(0).to(ScalarType.Float32);
         Tensor resized = nn.functional.interpolate(pixels, new long[] { height, width }, mode: InterpolationMode.Bilinear,
             align_corners: false, antialias: true);
-        byte[] rgb = resized.round().clamp(0, 255).to(ScalarType.Byte).squeeze(0).permute(1, 2, 0).contiguous().data<byte>().ToArray();
+        byte[] rgb = resized.round().clamp(tensor(0f), tensor(255f)).to(ScalarType.Byte).squeeze(0).permute(1, 2, 0).contiguous().data<byte>().ToArray();
         return FaceImage.FromRgb(rgb, width, height);
     }
 }

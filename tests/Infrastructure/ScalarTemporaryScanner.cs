@@ -36,11 +36,13 @@ public static class ScalarTemporaryScanner
     /// <param name="outputKind">A library, or an executable (top-level statements).</param>
     /// <param name="errors">The compiler's errors, less those of partial methods that a source generator implements
     /// (<c>[LoggerMessage]</c>; generators do not run here): a scan of code that does not compile proves nothing.</param>
+    /// <param name="extraUsings">Global usings the project adds to the SDK's implicit ones.</param>
     public static IReadOnlyList<ScalarTemporary> Scan(string assemblyName, IEnumerable<(string Path, string Text)> sources,
-                                                      IEnumerable<string> references, OutputKind outputKind, out IReadOnlyList<string> errors)
+                                                      IEnumerable<string> references, OutputKind outputKind, out IReadOnlyList<string> errors,
+                                                      IReadOnlyList<string>? extraUsings = null)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Preview);
-        string globalUsings = string.Concat(ImplicitUsings.Select(name => $"global using global::{name};\n"));
+        string globalUsings = string.Concat(ImplicitUsings.Concat(extraUsings ?? []).Select(name => $"global using global::{name};\n"));
         List<SyntaxTree> trees = [CSharpSyntaxTree.ParseText(globalUsings, parse, "GlobalUsings.g.cs"),
                                   .. sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, parse, source.Path))];
         var compilation = CSharpCompilation.Create(assemblyName, trees, references.Select(path => MetadataReference.CreateFromFile(path)),

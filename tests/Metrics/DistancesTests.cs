@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -68,9 +69,10 @@ public class DistancesTests
     {
         using var scope = NewDisposeScope();
         var x = RandomRows(1, 512, seed: 4);
-        var nearby = x + 1e-3f * RandomRows(1, 512, seed: 5);
+        using Scalar small = 1e-3f;
+        var nearby = x.Plus(RandomRows(1, 512, seed: 5).mul(small));
 
-        double actual = Distances.Pairwise(x, nearby, DistanceMetric.Cosine).ToDouble();
+        double actual = Distances.Pairwise(x, nearby, DistanceMetric.Cosine).ToDoubleValue();
 
         double expected = Reference(Errors.Rows(x)[0], Errors.Rows(nearby)[0], DistanceMetric.Cosine);
         expected.Should().BeLessThan(1e-5);

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
 using TorchSharp;
@@ -47,8 +48,8 @@ internal static class Errors
         using var scope = NewDisposeScope();
         var a = actual.to(ScalarType.Float64).cpu();
         var e = expected.to(ScalarType.Float64).cpu();
-        var counted = e.abs() > floor;
-        return ((a - e).abs() / e.abs()).masked_select(counted).max().ToDouble();
+        var counted = e.abs().gt(tensor(floor));
+        return a.sub(e).abs().div(e.abs()).masked_select(counted).max().ToDoubleValue();
     }
 
     /// <summary>max |actual − expected| / max |expected|: the error relative to the tensor's scale.</summary>
@@ -57,14 +58,14 @@ internal static class Errors
         using var scope = NewDisposeScope();
         var a = actual.to(ScalarType.Float64).cpu();
         var e = expected.to(ScalarType.Float64).cpu();
-        return ((a - e).abs().max() / e.abs().max()).ToDouble();
+        return a.sub(e).abs().max().div(e.abs().max()).ToDoubleValue();
     }
 
     /// <summary>max |actual − expected|: for unit vectors such as principal axes, the error relative to their length.</summary>
     public static double MaxAbsolute(Tensor actual, Tensor expected)
     {
         using var scope = NewDisposeScope();
-        return (actual.to(ScalarType.Float64).cpu() - expected.to(ScalarType.Float64).cpu()).abs().max().ToDouble();
+        return actual.to(ScalarType.Float64).cpu().sub(expected.to(ScalarType.Float64).cpu()).abs().max().ToDoubleValue();
     }
 
     /// <summary>Rows as host arrays, for independent reference computations.</summary>

@@ -1,3 +1,5 @@
+using FaceEmbeddings.Tests.Infrastructure;
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Metrics;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -31,7 +33,7 @@ public class PcaTests(MetricsReference reference, ITestOutputHelper output) : IC
             ["explained_variance"] = Errors.MaxRelative(model.ExplainedVariance, reference["pca_explained_variance"]),
             ["explained_variance_ratio"] = Errors.MaxRelative(model.ExplainedVarianceRatio, reference["pca_explained_variance_ratio"]),
         };
-        double largestRowNorm = linalg.vector_norm(reference["x"] - model.Mean, dims: [1]).max().ToDouble();
+        double largestRowNorm = reference["x"].sub(model.Mean).norm(1).max().ToDoubleValue();
         for (int component = 0; component < 2; component++)
         {
             errors[$"components[{component}]"] = Errors.MaxAbsolute(model.Components[component], reference["pca_components"][component]);
@@ -72,7 +74,7 @@ public class PcaTests(MetricsReference reference, ITestOutputHelper output) : IC
         using var exact = Pca.Fit(reference["x"], 2);
         using var randomized = Pca.Fit(reference["x"], 2, new PcaOptions { Solver = PcaSolver.Randomized, Seed = seed });
 
-        double components = (randomized.Components - exact.Components).abs().max().ToDouble();
+        double components = randomized.Components.sub(exact.Components).abs().max().ToDoubleValue();
         double variance = Errors.MaxRelative(randomized.ExplainedVariance, exact.ExplainedVariance);
         output.WriteLine($"randomized (seed {seed}) vs exact: components max abs difference {components:E2}, explained variance max relative {variance:E2}");
 
@@ -110,7 +112,7 @@ public class PcaTests(MetricsReference reference, ITestOutputHelper output) : IC
         // Variances of the scores are the explained variances (ddof 1), and their sum over all components is the total.
         Errors.MaxRelative(scores.var(0), model.ExplainedVariance).Should().BeLessThan(1e-12);
         using var full = Pca.Fit(x, 10);
-        full.ExplainedVarianceRatio.sum().ToDouble().Should().BeApproximately(1, 1e-12);
+        full.ExplainedVarianceRatio.sum().ToDoubleValue().Should().BeApproximately(1, 1e-12);
     }
 
     [Fact]
@@ -132,7 +134,8 @@ public class PcaTests(MetricsReference reference, ITestOutputHelper output) : IC
     public void Components_outside_one_to_min_rows_columns_are_rejected(int components)
     {
         using var scope = NewDisposeScope();
-        var act = () => Pca.Fit(ones(7, 4) + arange(28).reshape(7, 4).pow(2), components);
+        Tensor grid = TestTensors.Range(28, ScalarType.Float32).reshape(7, 4);
+        var act = () => Pca.Fit(grid.mul(grid).Plus(ones(7, 4)), components);
         act.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "components").WithMessage("*between 1 and*4*'x' [7, 4]*");
     }
 

@@ -12,7 +12,7 @@ public class PReluMaxPoolTests
     {
         var generator = new TorchSharp.torch.Generator((ulong)seed);
         Tensor values = randn(new[] { batch, height, width, channels }, generator: generator);
-        values = where(values.abs() < 0.05, zeros_like(values), values); // some exact zeros
+        values = where(values.abs().lt(tensor(0.05f)), zeros_like(values), values); // some exact zeros
         return values.permute(0, 3, 1, 2);                                 // N×C×H×W, channels-last
     }
 

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Plots;
 using SkiaSharp;
@@ -82,7 +83,7 @@ public class FaceGridTests
     public void Standardized_crops_are_mapped_back_to_their_grey_levels()
     {
         using var images = SolidImages(5);
-        using var standardized = (images.to(ScalarType.Float32) - 127.5f) / 128f;
+        using var standardized = TestTensors.Standardized(images);
         using var grid = FaceGrid.Make(standardized, standardized: true, new FaceGridOptions { ImagesPerRow = 3 });
         AssertLayout(grid, 5, 3, 2, 0);
     }
@@ -129,7 +130,7 @@ public class FaceGridTests
         var crops = new[]
         {
             new FaceCrop(raw[0].clone(), face, isStandardized: false),
-            new FaceCrop((raw[1] - 127.5f) / 128f, face, isStandardized: true),
+            new FaceCrop(TestTensors.Standardized(raw[1]), face, isStandardized: true),
             new FaceCrop(raw[2].clone(), face, isStandardized: false),
         };
         try

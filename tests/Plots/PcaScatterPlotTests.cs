@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Plots;
 using SkiaSharp;
 using TorchSharp;
@@ -14,7 +15,8 @@ public class PcaScatterPlotTests
         var generator = new Generator(7);
         Tensor x = randn(new long[] { count, dimensions }, generator: generator);
         string[] groups = Enumerable.Range(0, count).Select(i => $"group {i % groupCount}").ToArray();
-        for (int i = 0; i < count; i++) x[i, i % groupCount % dimensions] += 4f;
+        using Scalar shift = 4f;
+        for (int i = 0; i < count; i++) x[i, i % groupCount % dimensions].add_(shift, TorchScalars.One);
         return (x, groups);
     }
 

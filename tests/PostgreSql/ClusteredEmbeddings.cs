@@ -1,3 +1,5 @@
+using FaceEmbeddings.Tests.Infrastructure;
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,10 +21,10 @@ public static class ClusteredEmbeddings
         using var generator = new Generator((ulong)seed);
         using var scope = NewDisposeScope();
         Tensor centres = randn([identities, 1, size], generator: generator);
-        centres = centres.div(linalg.vector_norm(centres, dims: [2], keepdim: true));
+        centres = TestTensors.UnitRows(centres);
         using var scale = tensor(spread / MathF.Sqrt(size));
-        Tensor faces = centres.add(randn([identities, facesPerIdentity, size], generator: generator).mul(scale)).reshape(identities * facesPerIdentity, size);
-        return faces.div(linalg.vector_norm(faces, dims: [1], keepdim: true)).MoveToOuterDisposeScope();
+        Tensor faces = centres.Plus(randn([identities, facesPerIdentity, size], generator: generator).mul(scale)).reshape(identities * facesPerIdentity, size);
+        return TestTensors.UnitRows(faces).MoveToOuterDisposeScope();
     }
 
     /// <summary>New unit rows near given rows (as a new photo of the same person), reproducible from a seed.</summary>
@@ -31,7 +33,7 @@ public static class ClusteredEmbeddings
         using var generator = new Generator((ulong)seed);
         using var scope = NewDisposeScope();
         using var scale = tensor(spread / MathF.Sqrt(rows.shape[1]));
-        Tensor moved = rows.add(randn(rows.shape, generator: generator).mul(scale));
-        return moved.div(linalg.vector_norm(moved, dims: [1], keepdim: true)).MoveToOuterDisposeScope();
+        Tensor moved = rows.Plus(randn(rows.shape, generator: generator).mul(scale));
+        return TestTensors.UnitRows(moved).MoveToOuterDisposeScope();
     }
 }

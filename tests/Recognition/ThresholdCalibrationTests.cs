@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
 using TorchSharp;
@@ -17,7 +18,7 @@ public sealed class ThresholdCalibrationTests
         using var noise = randn([60, 10], ScalarType.Float64, generator: generator);
         using var index = tensor(identities.Select(name => long.Parse(name[2..], System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         using var scaled = noise.mul(tensor(0.4));
-        return (centres.index_select(0, index).add(scaled), identities);
+        return (centres.index_select(0, index).Plus(scaled), identities);
     }
 
     [Theory]

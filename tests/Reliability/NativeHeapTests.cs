@@ -29,7 +29,7 @@ public sealed class NativeHeapTests
         long mappedDuring;
         using (Tensor block = empty(TensorBytes / sizeof(float)))
         {
-            block.fill_(1f); // touch every page, as an operation's output does
+            block.fill_(TorchScalars.One); // touch every page, as an operation's output does
             mappedDuring = (long)mallinfo2().MappedBytes;
         }
         long freeAfter = (long)mallinfo2().FreeBytes;
