@@ -153,6 +153,8 @@ public sealed class MtcnnFaceDetectorTests
         { new MtcnnOptions { Margin = -1 }, "Margin" },
         { new MtcnnOptions { Margin = 160 }, "Margin" },
         { new MtcnnOptions { WorkerThreads = -1 }, "WorkerThreads" },
+        { new MtcnnOptions { MaxBatchPixels = 0 }, "MaxBatchPixels" },
+        { new MtcnnOptions { MaxBatchPixels = -1 }, "MaxBatchPixels" },
         { new MtcnnOptions { MinFaceSize = 0 }, "MinFaceSize" },
         { new MtcnnOptions { Factor = 1.0 }, "Factor" },
         { new MtcnnOptions { Factor = double.NaN }, "Factor" },

@@ -134,33 +134,41 @@ public sealed partial class FaceDataset
         // Decoding and the networks are synchronous; running them off the caller's thread keeps it responsive, and running
         // every batch on the same thread keeps one copy of a batch's native memory, not one per pool thread (BatchThread).
         using var thread = new BatchThread("FaceDataset batches");
-        foreach (FaceDatasetItem[] items in Items.Chunk(options.BatchSize))
+        // Items are decoded one by one as the batches fill, on the batch thread, so a batch is cut by its decoded pixels
+        // as well as by its count of items (unreadable ones count, weighing nothing); the image that does not fit waits,
+        // decoded, for the next batch.
+        using IEnumerator<LoadedItem[]> batches = BudgetedChunks.Of(Load(options.ImageOptions, counter),
+            loaded => loaded.Image is { } image ? (long)image.Width * image.Height : 0, options.MaxBatchPixels, options.BatchSize)
+            .GetEnumerator();
+        while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ProcessedBatch batch = await thread.RunAsync(() => ProcessBatch(items, detector, encoder, options, counter), cancellationToken)
+            ProcessedBatch? batch = await thread.RunAsync(
+                () => batches.MoveNext() ? ProcessBatch(batches.Current, detector, encoder, counter) : null, cancellationToken)
                 .ConfigureAwait(false);
+            if (batch is null) break;
             counter.Report();
             yield return batch;
         }
     }
 
-    private static ProcessedBatch ProcessBatch(FaceDatasetItem[] items, IFaceDetector detector, IFaceEncoder? encoder,
-        FaceDatasetOptions options, ProgressCounter counter)
+    /// <summary>The items in order, each decoded, or without an image when it cannot be read (reported as skipped).</summary>
+    private IEnumerable<LoadedItem> Load(FaceImageOptions? imageOptions, ProgressCounter counter)
     {
-        var images = new List<(FaceDatasetItem Item, FaceImage Image)>(items.Length);
+        foreach (FaceDatasetItem item in Items)
+            yield return new LoadedItem(item, TryLoad(item, imageOptions, counter));
+    }
+
+    private static ProcessedBatch ProcessBatch(LoadedItem[] items, IFaceDetector detector, IFaceEncoder? encoder, ProgressCounter counter)
+    {
+        var images = items.Where(loaded => loaded.Image is not null).Select(loaded => (loaded.Item, Image: loaded.Image!)).ToArray();
         try
         {
-            foreach (FaceDatasetItem item in items)
-            {
-                if (TryLoad(item, options.ImageOptions, counter) is { } image)
-                    images.Add((item, image));
-            }
-
             FaceCropBatch crops = detector.DetectAndExtract(images.Select(pair => pair.Image).ToList());
             try
             {
                 var faces = new List<EmbeddedFace>(crops.Count);
-                for (int i = 0; i < images.Count; i++)
+                for (int i = 0; i < images.Length; i++)
                 {
                     IReadOnlyList<FaceCrop> ofImage = crops.OfImage(i);
                     if (ofImage.Count == 0)
@@ -186,6 +194,9 @@ public sealed partial class FaceDataset
                 image.Dispose();
         }
     }
+
+    /// <summary>A dataset item and its decoded pixels, or null when it cannot be read.</summary>
+    private sealed record LoadedItem(FaceDatasetItem Item, FaceImage? Image);
 
     private static FaceImage? TryLoad(FaceDatasetItem item, FaceImageOptions? imageOptions, ProgressCounter counter)
     {

@@ -138,7 +138,8 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     }
 
     /// <inheritdoc />
-    /// <remarks>Images of equal size go through the networks together, in one pyramid; each size is a batch.</remarks>
+    /// <remarks>Images of equal size go through the networks together, in one pyramid, in batches of at most
+    /// <see cref="MtcnnOptions.MaxBatchPixels"/> pixels.</remarks>
     public IReadOnlyList<IReadOnlyList<DetectedFace>> Detect(IReadOnlyList<FaceImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -153,10 +154,13 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         var sameSize = Enumerable.Range(0, images.Count).GroupBy(i => (images[i].Width, images[i].Height));
         foreach (var group in sameSize)
         {
-            int[] members = group.ToArray();
-            using var batch = AreaResampler.Of(members.Select(i => images[i].Rgb).ToArray(), group.Key.Height, group.Key.Width);
-            IReadOnlyList<DetectedFace>[] found = cascade.Detect(batch, device);
-            for (int k = 0; k < members.Length; k++) results[members[k]] = found[k];
+            long pixels = (long)group.Key.Width * group.Key.Height;
+            foreach (int[] members in BudgetedChunks.Of(group, _ => pixels, Options.MaxBatchPixels))
+            {
+                using var batch = AreaResampler.Of(members.Select(i => images[i].Rgb).ToArray(), group.Key.Height, group.Key.Width);
+                IReadOnlyList<DetectedFace>[] found = cascade.Detect(batch, device);
+                for (int k = 0; k < members.Length; k++) results[members[k]] = found[k];
+            }
         }
         return results;
     }
@@ -205,8 +209,8 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     }
 
     /// <inheritdoc />
-    /// <remarks>Images of one size run through the networks together; selection and cropping are per image, as
-    /// <see cref="DetectAndExtract(FaceImage)"/> does them.</remarks>
+    /// <remarks>Images of one size run through the networks together, within <see cref="MtcnnOptions.MaxBatchPixels"/>;
+    /// selection and cropping are per image, as <see cref="DetectAndExtract(FaceImage)"/> does them.</remarks>
     public FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images)
     {
         IReadOnlyList<IReadOnlyList<DetectedFace>> detected = Detect(images);
