@@ -107,6 +107,8 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         options ??= new MtcnnOptions();
         options.Validate();
         Device device = DeviceCheck.Require(options.Device, nameof(options));
+        if (options.RetainFreedNativeMemory)
+            NativeHeap.RetainFreedMemory(); // before the worker threads start, so that they share the one heap
 
         var proposal = new PNet();
         var refine = new RNet();
