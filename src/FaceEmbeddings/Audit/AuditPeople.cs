@@ -31,9 +31,6 @@ internal sealed class AuditPeople
 
     public int Count => GroupOfPerson.Count;
 
-    /// <summary>Same-person pairs of faces i &lt; j over all people.</summary>
-    public long SamePersonPairs => FacesOfPerson.Sum(faces => (long)faces.Count * (faces.Count - 1) / 2);
-
     /// <summary>The people of group <paramref name="group"/>, in order.</summary>
     public int[] InGroup(int group) => Enumerable.Range(0, Count).Where(person => GroupOfPerson[person] == group).ToArray();
 

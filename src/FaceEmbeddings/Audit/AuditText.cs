@@ -128,10 +128,11 @@ internal static class AuditText
     {
         if (result.Bootstrap is not { Resamples: > 0 } settings) return null;
         string[] few = result.Groups.Where(g => g.People < FewPeople).Select(g => g.Group).ToArray();
-        return $"Brackets hold {Percent(settings.ConfidenceLevel)} confidence intervals: percentile bootstrap over {Count(settings.Resamples)} " +
+        return $"Brackets hold {Percent(settings.ConfidenceLevel)} confidence intervals from a bootstrap over {Count(settings.Resamples)} " +
             $"resamples of each group's people (seed {settings.Seed.ToString(CultureInfo.InvariantCulture)}; " +
             (settings.Identities ? "all of a person's faces travel together" : "every face is its own person") +
-            "), thresholds held at their values on the whole sample. A rate with no event (or only events) has no interval: no resample of the same people can change it." +
+            "), thresholds held at their values on the whole sample: a group's own figures get bias-corrected and accelerated (BCa) " +
+            "percentile intervals, widened for small groups, and differences and ratios between groups plain percentile ones. A rate with no event (or only events) has no interval: no resample of the same people can change it." +
             (few.Length == 0 ? "" : $" Groups with fewer than {FewPeople} people have wide, rough intervals: {string.Join("; ", few)}.");
     }
 

@@ -6,20 +6,70 @@ namespace FaceEmbeddings.Audit;
 /// <summary>
 /// The intervals, tests and identity-aware error rates of a bias audit, from the pair sums of each audited group
 /// (<see cref="PersonPairSums"/>): each group's people are resampled with replacement, on their own, B times, and every
-/// figure recomputed as weighted sums; thresholds stay at their values on the whole sample.
+/// figure recomputed as weighted sums; thresholds stay at their values on the whole sample. A group's own figures get
+/// bias-corrected and accelerated intervals (<see cref="PercentileBootstrap.BiasCorrectedInterval"/>); differences and
+/// ratios across groups get plain percentile intervals.
 /// </summary>
 internal sealed class AuditUncertainty
 {
     /// <summary>One audited group's figures beyond <see cref="Clusters.Summarize"/>.</summary>
     public sealed class Group
     {
-        public required int People { get; init; }
-        public required long SamePersonPairs { get; init; }
-        public required long DifferentPersonPairs { get; init; }
-        public required GroupFigureSamples Point { get; init; }
-        public required GroupFigureSamples? Resamples { get; init; }
-        public ConfidenceInterval? WithinSumOfSquaresPerMember { get; init; }
-        public ConfidenceInterval? MeanIntraGroupDistance { get; init; }
+        private Group(int people, GroupFigureSamples point, GroupFigureSamples? resamples, GroupFigureSamples leaveOneOut, double level)
+        {
+            People = people;
+            Point = point;
+            Resamples = resamples;
+            LeaveOneOut = leaveOneOut;
+            Level = level;
+            SamePersonPairs = (long)Math.Round(point.SamePersonPairs(0));
+            DifferentPersonPairs = (long)Math.Round(point.DifferentPersonPairs(0));
+            WithinSumOfSquaresPerMember = Interval((s, b) => s.WithinSumOfSquaresPerMember(b));
+            MeanIntraGroupDistance = Interval((s, b) => s.MeanIntraGroupDistance(b));
+        }
+
+        public int People { get; }
+        public long SamePersonPairs { get; }
+        public long DifferentPersonPairs { get; }
+        public GroupFigureSamples Point { get; }
+        public GroupFigureSamples? Resamples { get; }
+
+        /// <summary>The figures with each person left out in turn, for the intervals' acceleration.</summary>
+        public GroupFigureSamples LeaveOneOut { get; }
+
+        public double Level { get; }
+        public ConfidenceInterval? WithinSumOfSquaresPerMember { get; }
+        public ConfidenceInterval? MeanIntraGroupDistance { get; }
+
+        /// <summary>
+        /// The group's figures from its pair sums: at weights of one, on <paramref name="resamples"/> resamples of its people
+        /// drawn from <paramref name="random"/> (none when 0), and with each person left out.
+        /// </summary>
+        public static Group Of(PersonPairSums sums, Random random, int resamples, double level, Device device)
+        {
+            using var scope = NewDisposeScope();
+            GroupFigureSamples point = sums.Figures(ones(1, sums.People, ScalarType.Float64, device));
+            GroupFigureSamples? resampled = resamples == 0 ? null
+                : sums.Figures(PercentileBootstrap.DrawWeights(random, resamples, sums.People, device));
+            return new Group(sums.People, point, resampled, sums.LeaveOneOut(), level);
+        }
+
+        /// <summary>The bias-corrected interval of <paramref name="figure"/> (of a weighting); null without resamples.</summary>
+        public ConfidenceInterval? Interval(Func<GroupFigureSamples, int, double> figure) => Resamples is null ? null
+            : PercentileBootstrap.BiasCorrectedInterval(Resamples.Each(b => figure(Resamples, b)), figure(Point, 0),
+                LeaveOneOut.Each(i => figure(LeaveOneOut, i)), People, Level);
+
+        /// <summary>
+        /// The interval of a rate, events / trials of a weighting: degenerate when the group has no event or only events
+        /// (no resample can change it); null without resamples or trials.
+        /// </summary>
+        public ConfidenceInterval? RateInterval(Func<GroupFigureSamples, int, double> events, Func<GroupFigureSamples, int, double> trials)
+        {
+            double pointEvents = events(Point, 0), pointTrials = trials(Point, 0);
+            if (Resamples is null || pointTrials == 0) return null;
+            if (pointEvents == 0 || pointEvents == pointTrials) return ConfidenceInterval.DegenerateAt(pointEvents / pointTrials);
+            return Interval((s, b) => events(s, b) / trials(s, b));
+        }
     }
 
     private AuditUncertainty(IReadOnlyDictionary<int, Group> groups, IReadOnlyList<GroupDetCurve> detCurves)
@@ -45,35 +95,12 @@ internal sealed class AuditUncertainty
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            int[] persons = people.InGroup(g);
-            PersonPairSums sums = PersonPairSums.Of(embeddings, people, persons, options.Metric, thresholds, keepDistances: people.HasIdentities);
-            GroupFigureSamples point = sums.Figures(ones(1, persons.Length, ScalarType.Float64, embeddings.device));
-            GroupFigureSamples? resamples = options.Resamples == 0 ? null
-                : sums.Figures(PercentileBootstrap.DrawWeights(random, options.Resamples, persons.Length, embeddings.device));
-            groups[g] = new Group
-            {
-                People = persons.Length,
-                SamePersonPairs = (long)Math.Round(point.SamePersonPairs(0)),
-                DifferentPersonPairs = (long)Math.Round(point.DifferentPersonPairs(0)),
-                Point = point,
-                Resamples = resamples,
-                WithinSumOfSquaresPerMember = resamples is null ? null
-                    : PercentileBootstrap.Interval(resamples.Each(resamples.WithinSumOfSquaresPerMember), options.ConfidenceLevel, point.WithinSumOfSquaresPerMember(0)),
-                MeanIntraGroupDistance = resamples is null ? null
-                    : PercentileBootstrap.Interval(resamples.Each(resamples.MeanIntraGroupDistance), options.ConfidenceLevel, point.MeanIntraGroupDistance(0)),
-            };
+            PersonPairSums sums = PersonPairSums.Of(embeddings, people, people.InGroup(g), options.Metric, thresholds, keepDistances: people.HasIdentities);
+            groups[g] = Group.Of(sums, random, options.Resamples, options.ConfidenceLevel, embeddings.device);
             if (sums.SamePersonDistances.Count > 0 && sums.DifferentPersonDistances.Count > 0)
                 curves.Add(Audit.DetCurves.Compute(index.Names[g], sums.SamePersonDistances, sums.DifferentPersonDistances, options.DetCurvePoints));
         }
         return new AuditUncertainty(groups, curves);
-    }
-
-    /// <summary>The interval of a rate: degenerate when the group has no event or only events (no resample can change it).</summary>
-    public static ConfidenceInterval? RateInterval(double events, double trials, IEnumerable<double>? replicates, double level)
-    {
-        if (replicates is null || trials == 0) return null;
-        if (events == 0 || events == trials) return ConfidenceInterval.DegenerateAt(events / trials);
-        return PercentileBootstrap.Interval(replicates, level, events / trials);
     }
 
     /// <summary>

@@ -127,7 +127,7 @@ public static class BiasAudit
             Metric = options.Metric,
             DifferentPersonPairs = pairs.Count,
             People = people.Count,
-            SamePersonPairs = people.SamePersonPairs,
+            SamePersonPairs = pairs.SamePersonPairs,
             Groups = statistics,
             CentroidDistances = CentroidPairs(summary, audited),
             Verification = counts is null ? []
@@ -186,7 +186,6 @@ public static class BiasAudit
         GroupFalseMatchRate[] rates = audited.Select(g =>
         {
             AuditUncertainty.Group figures = uncertainty.Groups[g];
-            GroupFigureSamples? resamples = figures.Resamples;
             long falseMatches = counts.PerGroup[t][g];
             long samePersonPairs = figures.SamePersonPairs;
             long? falseNonMatches = samePersonPairs == 0 ? null : (long)Math.Round(figures.Point.FalseNonMatches(0, t));
@@ -196,13 +195,12 @@ public static class BiasAudit
                 Pairs = figures.DifferentPersonPairs,
                 FalseMatches = falseMatches,
                 FalseMatchRate = (double)falseMatches / figures.DifferentPersonPairs,
-                FalseMatchRateInterval = AuditUncertainty.RateInterval(falseMatches, figures.DifferentPersonPairs,
-                    resamples?.Each(b => resamples.FalseMatches(b, t) / resamples.DifferentPersonPairs(b)), level),
+                FalseMatchRateInterval = figures.RateInterval((s, b) => s.FalseMatches(b, t), (s, b) => s.DifferentPersonPairs(b)),
                 SamePersonPairs = samePersonPairs,
                 FalseNonMatches = falseNonMatches,
                 FalseNonMatchRate = falseNonMatches is { } fnm ? (double)fnm / samePersonPairs : null,
-                FalseNonMatchRateInterval = falseNonMatches is { } events ? AuditUncertainty.RateInterval(events, samePersonPairs,
-                    resamples?.Each(b => resamples.FalseNonMatches(b, t) / resamples.SamePersonPairs(b)), level) : null,
+                FalseNonMatchRateInterval = falseNonMatches is null ? null
+                    : figures.RateInterval((s, b) => s.FalseNonMatches(b, t), (s, b) => s.SamePersonPairs(b)),
             };
         }).ToArray();
         // First group on ties, for both ends.

@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace FaceEmbeddings.Audit;
 
 /// <summary>
-/// A percentile bootstrap confidence interval of one audit figure, at the level of <see cref="BootstrapSettings.ConfidenceLevel"/>:
-/// the figure recomputed on resamples of the people of each group, and the resamples' (1 − level)/2 and (1 + level)/2 quantiles.
+/// A bootstrap confidence interval of one audit figure, at the level of <see cref="BootstrapSettings.ConfidenceLevel"/>: the
+/// figure recomputed on resamples of the people of each group, and two quantiles of the resamples, the plain (1 − level)/2 and
+/// (1 + level)/2 ones or bias-corrected ones (<see cref="Kind"/> says which).
 /// </summary>
 public sealed record ConfidenceInterval
 {

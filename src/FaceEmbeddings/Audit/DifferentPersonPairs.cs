@@ -32,12 +32,16 @@ internal sealed class DifferentPersonPairs
         this.groupCodes = groupCodes;
         this.pairwise = pairwise;
         this.personCodes = personCodes;
-        Count = embeddings.shape[0] * (embeddings.shape[0] - 1) / 2 - (personCodes is null ? 0 : SamePersonPairs(personCodes));
+        SamePersonPairs = personCodes is null ? 0 : CountSamePersonPairs(personCodes);
+        Count = embeddings.shape[0] * (embeddings.shape[0] - 1) / 2 - SamePersonPairs;
         rowsPerChunk = Math.Max(1, maxChunkElements / Math.Max(1, embeddings.shape[0]));
     }
 
     /// <summary>The number of pairs: N(N − 1)/2, less the same-person pairs when there are person codes.</summary>
     public long Count { get; }
+
+    /// <summary>The pairs (i &lt; j) of two rows of one person, left out of <see cref="Count"/>: 0 without person codes.</summary>
+    public long SamePersonPairs { get; }
 
     /// <summary>The dtype the distances come in (the embeddings').</summary>
     public ScalarType DistanceType => embeddings.dtype;
@@ -81,7 +85,7 @@ internal sealed class DifferentPersonPairs
     }
 
     /// <summary>Σ c(c − 1)/2 over the people's row counts c.</summary>
-    private static long SamePersonPairs(Tensor personCodes)
+    private static long CountSamePersonPairs(Tensor personCodes)
     {
         using var scope = NewDisposeScope();
         long[] counts = personCodes.bincount(null, 0).cpu().data<long>().ToArray();

@@ -123,7 +123,28 @@ internal sealed class PersonPairSums
         Tensor across = weights.matmul(_quadratic).view(b, m, People).mul(weights.unsqueeze(1)).sum(2);           // [B, m]
         Tensor within = weights.matmul(_linear);                                                                 // [B, m]
         Tensor faces = weights.matmul(_faces);                                                                   // [B]
-        double[] a = across.cpu().data<double>().ToArray(), w = within.cpu().data<double>().ToArray(), n = faces.cpu().data<double>().ToArray();
-        return new GroupFigureSamples(a, w, n, m, Thresholds);
+        return Samples(across, within, faces);
     }
+
+    /// <summary>
+    /// The group figures with each person left out in turn (the jackknife of the bias-corrected intervals), row i without
+    /// person i: the same sums at weights of one, less person i's row and column (the sums are symmetric) and their own
+    /// sums, so that no [P, P] weight matrix is multiplied.
+    /// </summary>
+    public GroupFigureSamples LeaveOneOut()
+    {
+        using var scope = NewDisposeScope();
+        int m = FirstThreshold + Thresholds;
+        using Scalar two = 2.0.ToScalar();
+        Tensor rows = _quadratic.view(People, m, People).sum(2);                                                 // [P, m]
+        Tensor across = rows.sum(0, keepdim: true).sub(rows.mul(two));                                           // [P, m]
+        Tensor within = _linear.sum(0, keepdim: true).sub(_linear);                                              // [P, m]
+        Tensor faces = _faces.sum().sub(_faces);                                                                 // [P]
+        return Samples(across, within, faces);
+    }
+
+    /// <summary>Copies [B, m] sums across and within people and [B] face counts to the figures of B weightings.</summary>
+    private GroupFigureSamples Samples(Tensor across, Tensor within, Tensor faces) => new(
+        across.cpu().data<double>().ToArray(), within.cpu().data<double>().ToArray(), faces.cpu().data<double>().ToArray(),
+        FirstThreshold + Thresholds, Thresholds);
 }
