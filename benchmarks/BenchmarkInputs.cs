@@ -21,7 +21,10 @@ internal static class BenchmarkInputs
     /// <summary>face-api's face-recognition weights (the TF.js manifest; its shard lies beside it).</summary>
     public static string FaceApiManifest => SharedData.PathOf("models/face-api/face_recognition_model-weights_manifest.json");
 
-    public static FaceNetEncoder CreateEncoder() => FaceNetEncoder.FromFile(SharedData.PathOf(EncoderCheckpoint));
+    public static FaceNetEncoder CreateEncoder(FaceNetEncoderOptions? options = null) =>
+        FaceNetEncoder.FromFile(SharedData.PathOf(EncoderCheckpoint), options);
+
+    public static FaceApiEncoder CreateFaceApiEncoder(FaceApiEncoderOptions? options = null) => FaceApiEncoder.FromFile(FaceApiManifest, options);
 
     public static FaceImage LoadImage(string name) => FaceImage.Load(SharedData.PathOf($"fixtures/images/{name}"));
 }

@@ -8,7 +8,7 @@ namespace FaceEmbeddings.Benchmarks;
 
 /// <summary>
 /// face-api's face-recognition network (<see cref="FaceApiEncoder"/>, the real weights of <c>models/face-api/</c>) on
-/// random 150×150 faces at batch 1 and 16, float32, and in the same run the machine's matrix-product ceiling: a
+/// random 150×150 faces at batch 1 and 16, in float32 and in bfloat16 (<see cref="EncoderPrecision"/>), and in the same run the machine's matrix-product ceiling: a
 /// 2048×2048 float32 product (2 × 2048³ floating-point operations). Op/s is faces per second for the encoder; the
 /// encoder's GFLOP/s is faces/s × <see cref="FaceRecognitionNet.MultiplyAddsPerFace"/> × 2, printed at set-up.
 /// </summary>
@@ -19,10 +19,14 @@ public class FaceApiEncoderBenchmarks
     private Tensor faces1 = null!, faces16 = null!;
     private Tensor left = null!, right = null!;
 
+    /// <summary>Element type of the convolutions (the matrix-product ceiling is float32 either way).</summary>
+    [Params(EncoderPrecision.Full, EncoderPrecision.BFloat16)]
+    public EncoderPrecision Precision { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        encoder = FaceApiEncoder.FromFile(BenchmarkInputs.FaceApiManifest);
+        encoder = BenchmarkInputs.CreateFaceApiEncoder(new FaceApiEncoderOptions { Precision = Precision });
         var generator = new Generator(seed: 8);
         using (NewDisposeScope())
         {

@@ -1,10 +1,12 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Models.FaceApi;
 using FaceEmbeddings.Models.Store;
 using FaceEmbeddings.Models.TfJs;
 using FaceEmbeddings.Tests.Infrastructure;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.FaceApi;
@@ -64,6 +66,43 @@ public sealed class FaceApiEncoderTests(FaceApiReference reference)
     }
 
     [Fact]
+    public void Bfloat16_descriptors_are_float32_and_keep_a_cosine_of_at_least_0_999_with_face_api()
+    {
+        using var encoder = FaceApiEncoder.FromFile(SharedData.PathOf(FaceApiReference.ManifestPath),
+            new FaceApiEncoderOptions { Precision = EncoderPrecision.BFloat16 });
+        using var scope = NewDisposeScope();
+
+        Tensor descriptors = encoder.EmbedPixels(reference.Pixels());
+
+        encoder.Precision.Should().Be(EncoderPrecision.BFloat16);
+        descriptors.dtype.Should().Be(ScalarType.Float32);
+        nn.functional.cosine_similarity(descriptors, reference.BatchedDescriptors, dim: 1).min().item<float>().Should().BeGreaterThanOrEqualTo(0.999f);
+        // bfloat16 changes the result: were the option ignored, the descriptors would equal face-api's to about 1e-6.
+        descriptors.sub(reference.BatchedDescriptors).abs().max().item<float>().Should().BeGreaterThan(1e-4f);
+    }
+
+    [Fact]
+    public void Converting_the_trunk_keeps_the_first_convolution_and_the_final_product_in_float32()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new FaceRecognitionNet();
+        network.LoadTfJsWeights(TfJsWeights.Load(SharedData.PathOf(FaceApiReference.ManifestPath)));
+        network.ConvertTrunk(ScalarType.BFloat16);
+
+        network.ComputeType.Should().Be(ScalarType.BFloat16);
+        foreach ((string name, Parameter parameter) in network.named_parameters())
+            parameter.dtype.Should().Be(name.StartsWith("conv32_down.", StringComparison.Ordinal) || name == "fc" ? ScalarType.Float32 : ScalarType.BFloat16, name);
+        network.Invoking(n => n.ConvertTrunk(ScalarType.Int8)).Should().Throw<ArgumentException>().WithMessage("*floating-point*Int8*");
+    }
+
+    [Fact]
+    public void An_unknown_precision_is_refused_naming_the_setting()
+    {
+        var unknown = () => FaceApiEncoder.FromFile(SharedData.PathOf(FaceApiReference.ManifestPath), new FaceApiEncoderOptions { Precision = (EncoderPrecision)7 });
+        unknown.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Precision must be Full or BFloat16*").Which.ParamName.Should().Be("Precision");
+    }
+
+    [Fact]
     public void Weights_of_another_network_are_refused_with_the_names_that_differ()
     {
         using var scope = NewDisposeScope();
@@ -85,10 +124,13 @@ public sealed class FaceApiEncoderTests(FaceApiReference reference)
             .Should().BeLessThanOrEqualTo(1e-5f);
     }
 
-    [Fact]
-    public void Repeated_calls_leave_no_live_tensors_behind()
+    [Theory]
+    [InlineData(EncoderPrecision.Full)]
+    [InlineData(EncoderPrecision.BFloat16)]
+    public void Repeated_calls_leave_no_live_tensors_behind(EncoderPrecision precision)
     {
-        using var encoder = FaceApiEncoder.FromFile(SharedData.PathOf(FaceApiReference.ManifestPath), new FaceApiEncoderOptions { MaxBatchSize = 2 });
+        using var encoder = FaceApiEncoder.FromFile(SharedData.PathOf(FaceApiReference.ManifestPath),
+            new FaceApiEncoderOptions { MaxBatchSize = 2, Precision = precision });
         Tensor pixels = reference.Pixels(0, 3).DetachFromDisposeScope();
         var face = new DetectedFace(new BoundingBox(0, 0, 1, 1), 1f, []);
         List<FaceCrop> crops = Enumerable.Range(0, 3).Select(i => new FaceCrop(pixels[i].clone().DetachFromDisposeScope(), face, isStandardized: false)).ToList();

@@ -37,7 +37,7 @@ public sealed class FaceApiQualityTests(FaceApiReference reference, ITestOutputH
             crops.Should().OnlyContain(crop => crop.Size == 150);
 
             using var scope = NewDisposeScope();
-            float[,] distances = ToArray(Distances.Pairwise(encoder.Embed(crops)));
+            float[,] distances = TestTensors.SquareMatrix(Distances.Pairwise(encoder.Embed(crops)));
             var same = new List<(float Distance, string Pair)>();
             var different = new List<(float Distance, string Pair)>();
             for (int i = 0; i < files.Count; i++)
@@ -62,15 +62,4 @@ public sealed class FaceApiQualityTests(FaceApiReference reference, ITestOutputH
     }
 
     private static string Name(string file) => $"{Path.GetFileName(Path.GetDirectoryName(file))}/{Path.GetFileName(file)}";
-
-    private static float[,] ToArray(Tensor matrix)
-    {
-        int n = (int)matrix.shape[0];
-        float[] values = matrix.cpu().data<float>().ToArray();
-        var result = new float[n, n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++)
-                result[i, j] = values[(i * n) + j];
-        return result;
-    }
 }

@@ -31,4 +31,16 @@ internal static class TestTensors
 
     /// <summary>Rows of <paramref name="rows"/> scaled to unit Euclidean length.</summary>
     public static Tensor UnitRows(Tensor rows) => rows.div(rows.norm(-1, keepdim: true));
+
+    /// <summary>An N×N float32 tensor as a 2-D array (copied to the CPU).</summary>
+    public static float[,] SquareMatrix(Tensor matrix)
+    {
+        int n = (int)matrix.shape[0];
+        float[] values = matrix.cpu().data<float>().ToArray();
+        var result = new float[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                result[i, j] = values[(i * n) + j];
+        return result;
+    }
 }

@@ -1,4 +1,5 @@
 using FaceEmbeddings.Models.Checkpoints;
+using FaceEmbeddings.Models.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -46,6 +47,7 @@ public sealed class FaceRecognitionNet : nn.Module<Tensor, Tensor>
     private readonly ResidualLayer conv256_2;
     private readonly ResidualLayer conv256_down_out;
     private readonly Parameter fc;
+    private ScalarType computeType = ScalarType.Float32;
 
     /// <summary>Creates the network with uninitialized weights; load them with <see cref="LoadTfJsWeights"/>.</summary>
     public FaceRecognitionNet() : base(nameof(FaceRecognitionNet))
@@ -95,13 +97,34 @@ public sealed class FaceRecognitionNet : nn.Module<Tensor, Tensor>
         this.LoadStateDict(stateDict);
     }
 
+    /// <summary>
+    /// Element type of the layers between the first convolution and the final product: <see cref="ScalarType.Float32"/>
+    /// unless changed by <see cref="ConvertTrunk"/>.
+    /// </summary>
+    public ScalarType ComputeType => computeType;
+
+    /// <summary>
+    /// Converts the layers between the first convolution and the final product to <paramref name="computeType"/>, in
+    /// place: <see cref="ScalarType.BFloat16"/> is faster on processors with native bfloat16. The input, the first
+    /// convolution, the final average and product and the descriptors keep the weights' element type (float32).
+    /// Call it after <see cref="LoadTfJsWeights"/>, before the network is used.
+    /// </summary>
+    /// <param name="computeType">A floating-point element type.</param>
+    /// <exception cref="ArgumentException"><paramref name="computeType"/> is not a floating-point type.</exception>
+    public void ConvertTrunk(ScalarType computeType)
+    {
+        ReducedPrecision.Require(computeType, nameof(computeType));
+        ReducedPrecision.ConvertAllButFirst(children(), computeType); // conv32_down first; fc is a parameter, not a stage
+        this.computeType = computeType;
+    }
+
     /// <summary>Descriptors of normalized faces.</summary>
     /// <param name="input">N×3×150×150 float32, <c>(x − <see cref="InputMeanRgb"/>) / <see cref="InputDivisor"/></c> per channel.</param>
     /// <returns>N×128 descriptors.</returns>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor x = conv32_down.call(ChannelsLast.Of(input)); // N×32×72×72
+        Tensor x = conv32_down.call(ChannelsLast.Of(input)).to(computeType); // N×32×72×72
         x = pool.call(x);                                    // N×32×35×35
         x = conv32_1.call(x);
         x = conv32_2.call(x);
@@ -117,7 +140,7 @@ public sealed class FaceRecognitionNet : nn.Module<Tensor, Tensor>
         x = conv256_1.call(x);
         x = conv256_2.call(x);                               // N×256×4×4
         x = conv256_down_out.call(x);                        // N×256×2×2 (convolution 1×1, zero-padded)
-        Tensor pooled = x.mean([2, 3]);                      // N×256
+        Tensor pooled = x.to(fc.dtype).mean([2, 3]);         // N×256
         return pooled.matmul(fc).MoveToOuterDisposeScope(); // N×128
     }
 

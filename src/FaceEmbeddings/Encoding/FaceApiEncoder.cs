@@ -53,6 +53,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
     {
         this.network = network;
         Device = device;
+        Precision = options.Precision;
         maxBatchSize = options.MaxBatchSize;
     }
 
@@ -69,11 +70,14 @@ public sealed class FaceApiEncoder : IFaceEncoder
     /// <summary>The device the network and its results live on.</summary>
     public Device Device { get; }
 
+    /// <summary>Element type of the convolutions (<see cref="FaceApiEncoderOptions.Precision"/>); descriptors are float32 either way.</summary>
+    public EncoderPrecision Precision { get; }
+
     /// <summary>
     /// Loads face-api's weights (<see cref="ModelCatalog.FaceApiResNetManifest"/> and <see cref="ModelCatalog.FaceApiResNetWeights"/>)
     /// from <paramref name="store"/>, downloading and verifying them on first use.
     /// </summary>
-    /// <param name="options">Device and batch size; the defaults when null.</param>
+    /// <param name="options">Device, batch size and precision; the defaults when null.</param>
     /// <param name="store">Where weights are cached; null for a store at its default root.</param>
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <exception cref="ArgumentException">An option is invalid, or the device is not available.</exception>
@@ -95,7 +99,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
     /// <summary>Loads face-api's weights from its TF.js manifest (<c>face_recognition_model-weights_manifest.json</c>) and the
     /// shard beside it.</summary>
     /// <param name="manifestPath">The manifest; its shard (<c>face_recognition_model.bin</c>) is read from the same folder.</param>
-    /// <param name="options">Device and batch size; the defaults when null.</param>
+    /// <param name="options">Device, batch size and precision; the defaults when null.</param>
     /// <exception cref="FileNotFoundException">There is no manifest at <paramref name="manifestPath"/>.</exception>
     /// <exception cref="CheckpointFormatException">The manifest or its shard is malformed.</exception>
     /// <exception cref="StateDictMismatchException">The weights are not those of face-api's face-recognition network.</exception>
@@ -116,7 +120,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
 
     /// <summary>Builds an encoder from face-api's weights already in memory, as <see cref="TfJsWeights"/> reads them (they stay the caller's).</summary>
     /// <param name="weights">Tensors under face-api's names, filters kH×kW×I×O.</param>
-    /// <param name="options">Device and batch size; the defaults when null.</param>
+    /// <param name="options">Device, batch size and precision; the defaults when null.</param>
     /// <exception cref="StateDictMismatchException">Names or shapes are not face-api's.</exception>
     /// <exception cref="ArgumentException">An option is invalid, or the device is not available.</exception>
     public static FaceApiEncoder FromStateDict(IReadOnlyDictionary<string, Tensor> weights, FaceApiEncoderOptions? options = null)
@@ -129,6 +133,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
         try
         {
             network.LoadTfJsWeights(weights);
+            network.ConvertTrunk(options.Precision.ComputeType());
             network.to(device);
         }
         catch

@@ -14,10 +14,18 @@ public sealed record FaceApiEncoderOptions
     /// </summary>
     public int MaxBatchSize { get; init; } = 16;
 
+    /// <summary>
+    /// Element type of the convolutions; default <see cref="EncoderPrecision.Full"/>. With
+    /// <see cref="EncoderPrecision.BFloat16"/> every layer after the first convolution computes in bfloat16; the input
+    /// normalization, the first convolution and the final product stay float32, and descriptors are float32 either way.
+    /// </summary>
+    public EncoderPrecision Precision { get; init; } = EncoderPrecision.Full;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
         if (MaxBatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be at least 1.");
+        Precision.Validate(nameof(Precision));
     }
 }

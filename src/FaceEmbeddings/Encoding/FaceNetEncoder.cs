@@ -120,8 +120,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
         int? classCount = stateDict.TryGetValue("logits.weight", out Tensor? logits) && logits.dim() == 2 ? (int)logits.shape[0] : null;
         using var model = new InceptionResnetV1(numClasses: classCount);
         model.LoadStateDict(stateDict);
-        ScalarType computeType = options.Precision == EncoderPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
-        FusedInceptionResnetV1 network = model.Fuse(computeType);
+        FusedInceptionResnetV1 network = model.Fuse(options.Precision.ComputeType());
         network.to(device);
         return new FaceNetEncoder(network, device, options);
     }

@@ -33,7 +33,6 @@ public sealed record FaceNetEncoderOptions
             throw new ArgumentOutOfRangeException(nameof(Pretrained), Pretrained, "Pretrained must name a model of the store.");
         if (MaxBatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be at least 1.");
-        if (!Enum.IsDefined(Precision))
-            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Precision must be Full or BFloat16.");
+        Precision.Validate(nameof(Precision));
     }
 }
