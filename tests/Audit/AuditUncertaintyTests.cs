@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Plots;
@@ -51,7 +52,7 @@ public class AuditUncertaintyTests
             if (group.RateInterval((s, b) => s.FalseMatches(b, 0), (s, b) => s.DifferentPersonPairs(b))!.Contains(falseMatchRate)) coveredRate++;
             if (group.WithinSumOfSquaresPerMember!.Contains(wssPerMember)) coveredWss++;
 
-            Tensor faces = Gaussian(n, 50_000 + rep).repeat_interleave(2, 0).add(Gaussian(2 * n, 90_000 + rep).mul(faceNoise));
+            Tensor faces = Gaussian(n, 50_000 + rep).repeat_interleave(2, 0).Plus(Gaussian(2 * n, 90_000 + rep).mul(faceNoise));
             var people = AuditUncertainty.Group.Of(SumsOf(faces, [1.0], identities), random, resamples, 0.95, CPU);
             if (people.RateInterval((s, b) => s.FalseNonMatches(b, 0), (s, b) => s.SamePersonPairs(b))!.Contains(falseNonMatchRate)) coveredNonMatch++;
         }
