@@ -35,8 +35,8 @@ internal static class GalleryScaleBenchmark
         var enrol = Stopwatch.StartNew();
         for (long identity = 0; identity < identities; identity++)
         {
-            using var scope = NewDisposeScope();
-            Tensor rows = Noisy(centres[identity].expand(FacesPerIdentity, Features), generator);
+            using Tensor centre = centres[identity];
+            using Tensor rows = Noisy(centre.expand(FacesPerIdentity, Features), generator);
             await gallery.EnrollAsync($"id{identity:D6}", rows);
         }
         enrol.Stop();

@@ -30,7 +30,11 @@ public sealed class BiasAuditReportTests : IDisposable
 
     private Tensor Embeddings() => cat(new[] { _fixture["black_female/embeddings"], _fixture["white_female/embeddings"] }, 0);
 
-    private Tensor Crops() => cat(new[] { _fixture["black_female/crops"], _fixture["white_female/crops"] }, 0).to(ScalarType.Float32);
+    private Tensor Crops()
+    {
+        using Tensor bytes = cat(new[] { _fixture["black_female/crops"], _fixture["white_female/crops"] }, 0);
+        return bytes.to(ScalarType.Float32);
+    }
 
     /// <summary>The fixture's crops hold (x − 127.5) / 128.</summary>
     private static readonly BiasAuditReportOptions Standardized = new() { FacesStandardized = true };
@@ -96,11 +100,11 @@ public sealed class BiasAuditReportTests : IDisposable
     [Fact]
     public async Task Report_writes_the_named_files_with_plots_of_the_expected_sizes()
     {
-        using var scope = NewDisposeScope();
-        Tensor embeddings = Embeddings();
+        using Tensor embeddings = Embeddings();
+        using Tensor crops = Crops();
         BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
 
-        BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, Crops(), options: Standardized);
+        BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, crops, options: Standardized);
 
         Directory.GetFiles(_directory).Select(Path.GetFileName).Should().BeEquivalentTo(
             "audit.json", "audit.md", "report.html", "pca.png", "distances.png", "faces.png", "wss-intervals.png", "false-match-rates.png");
@@ -134,12 +138,12 @@ public sealed class BiasAuditReportTests : IDisposable
     [Fact]
     public async Task Html_references_only_itself_and_markdown_only_files_that_exist()
     {
-        using var scope = NewDisposeScope();
-        Tensor embeddings = Embeddings();
+        using Tensor embeddings = Embeddings();
+        using Tensor crops = Crops();
         string[] groups = _groups.Select(g => g == Black ? "<black> & \"women\"" : g).ToArray();
         BiasAuditResult result = BiasAudit.Run(embeddings, groups);
 
-        BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, groups, Crops(), options: Standardized);
+        BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, groups, crops, options: Standardized);
 
         string html = await File.ReadAllTextAsync(files.Html);
         IReadOnlyList<string> links = ReportLinks.Referenced(html);
@@ -159,29 +163,31 @@ public sealed class BiasAuditReportTests : IDisposable
     [Fact]
     public async Task Only_the_crops_the_grid_shows_need_be_given_with_their_rows()
     {
-        using var scope = NewDisposeScope();
-        Tensor embeddings = Embeddings();
+        using Tensor embeddings = Embeddings();
         BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
-        Tensor bytes = global::FaceEmbeddings.Detection.FaceCrop.ToBytes(Crops(), standardized: true); // [98, 3, 150, 150] uint8
+        using Tensor crops = Crops();
+        using Tensor bytes = global::FaceEmbeddings.Detection.FaceCrop.ToBytes(crops, standardized: true); // [98, 3, 150, 150] uint8
         int[] shown = [.. Enumerable.Range(0, 8), .. Enumerable.Range(PerGroup, 8)];
+        using Tensor shownRows = tensor(shown.Select(row => (long)row).ToArray());
+        using Tensor shownBytes = bytes.index_select(0, shownRows);
+        using Tensor firstTwo = bytes.narrow(0, 0, 2);
 
         BiasAuditReportFiles all = await BiasAuditReport.SaveAsync(Path.Combine(_directory, "all"), result, embeddings, _groups, bytes);
         BiasAuditReportFiles sampled = await BiasAuditReport.SaveAsync(Path.Combine(_directory, "sampled"), result, embeddings, _groups,
-            bytes.index_select(0, tensor(shown.Select(row => (long)row).ToArray())), shown);
+            shownBytes, shown);
 
         (await File.ReadAllBytesAsync(sampled.FaceGrid!)).Should().Equal(await File.ReadAllBytesAsync(all.FaceGrid!),
             "the grid shows the first 8 faces of each group, whichever others were given");
-        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, bytes.narrow(0, 0, 2), [0, 98]))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, firstTwo, [0, 98]))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "faceRows").WithMessage("*faceRows[1] is 98*");
-        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, bytes.narrow(0, 0, 2), [0]))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, firstTwo, [0]))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "faceRows");
     }
 
     [Fact]
     public async Task Report_without_crops_has_no_face_grid_and_takes_plot_sizes()
     {
-        using var scope = NewDisposeScope();
-        Tensor embeddings = Embeddings();
+        using Tensor embeddings = Embeddings();
         BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
 
         BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups,
@@ -197,16 +203,18 @@ public sealed class BiasAuditReportTests : IDisposable
     [Fact]
     public async Task A_result_of_other_data_or_misshapen_crops_are_rejected_before_anything_is_written()
     {
-        using var scope = NewDisposeScope();
-        Tensor embeddings = Embeddings();
+        using Tensor embeddings = Embeddings();
+        using Tensor allButFirst = embeddings.narrow(0, 1, 97);
+        using Tensor crops = Crops();
+        using Tensor tenCrops = crops.narrow(0, 0, 10);
         BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
         string[] relabelled = _groups.Select(g => g == Black ? "other" : g).ToArray();
 
         await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, relabelled))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "result");
-        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings.narrow(0, 1, 97), _groups.Skip(1).ToArray()))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, allButFirst, _groups.Skip(1).ToArray()))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "result");
-        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, Crops().narrow(0, 0, 10)))
+        await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, tenCrops))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "faces");
         await FluentActions.Awaiting(() => BiasAuditReport.SaveAsync(_directory, result, embeddings, _groups, options: new BiasAuditReportOptions { FacesPerGroup = 0 }))
             .Should().ThrowAsync<ArgumentException>().Where(e => e.ParamName == "options");
@@ -216,8 +224,7 @@ public sealed class BiasAuditReportTests : IDisposable
     [Fact]
     public async Task A_cancelled_report_leaves_no_partial_file()
     {
-        using var scope = NewDisposeScope();
-        Tensor embeddings = Embeddings();
+        using Tensor embeddings = Embeddings();
         BiasAuditResult result = BiasAudit.Run(embeddings, _groups);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();

@@ -25,9 +25,9 @@ public sealed class ReportBrowserTests(ITestOutputHelper output) : IDisposable
     private async Task<BiasAuditReportFiles> WriteReportAsync()
     {
         using SafeTensorsFile fixture = SafeTensors.Load(SharedData.PathOf("fixtures/seed_pipeline/reference.safetensors"));
-        using var scope = NewDisposeScope();
-        Tensor embeddings = cat(new[] { fixture["black_female/embeddings"], fixture["white_female/embeddings"] }, 0);
-        Tensor crops = cat(new[] { fixture["black_female/crops"], fixture["white_female/crops"] }, 0).to(ScalarType.Float32);
+        using Tensor embeddings = cat(new[] { fixture["black_female/embeddings"], fixture["white_female/embeddings"] }, 0);
+        using Tensor cropBytes = cat(new[] { fixture["black_female/crops"], fixture["white_female/crops"] }, 0);
+        using Tensor crops = cropBytes.to(ScalarType.Float32);
         string[] groups = Enumerable.Repeat("black women", 49).Concat(Enumerable.Repeat("white women", 49)).ToArray();
         BiasAuditResult result = BiasAudit.Run(embeddings, groups);
         return await BiasAuditReport.SaveAsync(_directory, result, embeddings, groups, crops,

@@ -43,7 +43,7 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
     [Fact]
     public void The_readme_shows_this_command_as_the_main_job()
     {
-        string readme = File.ReadAllText(Path.Combine(Readme.ReadmeSnippet.RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepositorySources.Root(), "README.md"));
         string setUp = readme[readme.IndexOf("## Set-up: the main job", StringComparison.Ordinal)..];
         string firstCommand = setUp.Split('\n').First(line => line.StartsWith("dotnet run", StringComparison.Ordinal));
 

@@ -167,9 +167,11 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
         // The batches run on pool threads, so live-tensor counts (per thread) cannot tell; the handles can.
         LayOutFolder();
         var dataset = FaceDataset.FromImageFolder(_folder.Root);
-        FaceEmbeddingSet set;
+        // The run starts under the caller's scope, which ends before the run does (a scope must not span an await).
+        Task<FaceEmbeddingSet> running;
         using (NewDisposeScope())
-            set = await dataset.EmbedAllAsync(_pipeline.Detector, _pipeline.Encoder, new FaceDatasetOptions { KeepCrop = _ => true });
+            running = dataset.EmbedAllAsync(_pipeline.Detector, _pipeline.Encoder, new FaceDatasetOptions { KeepCrop = _ => true });
+        FaceEmbeddingSet set = await running;
         set.Embeddings.IsInvalid.Should().BeFalse("the set owns its embeddings, not the caller's scope");
         set.Crops!.IsInvalid.Should().BeFalse();
         set.Embeddings.shape.Should().Equal(2, 512);

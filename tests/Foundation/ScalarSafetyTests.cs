@@ -27,11 +27,7 @@ public sealed class ScalarSafetyTests
     public void Sources_make_no_temporary_Scalars(string project, string assemblyName)
     {
         // The tests are scanned too: they run beside the GC stress test, so a temporary Scalar there fails CI at random.
-        string folder = Path.Combine(RepositoryRoot(), project);
-        (string, string)[] sources = [.. Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
-            .Where(path => !IsUnder(path, folder, "obj") && !IsUnder(path, folder, "bin") && !IsUnder(path, folder, "buildTransitive"))
-            .Order(StringComparer.Ordinal)
-            .Select(path => (Path.GetRelativePath(RepositoryRoot(), path), File.ReadAllText(path)))];
+        (string, string)[] sources = RepositorySources.CSharpFiles(project);
         sources.Should().NotBeEmpty();
 
         IReadOnlyList<ScalarTemporary> found = ScalarTemporaryScanner.Scan(assemblyName, sources, ReferencesFor(assemblyName),
@@ -127,15 +123,5 @@ public sealed class ScalarSafetyTests
         {
             return false;
         }
-    }
-
-    private static bool IsUnder(string path, string folder, string child) =>
-        Path.GetRelativePath(folder, path).StartsWith(child + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FaceEmbeddings.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (FaceEmbeddings.sln) was not found above " + AppContext.BaseDirectory);
     }
 }

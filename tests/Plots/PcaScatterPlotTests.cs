@@ -12,12 +12,13 @@ public class PcaScatterPlotTests
     private static (Tensor Embeddings, string[] Groups) Clustered(int count, int groupCount)
     {
         const int dimensions = 16;
-        var generator = new Generator(7);
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(7);
         Tensor x = randn(new long[] { count, dimensions }, generator: generator);
         string[] groups = Enumerable.Range(0, count).Select(i => $"group {i % groupCount}").ToArray();
         using Scalar shift = 4f;
         for (int i = 0; i < count; i++) x[i, i % groupCount % dimensions].add_(shift, TorchScalars.One);
-        return (x, groups);
+        return (x.MoveToOuterDisposeScope(), groups);
     }
 
     /// <summary>A marker colour of ScottPlot's Category10 palette, drawn at 80% opacity over white.</summary>
@@ -86,8 +87,9 @@ public class PcaScatterPlotTests
     [Fact]
     public async Task Size_is_configurable_and_saved_atomically()
     {
-        using var scope = NewDisposeScope();
-        var (x, groups) = Clustered(30, 3);
+        (Tensor Embeddings, string[] Groups) clustered = Clustered(30, 3);
+        using Tensor x = clustered.Embeddings;
+        string[] groups = clustered.Groups;
         string directory = Directory.CreateTempSubdirectory("pca-plot-").FullName;
         try
         {

@@ -78,12 +78,17 @@ public sealed class PostgresFaceGalleryTests : IAsyncLifetime
     {
         var descriptor = Descriptor with { Metric = metric };
         var gallery = tables.Open(descriptor, new PostgresFaceGalleryOptions { Storage = storage, ExactSearch = exact });
-        using var scope = NewDisposeScope();
-        Tensor faces = ClusteredEmbeddings.Faces(6, 1, 16, 0.3f, seed: 2);
+        // Tensors owned by using: a dispose scope must not span an await.
+        using Tensor faces = ClusteredEmbeddings.Faces(6, 1, 16, 0.3f, seed: 2);
         for (int i = 0; i < 6; i++)
-            await gallery.EnrollAsync($"id{i}", faces[i]);
-        Tensor queries = ClusteredEmbeddings.Near(faces, 0.5f, seed: 3);
-        double[] expected = Distances.Pairwise(queries.to(ScalarType.Float64), faces.to(ScalarType.Float64), metric).data<double>().ToArray();
+        {
+            using Tensor face = faces[i];
+            await gallery.EnrollAsync($"id{i}", face);
+        }
+        using Tensor queries = ClusteredEmbeddings.Near(faces, 0.5f, seed: 3);
+        double[] expected;
+        using (NewDisposeScope())
+            expected = Distances.Pairwise(queries.to(ScalarType.Float64), faces.to(ScalarType.Float64), metric).data<double>().ToArray();
 
         var results = await gallery.SearchAsync(queries, new GallerySearchOptions { TopK = 6 });
 

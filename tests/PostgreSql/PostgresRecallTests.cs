@@ -25,18 +25,21 @@ public sealed class PostgresRecallTests : IAsyncLifetime
     {
         var indexed = tables.Open(Descriptor, new PostgresFaceGalleryOptions { EfSearch = 100 });
         var exact = tables.Open(Descriptor, new PostgresFaceGalleryOptions { ExactSearch = true });
-        using var scope = NewDisposeScope();
-        Tensor faces = ClusteredEmbeddings.Faces(Identities, FacesPerIdentity, Size, 0.6f, seed: 10);
+        // Tensors owned by using: a dispose scope must not span an await.
+        using Tensor faces = ClusteredEmbeddings.Faces(Identities, FacesPerIdentity, Size, 0.6f, seed: 10);
         for (int i = 0; i < Identities; i++)
-            await indexed.EnrollAsync($"id{i:D4}", faces.narrow(0, i * FacesPerIdentity, FacesPerIdentity));
-        Tensor firstFaces = faces.index_select(0, tensor(Enumerable.Range(0, Queries).Select(i => (long)i * FacesPerIdentity).ToArray()));
-        Tensor queries = ClusteredEmbeddings.Near(firstFaces, 0.6f, seed: 11);
+        {
+            using Tensor rows = faces.narrow(0, i * FacesPerIdentity, FacesPerIdentity);
+            await indexed.EnrollAsync($"id{i:D4}", rows);
+        }
+        using Tensor queries = QueriesNear(faces);
         var options = new GallerySearchOptions { TopK = TopK };
 
         var exactResults = await exact.SearchAsync(queries, options);
         var indexedResults = await indexed.SearchAsync(queries, options);
 
         // The reference: every identity's closest face, by the distances of the metric itself.
+        using var scope = NewDisposeScope();
         Tensor distances = Distances.Pairwise(queries, faces).reshape(Queries, Identities, FacesPerIdentity).amin(2);
         var (nearest, identities) = distances.topk(TopK, largest: false);
         for (int q = 0; q < Queries; q++)
@@ -51,6 +54,14 @@ public sealed class PostgresRecallTests : IAsyncLifetime
             pair.First.Matches.Select(m => m.Identity).Intersect(pair.Second.Matches.Select(m => m.Identity)).Count() / (double)TopK);
         recallAt1.Should().BeGreaterThanOrEqualTo(0.95);
         recallAt10.Should().BeGreaterThanOrEqualTo(0.95);
+    }
+
+    /// <summary>A query near the first face of each of the first <see cref="Queries"/> identities.</summary>
+    private static Tensor QueriesNear(Tensor faces)
+    {
+        using var scope = NewDisposeScope();
+        Tensor firstFaces = faces.index_select(0, tensor(Enumerable.Range(0, Queries).Select(i => (long)i * FacesPerIdentity).ToArray()));
+        return ClusteredEmbeddings.Near(firstFaces, 0.6f, seed: 11).MoveToOuterDisposeScope();
     }
 
     [Fact]

@@ -21,12 +21,16 @@ public sealed class PostgresRestartTests : IAsyncLifetime
     public async Task A_stopped_server_gives_typed_errors_and_after_a_restart_the_gallery_has_every_committed_enrolment_whole()
     {
         var gallery = tables.Open(Descriptor, new PostgresFaceGalleryOptions { RetryCount = 2, RetryDelay = TimeSpan.FromMilliseconds(50) });
-        using var scope = NewDisposeScope();
-        Tensor committed = ClusteredEmbeddings.Faces(3, 2, Size, 0.3f, seed: 30);
+        // Tensors owned by using: a dispose scope must not span an await.
+        using Tensor committed = ClusteredEmbeddings.Faces(3, 2, Size, 0.3f, seed: 30);
+        using Tensor first = committed.narrow(0, 0, 1);
         for (int i = 0; i < 3; i++)
-            await gallery.EnrollAsync($"kept{i}", committed.narrow(0, 2 * i, 2));
+        {
+            using Tensor pair = committed.narrow(0, 2 * i, 2);
+            await gallery.EnrollAsync($"kept{i}", pair);
+        }
         // Many faces of one "identity", spread all over (as random as unrelated faces), so that the index stays navigable.
-        Tensor large = ClusteredEmbeddings.Faces(1, LargeEnrolment, Size, 100f, seed: 31);
+        using Tensor large = ClusteredEmbeddings.Faces(1, LargeEnrolment, Size, 100f, seed: 31);
 
         // Stop the server while a large enrolment is under way: it must fail as a whole.
         Task<IReadOnlyList<long>> interrupted = gallery.EnrollAsync("interrupted", large);
@@ -37,7 +41,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         {
             (await FluentActions.Awaiting(() => gallery.CountAsync()).Should().ThrowAsync<PostgresGalleryException>())
                 .Which.Error.Should().Be(PostgresGalleryError.ServerUnavailable);
-            (await FluentActions.Awaiting(() => gallery.EnrollAsync("while-down", committed.narrow(0, 0, 1))).Should().ThrowAsync<PostgresGalleryException>())
+            (await FluentActions.Awaiting(() => gallery.EnrollAsync("while-down", first)).Should().ThrowAsync<PostgresGalleryException>())
                 .Which.Error.Should().Be(PostgresGalleryError.ServerUnavailable);
         }
         finally
@@ -63,7 +67,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         var found = await exact.SearchAsync(committed);
         found.Select(result => result.Best?.Identity).Should().Equal("kept0", "kept0", "kept1", "kept1", "kept2", "kept2");
         found.Should().OnlyContain(result => result.Best!.Distance < 1e-5);
-        await gallery.EnrollAsync("after-restart", committed.narrow(0, 0, 1));
+        await gallery.EnrollAsync("after-restart", first);
         (await gallery.CountAsync()).Identities.Should().Be(identities.Count + 1);
     }
 }

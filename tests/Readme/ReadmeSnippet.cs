@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FaceEmbeddings.Tests.Infrastructure;
 
 namespace FaceEmbeddings.Tests.Readme;
 
@@ -11,7 +12,7 @@ public static class ReadmeSnippet
     /// </summary>
     public static void AssertReadmeShows(string heading, string testFile, string marker)
     {
-        string root = RepositoryRoot();
+        string root = RepositorySources.Root();
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         string source = File.ReadAllText(Path.Combine(root, "tests", "Readme", testFile));
 
@@ -23,12 +24,5 @@ public static class ReadmeSnippet
         string[] readmeLines = block.Groups["code"].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
 
         readmeLines.Should().ContainInOrder(expectedLines);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FaceEmbeddings.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (FaceEmbeddings.sln) was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -44,15 +44,13 @@ public sealed class RecognitionQuickStartTests
         double threshold = VerificationThreshold.ForModel("vggface2", DistanceMetric.Euclidean)!.Distance;
         using var photo = FaceImage.Load(photoPath);
         using FaceCropBatch crops = detector.DetectAndExtract(photo);   // owns the crops
-        using (NewDisposeScope())
-        {
-            IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(
-                encoder.Embed(crops), new GallerySearchOptions { Threshold = threshold });
-            for (int i = 0; i < results.Count; i++)
-                Console.WriteLine(results[i].Best is { } best
-                    ? $"face {i}: {best.Identity} (distance {best.Distance:F3})"
-                    : $"face {i}: unknown");
-        }
+        using Tensor embeddings = encoder.Embed(crops);           // a using, not a dispose scope, across an await
+        IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(
+            embeddings, new GallerySearchOptions { Threshold = threshold });
+        for (int i = 0; i < results.Count; i++)
+            Console.WriteLine(results[i].Best is { } best
+                ? $"face {i}: {best.Identity} (distance {best.Distance:F3})"
+                : $"face {i}: unknown");
         // recognition-quick-start:end
     }
 

@@ -49,8 +49,8 @@ internal static class GalleryCommand
             Tensor embeddings = set.Embeddings;
             foreach (IGrouping<string, int> person in Enumerable.Range(0, people.Count).GroupBy(row => people[row]))
             {
-                using var scope = NewDisposeScope();
-                Tensor rows = embeddings.index_select(0, tensor(person.Select(row => (long)row).ToArray()));
+                // Owned by using, not by a dispose scope: a scope would stay current on this thread across the await.
+                using Tensor rows = RowsOf(embeddings, person);
                 await opened.Gallery.EnrollAsync(person.Key, rows, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             await opened.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -117,5 +117,12 @@ internal static class GalleryCommand
             Terminal.Result(opened.Location);
         });
         return command;
+    }
+
+    /// <summary>The embeddings of <paramref name="rows"/>, as a new tensor the caller owns.</summary>
+    private static Tensor RowsOf(Tensor embeddings, IEnumerable<int> rows)
+    {
+        using Tensor index = tensor(rows.Select(row => (long)row).ToArray(), device: embeddings.device);
+        return embeddings.index_select(0, index);
     }
 }

@@ -105,8 +105,8 @@ internal static class IdentifyCommand
                     Terminal.Warning($"no face found in {file}.");
                     return new ImageResult(file.ToString(), []);
                 }
-                using var scope = NewDisposeScope();
-                Tensor embeddings = encoder.Embed(crops);
+                // Owned by using, not by a dispose scope: a scope would stay current on this thread across the await.
+                using Tensor embeddings = encoder.Embed(crops);
                 IReadOnlyList<GallerySearchResult> found = await gallery.SearchAsync(embeddings, options, cancellationToken).ConfigureAwait(false);
                 return new ImageResult(file.ToString(), crops.Select((crop, i) => new FaceResult(crop.Face, found[i])).ToArray());
             }
