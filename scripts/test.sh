@@ -9,4 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-chromium.sh
+# `dotnet test` builds only the projects the tests need; building the solution first keeps the benchmark and sample
+# programs compiling too.
+dotnet build FaceEmbeddings.sln
 exec scripts/with-postgres.sh dotnet test FaceEmbeddings.sln "$@"
