@@ -185,11 +185,17 @@ internal sealed class PipelineOptions
     }
 
     /// <summary>
-    /// The encoder's name as a gallery records it: the <c>--pretrained</c> name, or the <c>--weights</c> file's name, so
-    /// that a gallery refuses embeddings of another encoder.
+    /// The encoder's name as a gallery records it and as <see cref="Recognition.VerificationThreshold.ForModel"/> knows it: the
+    /// <c>--weights</c> file's name, else the store's name of the weights (<c>--pretrained</c> for facenet,
+    /// <c>face-api-resnet</c> for face-api's network), so that a gallery refuses embeddings of another encoder.
     /// </summary>
-    public string ModelNameOf(ParseResult parsed) =>
-        parsed.GetValue(_weights) is { } weights ? weights.Name : parsed.GetRequiredValue(_pretrained);
+    public string ModelNameOf(ParseResult parsed)
+    {
+        if (parsed.GetValue(_weights) is { } weights) return weights.Name;
+        return parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest
+            ? ModelCatalog.FaceApiResNetManifest
+            : parsed.GetRequiredValue(_pretrained);
+    }
 
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>
     private Device DeviceOf(ParseResult parsed)

@@ -90,6 +90,46 @@ public sealed class RecognitionCommandTests : IDisposable
         noThreshold.ErrorLines.Should().ContainSingle().Which.Should().Contain("--threshold");
     }
 
+    /// <summary>
+    /// face-api's network (real weights) through <c>--encoder</c>: the gallery records it by its store name, and verify
+    /// and identify take dlib's published threshold, not FaceNet's (a FaceNet threshold of 1.04 would match nearly every
+    /// pair of its descriptors, whose distances lie around 0.4–0.8).
+    /// </summary>
+    [Fact]
+    public async Task Face_apis_encoder_is_recorded_by_name_and_brings_dlibs_threshold()
+    {
+        string[] faceApi = ["--encoder", "face-api-resnet", "--models", SharedData.PathOf("models"), "--offline"];
+        string gallery = Path.Combine(_folder.Path, "face-api.gallery");
+        string biden = Path.Combine(People, "biden", "biden.jpg"), obama = Path.Combine(People, "obama", "obama.jpg");
+
+        ToolRun verify = await FaceEmbedTool.RunAsync(["verify", biden, obama, "--json", .. faceApi]);
+        ToolRun add = await FaceEmbedTool.RunAsync(["gallery", "add", People, "--gallery", gallery, .. faceApi]);
+        ToolRun list = await FaceEmbedTool.RunAsync("gallery", "list", "--gallery", gallery, "--json");
+        ToolRun identify = await FaceEmbedTool.RunAsync(["identify", obama, "--gallery", gallery, "--json", .. faceApi]);
+        ToolRun otherEncoder = await FaceEmbedTool.RunAsync(["identify", obama, "--gallery", gallery, .. Encoder]);
+
+        verify.ExitCode.Should().Be(0, verify.ToString());
+        using (JsonDocument result = JsonDocument.Parse(verify.Output))
+        {
+            result.RootElement.GetProperty("threshold").GetDouble().Should().BeApproximately(0.6, 1e-6);
+            result.RootElement.GetProperty("thresholdSource").GetString().Should().Contain("dlib");
+            result.RootElement.GetProperty("distance").GetDouble().Should().BeGreaterThan(0.6, "Biden and Obama are different people to face-api's network");
+            result.RootElement.GetProperty("match").GetBoolean().Should().BeFalse();
+        }
+        add.ExitCode.Should().Be(0, add.ToString());
+        using (JsonDocument listed = JsonDocument.Parse(list.Output))
+            listed.RootElement.GetProperty("model").GetString().Should().Be("face-api-resnet");
+        identify.ExitCode.Should().Be(0, identify.ToString());
+        identify.Error.Should().Contain("Threshold 0.6").And.Contain("dlib");
+        using (JsonDocument found = JsonDocument.Parse(identify.Output))
+        {
+            JsonElement face = found.RootElement.GetProperty("images")[0].GetProperty("faces")[0];
+            face.GetProperty("matches")[0].GetProperty("identity").GetString().Should().Be("obama");
+        }
+        otherEncoder.ExitCode.Should().Be(1, otherEncoder.ToString());
+        otherEncoder.ErrorLines.Should().ContainSingle().Which.Should().Contain("face-api-resnet");
+    }
+
     [Fact]
     public async Task A_missing_or_damaged_gallery_fails_with_one_line_and_exit_code_1()
     {

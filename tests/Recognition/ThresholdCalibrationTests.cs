@@ -80,5 +80,11 @@ public sealed class ThresholdCalibrationTests
         VerificationThreshold.ForModel("vggface2", DistanceMetric.Cosine)!.Distance.Should().Be(0.30);
         VerificationThreshold.ForModel("casia-webface", DistanceMetric.Euclidean).Should().BeNull("no threshold is published for it");
         VerificationThreshold.ForModel("irv1-random-fp16.pt", DistanceMetric.Euclidean).Should().BeNull();
+
+        VerificationThreshold? dlib = VerificationThreshold.ForModel("face-api-resnet", DistanceMetric.Euclidean);
+        dlib!.Distance.Should().Be(0.6, "dlib's published threshold for its 128-d descriptors");
+        dlib.Source.Should().Contain("dlib");
+        VerificationThreshold.ForModel("face-api-resnet", DistanceMetric.SquaredEuclidean)!.Distance.Should().BeApproximately(0.36, 1e-7);
+        VerificationThreshold.ForModel("face-api-resnet", DistanceMetric.Cosine).Should().BeNull("dlib's descriptors are not unit length and no cosine figure is published");
     }
 }

@@ -27,7 +27,7 @@ internal static class GalleryCommand
         metric.AcceptOnlyFromAmong("euclidean", "cosine");
 
         var command = new Command("add", "Enrol the faces of a folder with one subfolder per person (the subfolder's name is the person's): "
-            + "the largest face of each image is detected (MTCNN), embedded (FaceNet) and added to the gallery, which is created if needed.");
+            + "the largest face of each image is detected (MTCNN), embedded (the --encoder) and added to the gallery, which is created if needed.");
         input.AddTo(command);
         gallery.AddTo(command);
         command.Add(metric);

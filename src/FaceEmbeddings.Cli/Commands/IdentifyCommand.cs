@@ -25,7 +25,7 @@ internal static class IdentifyCommand
         var json = new Option<bool>("--json") { Description = "Write JSON instead of a table." };
         var pipeline = new PipelineOptions(embeds: true, cropGeometry: false);
 
-        var command = new Command("identify", "Find every face in each image (MTCNN), embed it (FaceNet) and name the nearest people of the gallery.")
+        var command = new Command("identify", "Find every face in each image (MTCNN), embed it (the --encoder) and name the nearest people of the gallery.")
         {
             images, top, threshold, json,
         };

@@ -20,7 +20,7 @@ internal static class VerifyCommand
         var json = new Option<bool>("--json") { Description = "Write JSON instead of a sentence." };
         var pipeline = new PipelineOptions(embeds: true, cropGeometry: false);
 
-        var command = new Command("verify", "Detect the largest face of each image (MTCNN), embed both (FaceNet) and say whether they are the same person.")
+        var command = new Command("verify", "Detect the largest face of each image (MTCNN), embed both (the --encoder) and say whether they are the same person.")
         {
             first, second, threshold, metric, json,
         };

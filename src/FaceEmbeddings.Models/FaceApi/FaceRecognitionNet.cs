@@ -52,6 +52,7 @@ public sealed class FaceRecognitionNet : nn.Module<Tensor, Tensor>
     /// <summary>Creates the network with uninitialized weights; load them with <see cref="LoadTfJsWeights"/>.</summary>
     public FaceRecognitionNet() : base(nameof(FaceRecognitionNet))
     {
+        Nnpack.EnsureConfigured(); // libtorch would warn on every convolution where NNPACK is unsupported
         conv32_down = new ConvLayer(nameof(conv32_down), 3, 32, 7, down: true, relu: true);
         pool = nn.MaxPool2d(3, 2);
         conv32_1 = new ResidualLayer(nameof(conv32_1), 32, 32, down: false);

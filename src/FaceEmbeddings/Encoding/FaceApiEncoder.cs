@@ -37,7 +37,7 @@ namespace FaceEmbeddings.Encoding;
 public sealed class FaceApiEncoder : IFaceEncoder
 {
     /// <summary>The Euclidean distance below which face-api and <c>face_recognition</c> call two descriptors the same person.</summary>
-    public const float DefaultMatchThreshold = 0.6f;
+    public const double DefaultMatchThreshold = 0.6;
 
     /// <summary>
     /// Margin, in pixels of a 150-pixel crop, that widens the MTCNN box 1.2 times (150 / (150 − 25)): the crops of the

@@ -21,7 +21,11 @@ public interface IFaceEncoder : IDisposable
     /// <summary>The crops the encoder expects: size and margin for the detector, and the encoder's pixel normalization.</summary>
     FaceEncoderInput Input { get; }
 
-    /// <summary>Embeds an N×3×S×S batch of crops normalized as <see cref="Input"/> says; returns N×D on <see cref="Device"/>.</summary>
+    /// <summary>
+    /// Embeds an N×3×S×S batch of crops standardized as the detector makes them, <c>(x − 127.5) / 128</c>
+    /// (<see cref="FaceCrop.IsStandardized"/>), whatever the encoder's own normalization (<see cref="Input"/>), which the
+    /// encoder applies itself; returns N×D on <see cref="Device"/>.
+    /// </summary>
     torch.Tensor Embed(torch.Tensor faces);
 
     /// <summary>Embeds crops (a <see cref="FaceCropBatch"/> or any list) in bounded batches; returns N×D on <see cref="Device"/>.</summary>

@@ -23,15 +23,22 @@ public sealed record VerificationThreshold(double Distance, DistanceMetric Metri
     /// <c>euclidean_l2</c> and <c>cosine</c>), which uses the same weights converted to Keras, tuned by deepface with
     /// its own detection and preprocessing, not this library's.</item>
     /// <item><c>casia-webface</c>: none published anywhere we know of: returns null.</item>
+    /// <item><c>face-api-resnet</c> (face-api's copy of dlib's 128-d ResNet, <see cref="Encoding.FaceApiEncoder"/>):
+    /// Euclidean 0.6, squared Euclidean 0.36. The figure is dlib's own (<c>dnn_face_recognition_ex.cpp</c>: descriptors
+    /// closer than 0.6 are the same person, 99.38 % on LFW), kept by face_recognition (<c>tolerance=0.6</c>) and
+    /// face-api.js (<c>FaceMatcher</c>'s default). dlib measured it on its own aligned 150×150 chips; this library's
+    /// crops are MTCNN boxes widened 1.2 times, not aligned, so calibrate before relying on it. The descriptors are not
+    /// unit length, so no cosine figure follows from it: cosine returns null.</item>
     /// </list>
-    /// For comparison, face_recognition's documented tolerance of 0.6 (and face-api.js's <c>FaceMatcher</c> default of
-    /// 0.6) is a Euclidean threshold for dlib's 128-d ResNet embeddings; it means nothing for FaceNet's.
+    /// The two families' figures do not transfer: 0.6 means nothing for FaceNet's unit-length embeddings, 1.04 nothing
+    /// for dlib's.
     /// </summary>
     /// <param name="model">A model name, as in <see cref="Models.Store.ModelCatalog"/> (ordinal).</param>
     /// <param name="metric">The distance the threshold is for.</param>
     public static VerificationThreshold? ForModel(string model, DistanceMetric metric)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (model == Models.Store.ModelCatalog.FaceApiResNetManifest) return ForDlibResNet(metric);
         if (model != Models.Store.ModelCatalog.VggFace2) return null;
         const string deepface = "deepface's threshold for Facenet512 (the same 20180402-114759 VGGFace2 weights), deepface/config/threshold.py; not published by facenet-pytorch";
         return metric switch
@@ -39,6 +46,19 @@ public sealed record VerificationThreshold(double Distance, DistanceMetric Metri
             DistanceMetric.Euclidean => new VerificationThreshold(1.04, metric, deepface + " (euclidean_l2)"),
             DistanceMetric.SquaredEuclidean => new VerificationThreshold(1.04 * 1.04, metric, deepface + " (euclidean_l2, squared)"),
             DistanceMetric.Cosine => new VerificationThreshold(0.30, metric, deepface + " (cosine)"),
+            _ => null,
+        };
+    }
+
+    private static VerificationThreshold? ForDlibResNet(DistanceMetric metric)
+    {
+        const string dlib = "dlib's threshold for its 128-d ResNet descriptors (dnn_face_recognition_ex.cpp, 99.38 % on LFW), "
+            + "face_recognition's tolerance and face-api.js's FaceMatcher default; measured on dlib's aligned chips, not these crops";
+        double euclidean = Encoding.FaceApiEncoder.DefaultMatchThreshold;
+        return metric switch
+        {
+            DistanceMetric.Euclidean => new VerificationThreshold(euclidean, metric, dlib),
+            DistanceMetric.SquaredEuclidean => new VerificationThreshold(euclidean * euclidean, metric, dlib + " (squared)"),
             _ => null,
         };
     }
