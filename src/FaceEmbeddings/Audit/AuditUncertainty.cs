@@ -159,33 +159,46 @@ internal sealed class AuditUncertainty
         PersonPairSums sums = PersonPairSums.Of(embeddings, people, union, options.Metric, [], keepDistances: false);
 
         // Row 0: the real labels; then random relabellings with the first group's size. A seed of its own per comparison.
+        // Relabellings go through the sums a chunk at a time, in the same order, so that memory stays bounded
+        // whatever the number of permutations and the p-values do not depend on the chunk size.
         var random = new Random(unchecked(options.Seed * 7919 + comparisonNumber + 1));
         int rows = options.Permutations + 1;
-        var mask = new double[(long)rows * union.Length];
+        (ComparedFigure Figure, Func<GroupFigureSamples, Func<int, double>> Of)[] figures =
+        [
+            (ComparedFigure.WithinSumOfSquaresPerMember, s => s.WithinSumOfSquaresPerMember),
+            (ComparedFigure.MeanIntraGroupDistance, s => s.MeanIntraGroupDistance),
+        ];
+        double[][] differences = figures.Select(_ => new double[rows]).ToArray();
         int[] order = Enumerable.Range(0, union.Length).ToArray();
-        for (int r = 0; r < rows; r++)
+        int chunkRows = Math.Min(rows, sums.WeightingsWithin(PermutationChunkElements));
+        for (int start = 0; start < rows; start += chunkRows)
         {
-            if (r > 0) random.Shuffle(order);
-            for (int k = 0; k < firstPeople.Length; k++)
-                mask[(long)r * union.Length + (r == 0 ? k : order[k])] = 1;
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(chunkRows, rows - start);
+            var mask = new double[(long)count * union.Length];
+            for (int r = 0; r < count; r++)
+            {
+                if (start + r > 0) random.Shuffle(order);
+                for (int k = 0; k < firstPeople.Length; k++)
+                    mask[(long)r * union.Length + (start + r == 0 ? k : order[k])] = 1;
+            }
+            using var chunkScope = NewDisposeScope();
+            Tensor inFirst = tensor(mask, [count, union.Length], ScalarType.Float64, embeddings.device);
+            GroupFigureSamples firstFigures = sums.Figures(inFirst);
+            GroupFigureSamples secondFigures = sums.Figures(ones_like(inFirst) - inFirst);
+            for (int f = 0; f < figures.Length; f++)
+                for (int r = 0; r < count; r++)
+                    differences[f][start + r] = figures[f].Of(firstFigures)(r) - figures[f].Of(secondFigures)(r);
         }
-        Tensor inFirst = tensor(mask, [rows, union.Length], ScalarType.Float64, embeddings.device);
-        GroupFigureSamples firstFigures = sums.Figures(inFirst);
-        GroupFigureSamples secondFigures = sums.Figures(ones_like(inFirst) - inFirst);
 
         Group a = Groups[first], b = Groups[second];
-        return new[]
-        {
-            Difference(ComparedFigure.WithinSumOfSquaresPerMember, s => s.WithinSumOfSquaresPerMember),
-            Difference(ComparedFigure.MeanIntraGroupDistance, s => s.MeanIntraGroupDistance),
-        };
+        return figures.Select((figure, f) => Difference(figure.Figure, figure.Of, differences[f])).ToArray();
 
-        GroupDifference Difference(ComparedFigure figure, Func<GroupFigureSamples, Func<int, double>> of)
+        GroupDifference Difference(ComparedFigure figure, Func<GroupFigureSamples, Func<int, double>> of, double[] permuted)
         {
-            double[] differences = Enumerable.Range(0, rows).Select(r => of(firstFigures)(r) - of(secondFigures)(r)).ToArray();
             // At least as large in size as observed, with a relative allowance for the rounding of sums taken in another order.
-            double observed = Math.Abs(differences[0]) * (1 - 1e-9);
-            int asLarge = differences.Skip(1).Count(d => Math.Abs(d) >= observed);
+            double observed = Math.Abs(permuted[0]) * (1 - 1e-9);
+            int asLarge = permuted.Skip(1).Count(d => Math.Abs(d) >= observed);
             double firstValue = of(a.Point)(0), secondValue = of(b.Point)(0);
             ConfidenceInterval? interval = a.Resamples is null || b.Resamples is null ? null
                 : PercentileBootstrap.Interval(Enumerable.Range(0, a.Resamples.Count).Select(r => of(a.Resamples)(r) - of(b.Resamples)(r)),
@@ -205,6 +218,9 @@ internal sealed class AuditUncertainty
             };
         }
     }
+
+    /// <summary>Values of one chunk's intermediate products in the permutation test: 8 MiB of float64.</summary>
+    private const long PermutationChunkElements = 1L << 20;
 
     private static int IndexOf(GroupIndex index, string name)
     {

@@ -127,6 +127,12 @@ internal sealed class PersonPairSums
     }
 
     /// <summary>
+    /// How many weightings one <see cref="Figures"/> call may take so that its intermediate products ([B, m·P] float64,
+    /// two at a time) stay within <paramref name="elements"/> values; at least one.
+    /// </summary>
+    public int WeightingsWithin(long elements) => (int)Math.Clamp(elements / (2L * (FirstThreshold + Thresholds) * People), 1, int.MaxValue);
+
+    /// <summary>
     /// The group figures with each person left out in turn (the jackknife of the bias-corrected intervals), row i without
     /// person i: the same sums at weights of one, less person i's row and column (the sums are symmetric) and their own
     /// sums, so that no [P, P] weight matrix is multiplied.
