@@ -24,8 +24,9 @@ namespace FaceEmbeddings.Runtime;
 /// thread serves the next. Small blocks still come from glibc's per-thread caches without the arena lock; the tensors'
 /// large blocks take it, at a cost far below the work done on them.
 /// </para>
-/// Call it once at start-up, before the first tensor work and before other threads allocate (arenas that exist stay);
-/// the <c>faceembed</c> tool does.
+/// Call it once, before the tensor work whose memory should be kept and before other threads allocate (arenas that
+/// exist stay); creating an MTCNN detector does by default. Calling it before loading model weights keeps the memory
+/// the loading frees resident too: the <c>faceembed</c> tool leaves the call to its detector, created after the encoder.
 /// </remarks>
 public static class NativeHeap
 {
