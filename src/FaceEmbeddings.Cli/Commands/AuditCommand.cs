@@ -107,11 +107,8 @@ internal static class AuditCommand
             };
             string[]? compared = parsed.GetValue(compare);
 
-            using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
-            using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             var reportOptions = new BiasAuditReportOptions();
-            using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
-                pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(GroupOf(keys, peopleFile), reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
+            using FaceEmbeddingSet set = await EmbedAllAsync().ConfigureAwait(false);
             IReadOnlyList<string>? identities = peopleFile is null ? null : set.GroupNames([FaceLabels.FolderKey]);
             IReadOnlyList<string> groups = peopleFile is null ? set.GroupNames(keys)
                 : GroupLabels.Combine(keys.Select(key => (IReadOnlyList<string>)peopleFile.ValuesOf(key, identities!)).ToList());
@@ -137,6 +134,16 @@ internal static class AuditCommand
             Terminal.Info(string.Create(CultureInfo.InvariantCulture,
                 $"Audited {set.Faces.Count} faces in {result.Groups.Count} groups in {auditSeconds:0.00} s; {set.Skipped.Count} files skipped."));
             Terminal.Result(files.Html);
+
+            // The networks are freed as soon as the faces are embedded: the native memory they give back (kept by the
+            // detector's heap setting) then serves the statistics and the report instead of adding to the job's peak.
+            async Task<FaceEmbeddingSet> EmbedAllAsync()
+            {
+                using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
+                using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
+                return await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
+                    pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(GroupOf(keys, peopleFile), reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
+            }
         });
         return command;
     }
