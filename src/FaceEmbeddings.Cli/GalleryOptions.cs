@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FaceEmbeddings.PostgreSql;
 using FaceEmbeddings.Recognition;
+using TorchSharp;
 
 namespace FaceEmbeddings.Cli;
 
@@ -25,9 +26,12 @@ internal sealed class GalleryOptions
     /// <summary>
     /// Opens the gallery at <paramref name="location"/>. With <paramref name="createAs"/>, a missing gallery is created
     /// for that descriptor and an existing one must have it; without, the gallery must exist and any descriptor is taken.
+    /// A file gallery is held on <paramref name="device"/> (the encoder's, so that searches run where the queries are);
+    /// a database gallery searches in the database.
     /// </summary>
-    public static async Task<OpenedGallery> OpenAsync(string location, GalleryDescriptor? createAs, CancellationToken cancellationToken)
+    public static async Task<OpenedGallery> OpenAsync(string location, GalleryDescriptor? createAs, torch.Device? device, CancellationToken cancellationToken)
     {
+        var fileOptions = new InMemoryFaceGalleryOptions { Device = device };
         if (IsConnectionString(location))
         {
             var gallery = await PostgresFaceGallery.OpenAsync(location, createAs, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -35,10 +39,10 @@ internal sealed class GalleryOptions
         }
         string path = Path.GetFullPath(location);
         if (File.Exists(path))
-            return new OpenedGallery(await InMemoryFaceGallery.LoadAsync(path, createAs, cancellationToken: cancellationToken).ConfigureAwait(false), path);
+            return new OpenedGallery(await InMemoryFaceGallery.LoadAsync(path, createAs, fileOptions, cancellationToken).ConfigureAwait(false), path);
         if (createAs is null)
             throw new FileNotFoundException($"There is no gallery file '{path}'; create one with 'faceembed gallery add <folder> --gallery {location}'.", path);
-        return new OpenedGallery(new InMemoryFaceGallery(createAs), path);
+        return new OpenedGallery(new InMemoryFaceGallery(createAs, fileOptions), path);
     }
 
     /// <summary>True for "Host=…;…": a location with a Host key is a connection string (a file name holds no '=' in practice).</summary>
