@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
@@ -49,6 +51,7 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
     private readonly PostgresFaceGalleryOptions options;
     private readonly GallerySql sql;
     private readonly GalleryLocation location;
+    private readonly ILogger logger;
     private readonly Lock readyGate = new();
     private Task? ready;
 
@@ -59,9 +62,11 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="descriptor">Model, embedding size and metric of the faces the gallery holds.</param>
     /// <param name="options">Tables, storage, index and search settings; defaults as documented there.</param>
+    /// <param name="logger">Receives retries, schema creation and index builds; none by default.</param>
     /// <exception cref="ArgumentException">The connection string, descriptor or an option is invalid.</exception>
-    public PostgresFaceGallery(string connectionString, GalleryDescriptor descriptor, PostgresFaceGalleryOptions? options = null)
-        : this(BuildDataSource(connectionString), descriptor, options, ownsDataSource: true)
+    public PostgresFaceGallery(string connectionString, GalleryDescriptor descriptor, PostgresFaceGalleryOptions? options = null,
+        ILogger<PostgresFaceGallery>? logger = null)
+        : this(BuildDataSource(connectionString), descriptor, options, logger, ownsDataSource: true)
     {
     }
 
@@ -73,16 +78,20 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
     /// <param name="dataSource">Connections to the database, with pgvector's types.</param>
     /// <param name="descriptor">Model, embedding size and metric of the faces the gallery holds.</param>
     /// <param name="options">Tables, storage, index and search settings; defaults as documented there.</param>
+    /// <param name="logger">Receives retries, schema creation and index builds; none by default.</param>
     /// <exception cref="ArgumentException">The descriptor or an option is invalid.</exception>
-    public PostgresFaceGallery(NpgsqlDataSource dataSource, GalleryDescriptor descriptor, PostgresFaceGalleryOptions? options = null)
-        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), descriptor, options, ownsDataSource: false)
+    public PostgresFaceGallery(NpgsqlDataSource dataSource, GalleryDescriptor descriptor, PostgresFaceGalleryOptions? options = null,
+        ILogger<PostgresFaceGallery>? logger = null)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), descriptor, options, logger, ownsDataSource: false)
     {
     }
 
-    private PostgresFaceGallery(NpgsqlDataSource dataSource, GalleryDescriptor descriptor, PostgresFaceGalleryOptions? options, bool ownsDataSource)
+    private PostgresFaceGallery(NpgsqlDataSource dataSource, GalleryDescriptor descriptor, PostgresFaceGalleryOptions? options,
+        ILogger? logger, bool ownsDataSource)
     {
         this.dataSource = dataSource;
         this.ownsDataSource = ownsDataSource;
+        this.logger = logger ?? NullLogger.Instance;
         try
         {
             ArgumentNullException.ThrowIfNull(descriptor);
@@ -114,11 +123,12 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="expected">The descriptor the caller's embeddings have, or null to take the stored one.</param>
     /// <param name="options">Tables, storage, index and search settings (with <paramref name="expected"/> null, the storage is the stored one).</param>
+    /// <param name="logger">Receives retries, schema creation and index builds; none by default.</param>
     /// <param name="cancellationToken">Cancels the opening.</param>
     /// <exception cref="PostgresGalleryException">The server is unreachable, or (with <paramref name="expected"/> null) there is no such gallery.</exception>
     /// <exception cref="GalleryDescriptorMismatchException">The gallery holds embeddings of another model, size or metric than <paramref name="expected"/>.</exception>
     public static async Task<PostgresFaceGallery> OpenAsync(string connectionString, GalleryDescriptor? expected = null,
-        PostgresFaceGalleryOptions? options = null, CancellationToken cancellationToken = default)
+        PostgresFaceGalleryOptions? options = null, ILogger<PostgresFaceGallery>? logger = null, CancellationToken cancellationToken = default)
     {
         options ??= new PostgresFaceGalleryOptions();
         if (expected is null)
@@ -128,7 +138,7 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
             (expected, PostgresEmbeddingStorage storage) = await probe.ReadStoredAsync(cancellationToken).ConfigureAwait(false);
             options = options with { Storage = storage };
         }
-        var gallery = new PostgresFaceGallery(connectionString, expected, options);
+        var gallery = new PostgresFaceGallery(connectionString, expected, options, logger);
         try
         {
             await gallery.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -385,6 +395,7 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
                 await ExecuteAsync(connection, sql.CreateTables, cancel).ConfigureAwait(false);
                 await ExecuteAsync(connection, sql.InsertInfo, cancel,
                     Descriptor.Model, Descriptor.EmbeddingSize, Descriptor.Metric.ToString(), options.Storage.ToString()).ConfigureAwait(false);
+                PostgresGalleryLog.TablesCreated(logger, Location, Descriptor.Model, Descriptor.EmbeddingSize, Descriptor.Metric.ToString(), options.Storage.ToString());
             }
             else
             {
@@ -394,9 +405,12 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
             if (options.CreateIndex && options.CreateSchema && await ScalarAsync(connection, sql.IndexesExist, cancel).ConfigureAwait(false) is false)
             {
                 // Building an index over an existing gallery takes minutes: no command timeout for it.
+                PostgresGalleryLog.IndexBuilding(logger, Location, options.HnswM, options.HnswEfConstruction);
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await using var build = Command(connection, sql.CreateIndexes);
                 build.CommandTimeout = 0;
                 await build.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
+                PostgresGalleryLog.IndexBuilt(logger, Location, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             return created;
         }, CancellationToken.None, ensureSchema: false).ConfigureAwait(false);
@@ -440,6 +454,7 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
             }
             version = (string)(await ScalarAsync(connection, InstalledVersion, cancellationToken).ConfigureAwait(false))!;
             created = true;
+            PostgresGalleryLog.ExtensionCreated(logger, Location);
         }
         if (!Version.TryParse(version.Split('-')[0], out Version? parsed) || parsed < MinimumPgvector)
             throw new PostgresGalleryException(PostgresGalleryError.ExtensionMissing,
@@ -515,10 +530,13 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
             {
                 // Pooled connections to a restarted server are dead too: drop the idle ones before the next try.
                 dataSource.Clear();
-                await Task.Delay(options.RetryDelay * Math.Pow(2, attempt), cancellationToken).ConfigureAwait(false);
+                TimeSpan delay = options.RetryDelay * Math.Pow(2, attempt);
+                PostgresGalleryLog.Retrying(logger, Location, attempt + 1, options.RetryCount + 1, e.Message, delay);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (isWrite && committing && PostgresFailures.IsConnectionLoss(e))
             {
+                PostgresGalleryLog.CommitOutcomeUnknown(logger, Location, e);
                 throw new PostgresGalleryException(PostgresGalleryError.CommitOutcomeUnknown,
                     $"The connection to {location.Server} was lost while a change to the gallery {location} was being committed: it may or may not have been applied. Read the gallery before writing it again.", e);
             }

@@ -36,6 +36,46 @@ public sealed class PostgresFaceGalleryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tables_of_another_schema_version_are_refused_with_both_versions_named()
+    {
+        await tables.Open(Descriptor).EnsureSchemaAsync();
+        await using var admin = NpgsqlDataSource.Create(PostgresServer.ConnectionString);
+        await using (var downgrade = admin.CreateCommand($"UPDATE {tables.Prefix}_info SET schema_version = 7"))
+            await downgrade.ExecuteNonQueryAsync();
+
+        var later = tables.Open(Descriptor);
+        (await FluentActions.Awaiting(() => later.CountAsync()).Should().ThrowAsync<PostgresGalleryException>()
+            .WithMessage($"*{tables.Prefix}*schema version 7*reads version 1*")).Which.Error.Should().Be(PostgresGalleryError.SchemaMismatch);
+    }
+
+    [Fact]
+    public async Task A_role_without_rights_on_the_tables_gets_a_permission_error_that_names_it()
+    {
+        var owner = tables.Open(Descriptor);
+        using var faces = ClusteredEmbeddings.Faces(1, 2, 16, 0.3f, seed: 3);
+        await owner.EnrollAsync("ann", faces);
+        string role = tables.Prefix + "_reader";
+        await using var admin = NpgsqlDataSource.Create(PostgresServer.ConnectionString);
+        await using (var create = admin.CreateCommand($"CREATE ROLE {role} LOGIN PASSWORD 'secret'"))
+            await create.ExecuteNonQueryAsync();
+        try
+        {
+            var settings = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { Username = role, Password = "secret" };
+            using var gallery = new PostgresFaceGallery(settings.ConnectionString, Descriptor, owner.Options);
+
+            (await FluentActions.Awaiting(() => gallery.CountAsync()).Should().ThrowAsync<PostgresGalleryException>()
+                .WithMessage($"*User '{role}' may not use the gallery*{tables.Prefix}*grant*")).Which.Error.Should().Be(PostgresGalleryError.PermissionDenied);
+            (await owner.CountAsync()).Should().Be(new GalleryCounts(1, 2));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var drop = admin.CreateCommand($"DROP ROLE {role}");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
     public async Task Galleries_with_other_prefixes_share_a_database_without_seeing_each_other()
     {
         var otherTables = new PostgresTestGallery();

@@ -1,5 +1,6 @@
 using FaceEmbeddings.PostgreSql;
 using FaceEmbeddings.Recognition;
+using Microsoft.Extensions.Logging;
 
 namespace FaceEmbeddings.Tests.PostgreSql;
 
@@ -12,10 +13,10 @@ public sealed class PostgresTestGallery
     public string Prefix { get; } = "test_" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Opens (a view of) the test's gallery: every call with the same object uses the same tables.</summary>
-    public PostgresFaceGallery Open(GalleryDescriptor descriptor, PostgresFaceGalleryOptions? options = null)
+    public PostgresFaceGallery Open(GalleryDescriptor descriptor, PostgresFaceGalleryOptions? options = null, ILogger<PostgresFaceGallery>? logger = null)
     {
         var gallery = new PostgresFaceGallery(PostgresServer.ConnectionString, descriptor,
-            (options ?? new PostgresFaceGalleryOptions()) with { TablePrefix = Prefix });
+            (options ?? new PostgresFaceGalleryOptions()) with { TablePrefix = Prefix }, logger);
         opened.Add(gallery);
         return gallery;
     }
