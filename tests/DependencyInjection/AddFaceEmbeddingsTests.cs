@@ -122,6 +122,41 @@ public sealed class AddFaceEmbeddingsTests
     }
 
     [Fact]
+    public async Task EncoderModel_face_api_resnet_brings_its_encoder_its_crops_and_a_gallery_of_its_descriptors()
+    {
+        Dictionary<string, string?> settings = OfflineSettings(("FaceEmbeddings:EncoderModel", ModelCatalog.FaceApiResNetManifest));
+        settings.Remove("FaceEmbeddings:EncoderCheckpoint");
+        using ServiceProvider provider = BuildProvider(settings);
+
+        var encoder = provider.GetRequiredService<IFaceEncoder>();
+        encoder.Should().BeOfType<FaceApiEncoder>().And.BeSameAs(provider.GetRequiredService<FaceApiEncoder>());
+        FluentActions.Invoking(() => provider.GetRequiredService<FaceNetEncoder>()).Should().Throw<InvalidOperationException>()
+            .WithMessage("*EncoderModel 'face-api-resnet'*FaceApiEncoder, not a FaceNetEncoder*resolve IFaceEncoder*");
+        var detector = provider.GetRequiredService<MtcnnFaceDetector>();
+        (detector.Options.ImageSize, detector.Options.Margin).Should().Be((encoder.Input.Size, encoder.Input.Margin));
+        IFaceDetector faces = provider.GetRequiredService<IFaceDetector>();
+        IFaceGallery gallery = provider.GetRequiredService<IFaceGallery>();
+        gallery.Descriptor.Should().Be(new GalleryDescriptor(ModelCatalog.FaceApiResNetManifest, 128));
+
+        // Real weights: Biden's second photo is found as Biden within dlib's 0.6, Obama's is not.
+        string people = SharedData.PathOf("data/people");
+        using var biden = EmbedLargestFace(faces, encoder, Path.Combine(people, "biden", "biden.jpg"));
+        using var biden2 = EmbedLargestFace(faces, encoder, Path.Combine(people, "biden", "biden2.jpg"));
+        using var obama = EmbedLargestFace(faces, encoder, Path.Combine(people, "obama", "obama.jpg"));
+        await gallery.EnrollAsync("biden", biden);
+        var cutOff = new GallerySearchOptions { Threshold = FaceApiEncoder.DefaultMatchThreshold };
+        (await gallery.SearchAsync(biden2, cutOff)).Single().Best!.Identity.Should().Be("biden");
+        (await gallery.SearchAsync(obama, cutOff)).Single().Best.Should().BeNull("Obama is not in the gallery");
+    }
+
+    private static TorchSharp.torch.Tensor EmbedLargestFace(IFaceDetector detector, IFaceEncoder encoder, string path)
+    {
+        using var image = FaceImage.Load(path);
+        using FaceCropBatch crops = detector.DetectAndExtract(image);
+        return encoder.Embed(crops.Single());
+    }
+
+    [Fact]
     public void A_gallery_registered_before_AddFaceEmbeddings_is_kept()
     {
         var services = new ServiceCollection();
@@ -179,6 +214,16 @@ public sealed class AddFaceEmbeddingsTests
             .And.Contain("FaceEmbeddings:EncoderCheckpoint").And.Contain("/nowhere/irv1.pt");
         logs.Entries.Should().NotContain(entry => entry.Category.StartsWith("FaceEmbeddings", StringComparison.Ordinal),
             "nothing was loaded");
+    }
+
+    [Fact]
+    public async Task A_FaceNet_checkpoint_with_face_apis_encoder_is_refused_at_start_naming_both_settings()
+    {
+        using IHost host = BuildHost(OfflineSettings(("FaceEmbeddings:EncoderModel", ModelCatalog.FaceApiResNetManifest)), new LogCapture());
+
+        var failure = (await FluentActions.Awaiting(() => host.StartAsync()).Should().ThrowAsync<OptionsValidationException>()).Which;
+
+        failure.Failures.Should().ContainSingle().Which.Should().Match("FaceEmbeddings:EncoderCheckpoint*InceptionResnetV1*EncoderModel 'face-api-resnet'*");
     }
 
     [Fact]

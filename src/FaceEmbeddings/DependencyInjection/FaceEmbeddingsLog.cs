@@ -9,6 +9,6 @@ internal static partial class FaceEmbeddingsLog
     [LoggerMessage(101, LogLevel.Information, "MTCNN face detector loaded on {Device} in {Elapsed}")]
     public static partial void DetectorLoaded(ILogger logger, string device, TimeSpan elapsed);
 
-    [LoggerMessage(102, LogLevel.Information, "FaceNet encoder '{Source}' loaded on {Device} ({Precision}) in {Elapsed}")]
-    public static partial void EncoderLoaded(ILogger logger, string source, string device, EncoderPrecision precision, TimeSpan elapsed);
+    [LoggerMessage(102, LogLevel.Information, "{Encoder} '{Source}' loaded on {Device} ({Precision}) in {Elapsed}")]
+    public static partial void EncoderLoaded(ILogger logger, string encoder, string source, string device, EncoderPrecision precision, TimeSpan elapsed);
 }

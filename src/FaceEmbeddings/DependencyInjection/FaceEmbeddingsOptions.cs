@@ -29,17 +29,22 @@ public sealed record FaceEmbeddingsOptions
     /// <summary>Where both networks run: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c>.</summary>
     public string Device { get; set; } = "cpu";
 
-    /// <summary>The pretrained encoder weights to load from the store (default <c>vggface2</c>); ignored when
-    /// <see cref="EncoderCheckpoint"/> is set.</summary>
+    /// <summary>The encoder to load from the store: <c>vggface2</c> (default) or <c>casia-webface</c> for FaceNet's
+    /// InceptionResnetV1 (512-d), or <c>face-api-resnet</c> for face-api's dlib ResNet (<see cref="FaceApiEncoder"/>,
+    /// 128-d; the detector then cuts its 150×150 crops with its margin, whatever <see cref="Detection"/> sets for size
+    /// and margin). FaceNet's choices are ignored when <see cref="EncoderCheckpoint"/> is set.</summary>
     public string EncoderModel { get; set; } = ModelCatalog.VggFace2;
 
     /// <summary>A local InceptionResnetV1 checkpoint (<c>.pt</c> or <c>.safetensors</c>) to load instead of
     /// <see cref="EncoderModel"/>; null uses the store.</summary>
     public string? EncoderCheckpoint { get; set; }
 
+    /// <summary>True when <see cref="EncoderModel"/> chooses face-api's network (which no checkpoint replaces).</summary>
+    internal bool UsesFaceApiEncoder => EncoderModel == ModelCatalog.FaceApiResNetManifest;
+
     /// <summary>The encoder's name in the gallery's descriptor: the checkpoint's file name without its extension when
     /// <see cref="EncoderCheckpoint"/> is set, otherwise <see cref="EncoderModel"/>.</summary>
-    internal string EncoderName => EncoderCheckpoint is { } checkpoint ? Path.GetFileNameWithoutExtension(checkpoint) : EncoderModel;
+    internal string EncoderName => EncoderCheckpoint is { } checkpoint && !UsesFaceApiEncoder ? Path.GetFileNameWithoutExtension(checkpoint) : EncoderModel;
 
     /// <summary>When the detector and the encoder load (default <see cref="ModelLoading.Lazy"/>).</summary>
     public ModelLoading Loading { get; set; } = ModelLoading.Lazy;

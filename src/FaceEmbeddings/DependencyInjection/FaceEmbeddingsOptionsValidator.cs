@@ -14,6 +14,8 @@ internal sealed class FaceEmbeddingsOptionsValidator : IValidateOptions<FaceEmbe
             failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.Device)} must be cpu, cuda or cuda:N; got '{options.Device}'.");
         if (options.EncoderCheckpoint is null && string.IsNullOrWhiteSpace(options.EncoderModel))
             failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.EncoderModel)} must name a model of the store when no {nameof(options.EncoderCheckpoint)} is set.");
+        if (options.EncoderCheckpoint is not null && options.UsesFaceApiEncoder)
+            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.EncoderCheckpoint)} is an InceptionResnetV1 checkpoint; it does not apply to {nameof(options.EncoderModel)} '{options.EncoderModel}' (remove one of the two).");
         if (options.EncoderCheckpoint is { } checkpoint && !File.Exists(checkpoint))
             failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.EncoderCheckpoint)}: there is no file at '{checkpoint}'.");
         if (!Enum.IsDefined(options.Loading))

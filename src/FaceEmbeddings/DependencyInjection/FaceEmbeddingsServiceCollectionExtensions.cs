@@ -15,8 +15,9 @@ public static class FaceEmbeddingsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons (each is safe to use from many threads at once): the <see cref="ModelStore"/>, the
-    /// MTCNN detector (<see cref="MtcnnFaceDetector"/> and <see cref="IFaceDetector"/>), the FaceNet encoder
-    /// (<see cref="FaceNetEncoder"/> and <see cref="IFaceEncoder"/>) and an empty <see cref="InMemoryFaceGallery"/> as
+    /// MTCNN detector (<see cref="MtcnnFaceDetector"/> and <see cref="IFaceDetector"/>), the encoder that
+    /// <see cref="FaceEmbeddingsOptions.EncoderModel"/> chooses (<see cref="IFaceEncoder"/>, and <see cref="FaceNetEncoder"/>
+    /// or <see cref="FaceApiEncoder"/>: resolving the other type fails naming the setting) and an empty <see cref="InMemoryFaceGallery"/> as
     /// <see cref="IFaceGallery"/> for the encoder's embeddings (a gallery registered before this call is kept, such as
     /// one backed by a database), configured by <see cref="FaceEmbeddingsOptions"/>
     /// and logging through the container's <see cref="ILoggerFactory"/> when there is one. The options are validated
@@ -53,11 +54,12 @@ public static class FaceEmbeddingsServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<FaceModels>().Detector);
         services.TryAddSingleton<IFaceDetector>(provider => provider.GetRequiredService<MtcnnFaceDetector>());
         services.TryAddSingleton(provider => provider.GetRequiredService<FaceModels>().Encoder);
-        services.TryAddSingleton<IFaceEncoder>(provider => provider.GetRequiredService<FaceNetEncoder>());
+        services.TryAddSingleton(provider => provider.GetRequiredService<FaceModels>().EncoderAs<FaceNetEncoder>());
+        services.TryAddSingleton(provider => provider.GetRequiredService<FaceModels>().EncoderAs<FaceApiEncoder>());
         services.TryAddSingleton<IFaceGallery>(provider =>
         {
             FaceEmbeddingsOptions settings = provider.GetRequiredService<IOptions<FaceEmbeddingsOptions>>().Value;
-            FaceNetEncoder encoder = provider.GetRequiredService<FaceNetEncoder>();
+            IFaceEncoder encoder = provider.GetRequiredService<IFaceEncoder>();
             return new InMemoryFaceGallery(new GalleryDescriptor(settings.EncoderName, encoder.EmbeddingSize),
                 new InMemoryFaceGalleryOptions { Device = encoder.Device });
         });

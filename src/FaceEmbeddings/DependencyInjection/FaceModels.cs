@@ -18,7 +18,7 @@ internal sealed class FaceModels
     private readonly ModelStore _store;
     private readonly ILogger _logger;
     private readonly Lazy<Task<MtcnnFaceDetector>> _detector;
-    private readonly Lazy<Task<FaceNetEncoder>> _encoder;
+    private readonly Lazy<Task<IFaceEncoder>> _encoder;
 
     public FaceModels(IOptions<FaceEmbeddingsOptions> options, ModelStore store, ILogger<FaceModels>? logger = null)
     {
@@ -36,25 +36,41 @@ internal sealed class FaceModels
     /// <summary>The detector, loading it first if needed: blocks the calling thread while it loads.</summary>
     public MtcnnFaceDetector Detector => _detector.Value.GetAwaiter().GetResult();
 
-    /// <summary>The encoder, loading it first if needed: blocks the calling thread while it loads.</summary>
-    public FaceNetEncoder Encoder => _encoder.Value.GetAwaiter().GetResult();
+    /// <summary>The encoder (<see cref="FaceNetEncoder"/> or <see cref="FaceApiEncoder"/>), loading it first if needed: blocks
+    /// the calling thread while it loads.</summary>
+    public IFaceEncoder Encoder => _encoder.Value.GetAwaiter().GetResult();
+
+    /// <summary>The encoder as <typeparamref name="TEncoder"/>; a clear error when the settings chose the other one.</summary>
+    public TEncoder EncoderAs<TEncoder>() where TEncoder : IFaceEncoder => Encoder is TEncoder encoder
+        ? encoder
+        : throw new InvalidOperationException(
+            $"{FaceEmbeddingsOptions.SectionName}:{nameof(FaceEmbeddingsOptions.EncoderModel)} '{_options.EncoderName}' makes the encoder a {Encoder.GetType().Name}, not a {typeof(TEncoder).Name}: resolve {nameof(IFaceEncoder)} instead.");
 
     private async Task<MtcnnFaceDetector> LoadDetectorAsync()
     {
         var started = Stopwatch.StartNew();
-        MtcnnOptions options = _options.Detection with { Device = Device() };
+        // face-api's network needs its own crop size and margin; FaceNet's match the detector's defaults, and a
+        // configured size or margin is kept for it.
+        MtcnnOptions detection = _options.UsesFaceApiEncoder ? FaceApiEncoder.ExpectedInput.ApplyTo(_options.Detection) : _options.Detection;
+        MtcnnOptions options = detection with { Device = Device() };
         MtcnnFaceDetector detector = await MtcnnFaceDetector.CreateAsync(options, _store).ConfigureAwait(false);
         FaceEmbeddingsLog.DetectorLoaded(_logger, options.Device!.ToString(), started.Elapsed);
         return detector;
     }
 
-    private async Task<FaceNetEncoder> LoadEncoderAsync()
+    private async Task<IFaceEncoder> LoadEncoderAsync()
     {
         var started = Stopwatch.StartNew();
         FaceNetEncoderOptions options = _options.Encoding with { Device = Device() };
-        FaceNetEncoder encoder;
+        IFaceEncoder encoder;
         string source;
-        if (_options.EncoderCheckpoint is { } checkpoint)
+        if (_options.UsesFaceApiEncoder)
+        {
+            var faceApiOptions = new FaceApiEncoderOptions { Device = options.Device, MaxBatchSize = options.MaxBatchSize, Precision = options.Precision };
+            encoder = await FaceApiEncoder.CreateAsync(faceApiOptions, _store).ConfigureAwait(false);
+            source = _options.EncoderModel;
+        }
+        else if (_options.EncoderCheckpoint is { } checkpoint)
         {
             encoder = FaceNetEncoder.FromFile(checkpoint, options);
             source = checkpoint;
@@ -64,7 +80,7 @@ internal sealed class FaceModels
             encoder = await FaceNetEncoder.CreateAsync(options with { Pretrained = _options.EncoderModel }, _store).ConfigureAwait(false);
             source = _options.EncoderModel;
         }
-        FaceEmbeddingsLog.EncoderLoaded(_logger, source, encoder.Device.ToString(), encoder.Precision, started.Elapsed);
+        FaceEmbeddingsLog.EncoderLoaded(_logger, encoder.GetType().Name, source, encoder.Device.ToString(), options.Precision, started.Elapsed);
         return encoder;
     }
 

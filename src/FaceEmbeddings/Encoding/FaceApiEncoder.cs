@@ -63,9 +63,12 @@ public sealed class FaceApiEncoder : IFaceEncoder
     /// <inheritdoc />
     public int InputSize => FaceRecognitionNet.InputSize;
 
-    /// <inheritdoc />
-    public FaceEncoderInput Input { get; } =
+    /// <summary>The crops every instance expects (<see cref="Input"/>), for setting a detector up before the weights load.</summary>
+    public static FaceEncoderInput ExpectedInput { get; } =
         new(FaceRecognitionNet.InputSize, CropMargin, FaceRecognitionNet.InputMeanRgb, FaceRecognitionNet.InputDivisor);
+
+    /// <inheritdoc />
+    public FaceEncoderInput Input => ExpectedInput;
 
     /// <summary>The device the network and its results live on.</summary>
     public Device Device { get; }
