@@ -209,7 +209,7 @@ public static class Distances
             var rows = gallery.narrow(0, start, length).to(queryBlock.dtype);
             // A copy of kept norms: the Euclidean score squares them in place.
             var norms = galleryNorms?.narrow(0, start, length).clone() ?? rows.norm(1);
-            var scores = mm(queryBlock, rows.t());
+            var scores = QueryProducts.Of(queryBlock, rows);
             scores = metric == DistanceMetric.Cosine
                 ? scores.div_(norms).neg_()
                 : scores.mul_(minusTwo).add_(norms.mul(norms), TorchScalars.One);
