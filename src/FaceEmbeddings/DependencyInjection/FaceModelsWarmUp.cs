@@ -14,7 +14,7 @@ internal sealed class FaceModelsWarmUp(IServiceProvider services, IOptions<FaceE
         await services.GetRequiredService<FaceModels>().LoadAsync(cancellationToken).ConfigureAwait(false);
         // Resolve the registrations now that the loads are done, so that the container owns (and disposes) the models.
         _ = services.GetRequiredService<Detection.MtcnnFaceDetector>();
-        _ = services.GetRequiredService<Encoding.FaceNetEncoder>();
+        _ = services.GetRequiredService<Encoding.IFaceEncoder>();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
