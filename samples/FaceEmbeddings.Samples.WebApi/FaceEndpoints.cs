@@ -27,7 +27,7 @@ internal static class FaceEndpoints
                 Tensor embeddings = encoder.Embed([first[0], second[0]]);
                 distance = Distances.Pairwise(embeddings)[0, 1].item<float>();
             }
-            double threshold = options.Value.MatchThreshold;
+            double threshold = options.Value.MatchThreshold!.Value;   // set or defaulted, and checked, at start-up
             return Results.Ok(new VerifyResponse(distance < threshold, distance, threshold));
         });
 
@@ -48,7 +48,7 @@ internal static class FaceEndpoints
             using FaceCropBatch face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
             using Tensor embedding = encoder.Embed(face[0]);
             IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(embedding,
-                new GallerySearchOptions { Threshold = options.Value.MatchThreshold }, cancellationToken);
+                new GallerySearchOptions { Threshold = options.Value.MatchThreshold!.Value }, cancellationToken);
             IdentityMatch? best = results[0].Best;
             return Results.Ok(new IdentifyResponse(best?.Identity, best?.Distance));
         });

@@ -1,6 +1,7 @@
 using FaceEmbeddings.DependencyInjection;
 using FaceEmbeddings.Samples.WebApi;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddFaceEmbeddings().BindConfiguration(FaceEmbeddingsOptions.SectionName);
 
 builder.Services.AddOptions<SampleOptions>().BindConfiguration(SampleOptions.SectionName)
+    .PostConfigure<IOptions<FaceEmbeddingsOptions>>((sample, faces) => sample.MatchThreshold ??= SampleOptions.PublishedThresholdOf(faces.Value))
+    .Validate(sample => sample.MatchThreshold is not null,
+        "Sample:MatchThreshold must be set: the encoder that FaceEmbeddings:EncoderModel / EncoderCheckpoint chooses has no published threshold (measure one with ThresholdCalibration.ForFalseMatchRate).")
     .ValidateDataAnnotations().ValidateOnStart();
 builder.Services.Configure<FormOptions>(form =>
 {

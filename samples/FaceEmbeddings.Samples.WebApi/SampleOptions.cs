@@ -1,3 +1,7 @@
+using FaceEmbeddings.DependencyInjection;
+using FaceEmbeddings.Metrics;
+using FaceEmbeddings.Recognition;
+
 namespace FaceEmbeddings.Samples.WebApi;
 
 /// <summary>The sample's own settings (section "Sample").</summary>
@@ -14,9 +18,17 @@ public sealed class SampleOptions
     public long MaxUploadBytes { get; set; } = DefaultMaxUploadBytes;
 
     /// <summary>
-    /// Two faces closer than this (Euclidean distance between L2-normalized FaceNet embeddings) are the same person;
-    /// 1.1 is a common operating point for facenet-pytorch's VGGFace2 weights. Measure it on your own data.
+    /// Two faces closer than this (Euclidean distance between their embeddings) are the same person. Unset, it is the
+    /// published threshold of <c>FaceEmbeddings:EncoderModel</c> (<see cref="VerificationThreshold.ForModel"/>: 1.04 for
+    /// vggface2, dlib's 0.6 for face-api-resnet); a model without one (casia-webface, an <c>EncoderCheckpoint</c>)
+    /// needs it set, and the service does not start without it. Measure it on your own data
+    /// (<see cref="ThresholdCalibration"/>).
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 2.0)]
-    public double MatchThreshold { get; set; } = 1.1;
+    public double? MatchThreshold { get; set; }
+
+    /// <summary>The published threshold of the encoder the FaceEmbeddings settings choose, or null when there is none.</summary>
+    public static double? PublishedThresholdOf(FaceEmbeddingsOptions faces) => faces.EncoderCheckpoint is null
+        ? VerificationThreshold.ForModel(faces.EncoderModel, DistanceMetric.Euclidean)?.Distance
+        : null;
 }

@@ -30,6 +30,8 @@ public sealed class WebApiSampleTests : IClassFixture<WebApiSampleTests.SampleSe
             builder.UseSetting("FaceEmbeddings:Offline", "true");
             builder.UseSetting("FaceEmbeddings:EncoderCheckpoint", SharedData.PathOf(FaceNetReference.CheckpointPath));
             builder.UseSetting("Sample:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // The random-weight checkpoint has no published threshold: the service needs one set.
+            builder.UseSetting("Sample:MatchThreshold", "1.1");
         }
     }
 
