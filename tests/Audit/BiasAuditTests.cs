@@ -95,8 +95,18 @@ public class BiasAuditTests
             GroupFalseMatchRate worst = view.Groups.MaxBy(g => g.FalseMatchRate)!, best = view.Groups.MinBy(g => g.FalseMatchRate)!;
             view.WorstGroup.Should().Be(worst.Group);
             view.BestGroup.Should().Be(best.Group);
-            if (best.FalseMatchRate > 0) view.WorstToBestRatio.Should().BeApproximately(worst.FalseMatchRate / best.FalseMatchRate, 1e-12);
-            else view.WorstToBestRatio.Should().BeNull();
+            if (best.FalseMatchRate > 0)
+            {
+                view.WorstToBestRatio.Should().BeApproximately(worst.FalseMatchRate / best.FalseMatchRate, 1e-12);
+                // The headline ratio and the spread's max/min are one figure with one interval (one zero-rate rule).
+                view.FalseMatchSpread!.MaxToMin.Should().BeApproximately(view.WorstToBestRatio!.Value, 1e-12);
+                view.WorstToBestRatioInterval.Should().NotBeNull().And.Be(view.FalseMatchSpread.MaxToMinInterval);
+            }
+            else
+            {
+                view.WorstToBestRatio.Should().BeNull();
+                view.WorstToBestRatioInterval.Should().BeNull();
+            }
         }
         result.Verification.Should().Contain(v => v.FalseMatches > 0, "the rates are large enough for some false matches");
     }

@@ -215,12 +215,9 @@ public static class BiasAudit
             groups.Any(g => g.Resamples is null) ? null
             : Enumerable.Range(0, resampleCount).Select(b => (IReadOnlyList<(double, double)>)groups.Select(g => count(g.Resamples!, b)).ToArray()).ToArray();
         var falseMatchResamples = Resampled((s, b) => (s.FalseMatches(b, t), s.DifferentPersonPairs(b)));
-        ConfidenceInterval? ratioInterval = ratio is null || falseMatchResamples is null ? null
-            : PercentileBootstrap.Interval(falseMatchResamples.Select(sample =>
-            {
-                double[] r = sample.Select(c => c.Item1 / c.Item2).ToArray();
-                return r.Max() == 0 ? double.NaN : r.Min() == 0 ? double.PositiveInfinity : r.Max() / r.Min();
-            }), level, ratio.Value);
+        RateSpread? falseMatchSpread = AuditUncertainty.Spread(names, rates.Select(r => ((double)r.FalseMatches, (double)r.Pairs)).ToArray(), falseMatchResamples, level);
+        // With a best group that has false matches, worst/best is the spread's max/min: one interval, one zero-rate rule.
+        ConfidenceInterval? ratioInterval = ratio is null ? null : falseMatchSpread?.MaxToMinInterval;
 
         return new VerificationAtFalseMatchRate
         {
@@ -233,7 +230,7 @@ public static class BiasAudit
             BestGroup = best.Group,
             WorstToBestRatio = ratio,
             WorstToBestRatioInterval = ratioInterval,
-            FalseMatchSpread = AuditUncertainty.Spread(names, rates.Select(r => ((double)r.FalseMatches, (double)r.Pairs)).ToArray(), falseMatchResamples, level),
+            FalseMatchSpread = falseMatchSpread,
             FalseNonMatchSpread = uncertainty.DetCurves.Count == 0 && groups.All(g => g.SamePersonPairs == 0) ? null
                 : AuditUncertainty.Spread(names, rates.Select(r => ((double)(r.FalseNonMatches ?? 0), (double)r.SamePersonPairs)).ToArray(),
                     Resampled((s, b) => (s.FalseNonMatches(b, t), s.SamePersonPairs(b))), level),

@@ -52,7 +52,9 @@ public sealed record VerificationAtFalseMatchRate
 
     /// <summary>
     /// The bootstrap interval of <see cref="WorstToBestRatio"/> (the highest group rate over the lowest in each resample,
-    /// whichever groups those are); null when the ratio is not finite or without resamples.
+    /// whichever groups those are, a resample's zero rates counted as <see cref="FalseMatchSpread"/> counts them): the
+    /// interval of <see cref="FalseMatchSpread"/>'s max/min, which equals the ratio here; null when the ratio is not
+    /// finite or without resamples.
     /// </summary>
     [JsonPropertyName("worstToBestRatioInterval")]
     public ConfidenceInterval? WorstToBestRatioInterval { get; init; }
