@@ -33,8 +33,10 @@ internal static class QueryProducts
             return mm(queries, rows.t());
         int queryCount = (int)queries.shape[0], features = (int)queries.shape[1];
         long rowCount = rows.shape[0];
-        float[][] queryValues = Enumerable.Range(0, queryCount).Select(q => { using Tensor row = queries[q]; return row.data<float>().ToArray(); }).ToArray();
+        float[] queryValues = queries.data<float>().ToArray();
         Tensor products = empty(queryCount, rowCount, ScalarType.Float32);
+        // Query q's products are elements q·G … q·G + G − 1 of this view; each block writes its own stretch of them.
+        using Tensor flatProducts = products.view(-1);
         long blocks = (rowCount + RowsPerBlock - 1) / RowsPerBlock;
         Parallel.For(0L, blocks, block =>
         {
@@ -44,9 +46,9 @@ internal static class QueryProducts
             ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(rowBlock.bytes);
             for (int q = 0; q < queryCount; q++)
             {
-                using Tensor outputBlock = products[q].narrow(0, first, count);
+                using Tensor outputBlock = flatProducts.narrow(0, q * rowCount + first, count);
                 Span<float> output = MemoryMarshal.Cast<byte, float>(outputBlock.bytes);
-                ReadOnlySpan<float> query = queryValues[q];
+                ReadOnlySpan<float> query = queryValues.AsSpan(q * features, features);
                 for (int r = 0; r < count; r++)
                     output[r] = TensorPrimitives.Dot(values.Slice(r * features, features), query);
             }
@@ -54,8 +56,8 @@ internal static class QueryProducts
         return products;
     }
 
-    /// <summary>True for a few float32 queries against contiguous float32 rows, all on the CPU.</summary>
+    /// <summary>True for a few contiguous float32 queries against contiguous float32 rows, all on the CPU.</summary>
     private static bool Applies(Tensor queries, Tensor rows) =>
-        queries.shape[0] <= MaximumQueries && queries.device_type == DeviceType.CPU && rows.device_type == DeviceType.CPU
+        queries.shape[0] <= MaximumQueries && queries.is_contiguous() && queries.device_type == DeviceType.CPU && rows.device_type == DeviceType.CPU
         && queries.dtype == ScalarType.Float32 && rows.dtype == ScalarType.Float32 && rows.is_contiguous() && rows.shape[0] > 0;
 }
