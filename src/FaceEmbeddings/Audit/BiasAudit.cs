@@ -215,9 +215,6 @@ public static class BiasAudit
             groups.Any(g => g.Resamples is null) ? null
             : Enumerable.Range(0, resampleCount).Select(b => (IReadOnlyList<(double, double)>)groups.Select(g => count(g.Resamples!, b)).ToArray()).ToArray();
         var falseMatchResamples = Resampled((s, b) => (s.FalseMatches(b, t), s.DifferentPersonPairs(b)));
-        RateSpread? falseMatchSpread = AuditUncertainty.Spread(names, rates.Select(r => ((double)r.FalseMatches, (double)r.Pairs)).ToArray(), falseMatchResamples, level);
-        // With a best group that has false matches, worst/best is the spread's max/min: one interval, one zero-rate rule.
-        ConfidenceInterval? ratioInterval = ratio is null ? null : falseMatchSpread?.MaxToMinInterval;
 
         return new VerificationAtFalseMatchRate
         {
@@ -229,8 +226,7 @@ public static class BiasAudit
             WorstGroup = worst.Group,
             BestGroup = best.Group,
             WorstToBestRatio = ratio,
-            WorstToBestRatioInterval = ratioInterval,
-            FalseMatchSpread = falseMatchSpread,
+            FalseMatchSpread = AuditUncertainty.Spread(names, rates.Select(r => ((double)r.FalseMatches, (double)r.Pairs)).ToArray(), falseMatchResamples, level),
             FalseNonMatchSpread = uncertainty.DetCurves.Count == 0 && groups.All(g => g.SamePersonPairs == 0) ? null
                 : AuditUncertainty.Spread(names, rates.Select(r => ((double)(r.FalseNonMatches ?? 0), (double)r.SamePersonPairs)).ToArray(),
                     Resampled((s, b) => (s.FalseNonMatches(b, t), s.SamePersonPairs(b))), level),

@@ -53,11 +53,11 @@ public sealed record VerificationAtFalseMatchRate
     /// <summary>
     /// The bootstrap interval of <see cref="WorstToBestRatio"/> (the highest group rate over the lowest in each resample,
     /// whichever groups those are, a resample's zero rates counted as <see cref="FalseMatchSpread"/> counts them): the
-    /// interval of <see cref="FalseMatchSpread"/>'s max/min, which equals the ratio here; null when the ratio is not
-    /// finite or without resamples.
+    /// interval of <see cref="FalseMatchSpread"/>'s max/min, which is the same ratio when it is finite; null when the
+    /// ratio is not finite or without resamples. Written to JSON for readers of the file; derived, never read back.
     /// </summary>
     [JsonPropertyName("worstToBestRatioInterval")]
-    public ConfidenceInterval? WorstToBestRatioInterval { get; init; }
+    public ConfidenceInterval? WorstToBestRatioInterval => WorstToBestRatio is null ? null : FalseMatchSpread?.MaxToMinInterval;
 
     /// <summary>The spread of the groups' false-match rates, with the zero-rate rule; null when no group has a false match.</summary>
     [JsonPropertyName("falseMatchSpread")]
