@@ -28,7 +28,6 @@ public sealed class SampleOptions
     public double? MatchThreshold { get; set; }
 
     /// <summary>The published threshold of the encoder the FaceEmbeddings settings choose, or null when there is none.</summary>
-    public static double? PublishedThresholdOf(FaceEmbeddingsOptions faces) => faces.EncoderCheckpoint is null
-        ? VerificationThreshold.ForModel(faces.EncoderModel, DistanceMetric.Euclidean)?.Distance
-        : null;
+    public static double? PublishedThresholdOf(FaceEmbeddingsOptions faces) =>
+        VerificationThreshold.ForModel(faces.EncoderName, DistanceMetric.Euclidean)?.Distance;
 }

@@ -42,9 +42,10 @@ public sealed record FaceEmbeddingsOptions
     /// <summary>True when <see cref="EncoderModel"/> chooses face-api's network (which no checkpoint replaces).</summary>
     internal bool UsesFaceApiEncoder => EncoderModel == ModelCatalog.FaceApiResNetManifest;
 
-    /// <summary>The encoder's name in the gallery's descriptor: the checkpoint's file name without its extension when
-    /// <see cref="EncoderCheckpoint"/> is set, otherwise <see cref="EncoderModel"/>.</summary>
-    internal string EncoderName => EncoderCheckpoint is { } checkpoint && !UsesFaceApiEncoder ? Path.GetFileNameWithoutExtension(checkpoint) : EncoderModel;
+    /// <summary>The encoder's name, as the gallery's descriptor and <c>VerificationThreshold.ForModel</c> know it: the
+    /// checkpoint's file name without its extension when <see cref="EncoderCheckpoint"/> is set, otherwise
+    /// <see cref="EncoderModel"/>.</summary>
+    public string EncoderName => EncoderCheckpoint is { } checkpoint ? Path.GetFileNameWithoutExtension(checkpoint) : EncoderModel;
 
     /// <summary>When the detector and the encoder load (default <see cref="ModelLoading.Lazy"/>).</summary>
     public ModelLoading Loading { get; set; } = ModelLoading.Lazy;

@@ -44,7 +44,7 @@ internal sealed class FaceModels
     public TEncoder EncoderAs<TEncoder>() where TEncoder : IFaceEncoder => Encoder is TEncoder encoder
         ? encoder
         : throw new InvalidOperationException(
-            $"{FaceEmbeddingsOptions.SectionName}:{nameof(FaceEmbeddingsOptions.EncoderModel)} '{_options.EncoderName}' makes the encoder a {Encoder.GetType().Name}, not a {typeof(TEncoder).Name}: resolve {nameof(IFaceEncoder)} instead.");
+            $"{FaceEmbeddingsOptions.SectionName}:{nameof(FaceEmbeddingsOptions.EncoderModel)} '{_options.EncoderModel}' makes the encoder a {Encoder.GetType().Name}, not a {typeof(TEncoder).Name}: resolve {nameof(IFaceEncoder)} instead.");
 
     private async Task<MtcnnFaceDetector> LoadDetectorAsync()
     {
