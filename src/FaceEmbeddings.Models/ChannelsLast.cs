@@ -20,7 +20,7 @@ internal static class ChannelsLast
     /// <summary>
     /// A 1×1 convolution as the matrix product it is: channels-last N×C×H×W activations are an (N·H·W)×C matrix in
     /// memory. Besides saving the convolution's dispatch, this avoids oneDNN's 1×1 channels-last kernel, which in
-    /// libtorch 2.10 returns wrong values with more than one thread for some shapes (InceptionResnetV1's 64→80
+    /// libtorch 2.10 returns wrong values for some shapes, with one thread as with several (InceptionResnetV1's 64→80
     /// channels at 38×38 and 384→1792 at 3×3, P-Net's heads).
     /// </summary>
     /// <param name="x">N×C×H×W activations, channels-last for the product to need no copy.</param>
