@@ -10,6 +10,7 @@
 // second thread while the encoder embeds the current one, to measure what overlapping the two would buy.
 using System.Diagnostics;
 using System.Globalization;
+using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Imaging;
@@ -18,7 +19,7 @@ using static TorchSharp.torch;
 bool overlap = args.Contains("--overlap");
 int rounds = args.Where(arg => arg != "--overlap").Select(arg => int.Parse(arg, CultureInfo.InvariantCulture)).DefaultIfEmpty(2).First();
 string shared = Environment.GetEnvironmentVariable("FACEEMBEDDINGS_SHARED") ?? Path.GetFullPath("../shared");
-const int BatchSize = 32;
+int batchSize = new FaceDatasetOptions().BatchSize;
 
 var stage = new StageClock();
 zeros(1).Dispose();
@@ -28,7 +29,8 @@ stage.Lap("encoder weights (load, fold batch norms)");
 string mtcnn = Path.Combine(shared, "models", "mtcnn");
 using var detector = MtcnnFaceDetector.FromFiles(Path.Combine(mtcnn, "pnet.pt"), Path.Combine(mtcnn, "rnet.pt"), Path.Combine(mtcnn, "onet.pt"));
 stage.Lap("detector weights");
-string[][] batches = [.. Directory.GetFiles(Path.Combine(shared, "data", "utkface")).Order(StringComparer.Ordinal).Chunk(BatchSize)];
+// The files `faceembed embed --labels utkface` reads, in its order and batches.
+string[][] batches = [.. FaceDataset.FromUtkFace(Path.Combine(shared, "data", "utkface")).Items.Select(item => item.Path).Chunk(batchSize)];
 
 for (int round = 1; round <= rounds; round++)
 {
@@ -39,7 +41,7 @@ for (int round = 1; round <= rounds; round++)
     stage.Lap($"round {round}: detect and crop {crops.Sum(batch => batch.Count)} faces");
     foreach (FaceCropBatch batch in crops)
         encoder.Embed(batch).Dispose();
-    stage.Lap($"round {round}: embed (float32, batches of up to {BatchSize})");
+    stage.Lap($"round {round}: embed (float32, batches of up to {batchSize})");
     crops.ForEach(batch => batch.Dispose());
     images.ForEach(batch => batch.ForEach(image => image.Dispose()));
     stage.Total($"round {round}: decode + detect + embed, in sequence");
@@ -76,25 +78,27 @@ FaceCropBatch DecodeAndDetect(string[] paths)
 internal sealed class StageClock
 {
     private readonly Stopwatch wall = Stopwatch.StartNew();
-    private TimeSpan lastWall;
-    private TimeSpan lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
-    private TimeSpan sumWall;
-    private TimeSpan sumCpu;
+    private (TimeSpan Wall, TimeSpan Cpu) lap;
+    private (TimeSpan Wall, TimeSpan Cpu) mark;
 
-    public void Lap(string stage)
+    public StageClock() => lap = Now();
+
+    public void Lap(string stage) => lap = PrintSince(stage, lap);
+
+    /// <summary>Starts the span that <see cref="Total"/> prints.</summary>
+    public void Mark() => mark = Now();
+
+    /// <summary>Prints the time since <see cref="Mark"/> as one line.</summary>
+    public void Total(string what) => PrintSince(what, mark);
+
+    private (TimeSpan Wall, TimeSpan Cpu) Now() => (wall.Elapsed, Process.GetCurrentProcess().TotalProcessorTime);
+
+    private (TimeSpan Wall, TimeSpan Cpu) PrintSince(string what, (TimeSpan Wall, TimeSpan Cpu) start)
     {
-        TimeSpan nowWall = wall.Elapsed, nowCpu = Process.GetCurrentProcess().TotalProcessorTime;
-        Print(stage, nowWall - lastWall, nowCpu - lastCpu);
-        sumWall += nowWall - lastWall;
-        sumCpu += nowCpu - lastCpu;
-        (lastWall, lastCpu) = (nowWall, nowCpu);
+        var now = Now();
+        Print(what, now.Wall - start.Wall, now.Cpu - start.Cpu);
+        return now;
     }
-
-    /// <summary>Starts the laps that <see cref="Total"/> sums.</summary>
-    public void Mark() => (sumWall, sumCpu) = (TimeSpan.Zero, TimeSpan.Zero);
-
-    /// <summary>Prints the laps since <see cref="Mark"/> as one line.</summary>
-    public void Total(string what) => Print(what, sumWall, sumCpu);
 
     private static void Print(string stage, TimeSpan wall, TimeSpan cpu) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
