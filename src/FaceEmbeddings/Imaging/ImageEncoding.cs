@@ -9,6 +9,12 @@ internal static class ImageEncoding
     /// <summary>JPEG and WebP quality; PNG is lossless and ignores it.</summary>
     private const int Quality = 95;
 
+    /// <summary>
+    /// PNG settings for photographs: the Paeth filter and zlib level 3 encode the audit's 1298×1622 face grid in
+    /// about 0.2 s where SkiaSharp's default (every filter, level 6) takes 0.6 s, for 6 % more bytes.
+    /// </summary>
+    private static readonly SKPngEncoderOptions PhotoPng = new(SKPngEncoderFilterFlags.Paeth, zLibLevel: 3);
+
     /// <summary>The format a file name asks for by its extension: .png, .jpg/.jpeg or .webp.</summary>
     /// <exception cref="ArgumentException">Another extension.</exception>
     public static SKEncodedImageFormat FormatOf(string path, string parameterName) => Path.GetExtension(path).ToUpperInvariant() switch
@@ -23,7 +29,8 @@ internal static class ImageEncoding
     /// <exception cref="InvalidOperationException">SkiaSharp could not encode it.</exception>
     public static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format)
     {
-        using SKData data = bitmap.Encode(format, Quality)
+        using SKPixmap pixels = bitmap.PeekPixels();
+        using SKData data = (format == SKEncodedImageFormat.Png ? pixels.Encode(PhotoPng) : pixels.Encode(format, Quality))
             ?? throw new InvalidOperationException($"SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} image as {format}.");
         return data.ToArray();
     }
