@@ -87,22 +87,33 @@ public static class BiasAuditReport
             Path.Combine(folder, JsonFileName), Path.Combine(folder, MarkdownFileName), Path.Combine(folder, HtmlFileName),
             Path.Combine(folder, PcaPlotFileName), Path.Combine(folder, DistancePlotFileName), faces is null ? null : Path.Combine(folder, FaceGridFileName));
 
-        var figures = new List<(string File, BiasAuditHtml.Figure Figure)>();
+        // The figures are independent of one another: they are drawn at once (PNG encoding and plotting are
+        // single-threaded), then written one after the other in the report's order.
         PlotOptions plotOptions = options.PlotOptions;
         cancellationToken.ThrowIfCancellationRequested();
-        byte[] pca = PcaScatterPlot.Render(embeddings, groups, plotOptions);
+        Task<byte[]> pcaDrawing = Task.Run(() => PcaScatterPlot.Render(embeddings, groups, plotOptions), cancellationToken);
+        Task<byte[]> heatmapDrawing = Task.Run(
+            () => DistanceHeatmap.Render(embeddings, groups, plotOptions, result.Metric, options.HeatmapMaxItems), cancellationToken);
+        Task<(string File, string Caption, byte[] Png)[]> chartDrawings = Task.Run(() => Charts(result, plotOptions).ToArray(), cancellationToken);
+        Task<(byte[] Png, int Width, int Height)>? gridDrawing = faces is null ? null
+            : Task.Run(() => FaceRows(faces, rowOfFace!, index, options), cancellationToken);
+        await Task.WhenAll(gridDrawing is null ? [pcaDrawing, heatmapDrawing, chartDrawings] : [pcaDrawing, heatmapDrawing, chartDrawings, gridDrawing])
+            .ConfigureAwait(false);
+
+        var figures = new List<(string File, BiasAuditHtml.Figure Figure)>();
+        byte[] pca = await pcaDrawing.ConfigureAwait(false);
         figures.Add((PcaPlotFileName, new BiasAuditHtml.Figure(
             "The embeddings on their first two principal components, one colour and marker per group.", pca, options.PlotWidth, options.PlotHeight)));
         await AtomicFile.WriteAllBytesAsync(files.PcaPlot, pca, cancellationToken).ConfigureAwait(false);
 
         cancellationToken.ThrowIfCancellationRequested();
-        byte[] heatmap = DistanceHeatmap.Render(embeddings, groups, plotOptions, result.Metric, options.HeatmapMaxItems);
+        byte[] heatmap = await heatmapDrawing.ConfigureAwait(false);
         figures.Add((DistancePlotFileName, new BiasAuditHtml.Figure(
             $"Pairwise {MetricNames.InText(result.Metric)} distances between all faces, ordered by group; lines separate the groups.", heatmap, options.PlotWidth, options.PlotHeight)));
         await AtomicFile.WriteAllBytesAsync(files.DistancePlot, heatmap, cancellationToken).ConfigureAwait(false);
 
         var charts = new List<string>();
-        foreach (var (file, caption, png) in Charts(result, plotOptions))
+        foreach (var (file, caption, png) in await chartDrawings.ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             figures.Add((file, new BiasAuditHtml.Figure(caption, png, options.PlotWidth, options.PlotHeight)));
@@ -111,10 +122,10 @@ public static class BiasAuditReport
             charts.Add(path);
         }
 
-        if (faces is not null)
+        if (gridDrawing is not null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            (byte[] grid, int width, int height) = FaceRows(faces, rowOfFace!, index, options);
+            (byte[] grid, int width, int height) = await gridDrawing.ConfigureAwait(false);
             figures.Add((FaceGridFileName, new BiasAuditHtml.Figure(
                 $"The first faces of each group, one row per group, top to bottom: {string.Join("; ", index.Names)}.", grid, width, height)));
             await AtomicFile.WriteAllBytesAsync(files.FaceGrid!, grid, cancellationToken).ConfigureAwait(false);
