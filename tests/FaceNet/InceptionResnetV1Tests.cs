@@ -75,6 +75,28 @@ public sealed class InceptionResnetV1Tests(FaceNetReference reference, ITestOutp
     }
 
     [Fact]
+    public void The_fused_network_gives_a_face_alone_and_in_a_batch_the_reference_embedding()
+    {
+        // A single face stays channels-last to the end; a batch of float32 faces continues in NCHW layout from Mixed_6a
+        // on (SmallGridLayout), with other 1×1 convolution kernels. Both must give facenet-pytorch's embeddings.
+        using var model = reference.LoadedModel();
+        using var fused = model.Fuse();
+        using var inference = inference_mode();
+        using Tensor batch = fused.Embed(reference.AlignedInputs);
+        int count = (int)reference.AlignedInputs.shape[0];
+        count.Should().BeGreaterThanOrEqualTo(2, "the fixture must hold a batch for the NCHW path to run");
+
+        for (int face = 0; face < count; face++)
+        {
+            using Tensor alone = fused.Embed(reference.AlignedInputs[face..(face + 1)]);
+            using Tensor expected = reference.Embeddings[face..(face + 1)];
+            using Tensor inBatch = batch[face..(face + 1)];
+            FaceNetReference.MaxAbsDifference(alone, expected).Should().BeLessThan(1e-4f, $"face {face} alone");
+            FaceNetReference.MaxAbsDifference(inBatch, expected).Should().BeLessThan(1e-4f, $"face {face} in the batch");
+        }
+    }
+
+    [Fact]
     public void The_bfloat16_fused_network_keeps_embeddings_within_cosine_0_999()
     {
         using var model = reference.LoadedModel();

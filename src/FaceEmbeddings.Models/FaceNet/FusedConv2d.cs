@@ -47,11 +47,18 @@ internal sealed class FusedConv2d : Module<Tensor, Tensor>
         return new FusedConv2d(conv.weight.mul(factor), conv.bias!.mul(factor), (conv.stride[0], conv.stride[1]), (conv.padding![0], conv.padding[1]), applyRelu: false);
     }
 
-    /// <summary>Convolves in the weights' element type, converting <paramref name="x"/> to it where a reduced-precision stage begins.</summary>
+    /// <summary>
+    /// Convolves in the weights' element type, converting <paramref name="x"/> to it where a reduced-precision stage
+    /// begins. A 1×1 convolution of channels-last activations runs as a matrix product (oneDNN's channels-last 1×1
+    /// kernel is wrong for some shapes); of NCHW activations (see <see cref="SmallGridLayout"/>), as oneDNN's NCHW
+    /// convolution, which is right for every shape: a 1×1 weight is laid out the same way in both layouts.
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
         x = x.to(weight.dtype);
-        Tensor y = isPointwise ? ChannelsLast.Pointwise(x, weight, bias) : functional.conv2d(x, weight, bias, stride, padding);
+        Tensor y = isPointwise && !x.is_contiguous()
+            ? ChannelsLast.Pointwise(x, weight, bias)
+            : functional.conv2d(x, weight, bias, stride, padding);
         return applyRelu ? y.relu_() : y;
     }
 }

@@ -134,7 +134,7 @@ public sealed class InceptionResnetV1 : Module<Tensor, Tensor>
         var trunk = Sequential(
             conv2d_1a.Fuse(), conv2d_2a.Fuse(), conv2d_2b.Fuse(), MaxPool2d(kernel_size: 3, stride: 2),
             conv2d_3b.Fuse(), conv2d_4a.Fuse(), conv2d_4b.Fuse(),
-            IFusable.FuseEach(repeat_1), mixed_6a.Fuse(), IFusable.FuseEach(repeat_2), mixed_7a.Fuse(),
+            IFusable.FuseEach(repeat_1), mixed_6a.Fuse(), new SmallGridLayout(), IFusable.FuseEach(repeat_2), mixed_7a.Fuse(),
             IFusable.FuseEach(repeat_3), block8.Fuse(), AdaptiveAvgPool2d(1));
         ReducedPrecision.ConvertAllButFirst(trunk.children(), computeType);
         return new FusedInceptionResnetV1(trunk, FoldLastBatchNorm(), CopyLogits());
