@@ -218,6 +218,16 @@ public sealed class FaceImageTests : IDisposable
         afterDispose.Should().Throw<ObjectDisposedException>();
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png)]
+    [InlineData(SKEncodedImageFormat.Jpeg)]
+    public void Encoding_a_bitmap_without_pixels_throws_a_typed_exception_naming_the_format(SKEncodedImageFormat format)
+    {
+        using var empty = new SKBitmap();
+        Action encode = () => ImageEncoding.Encode(empty, format);
+        encode.Should().Throw<InvalidOperationException>().WithMessage($"*0×0*{format}*");
+    }
+
     private static FaceImage Decode(byte[] encoded, FaceImageOptions? options = null) =>
         FaceImage.Load(new MemoryStream(encoded), options);
 

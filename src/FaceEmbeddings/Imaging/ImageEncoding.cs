@@ -29,8 +29,9 @@ internal static class ImageEncoding
     /// <exception cref="InvalidOperationException">SkiaSharp could not encode it.</exception>
     public static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format)
     {
-        using SKPixmap pixels = bitmap.PeekPixels();
-        using SKData data = (format == SKEncodedImageFormat.Png ? pixels.Encode(PhotoPng) : pixels.Encode(format, Quality))
+        // PeekPixels is null for a bitmap without pixels, as SKBitmap.Encode, which it replaces, then returns null.
+        using SKPixmap? pixels = bitmap.PeekPixels();
+        using SKData data = (format == SKEncodedImageFormat.Png ? pixels?.Encode(PhotoPng) : pixels?.Encode(format, Quality))
             ?? throw new InvalidOperationException($"SkiaSharp could not encode a {bitmap.Width}×{bitmap.Height} image as {format}.");
         return data.ToArray();
     }
