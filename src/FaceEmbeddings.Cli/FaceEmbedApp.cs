@@ -38,7 +38,7 @@ internal static class FaceEmbedApp
         }
     }
 
-    public static RootCommand CreateRootCommand() => new("faceembed: detect, crop, embed, recognize and audit faces with MTCNN and FaceNet (InceptionResnetV1).")
+    public static RootCommand CreateRootCommand() => new("faceembed: detect, align, crop, embed, recognize, evaluate and audit faces (MTCNN; FaceNet's InceptionResnetV1 or face-api's dlib ResNet).")
     {
         DetectCommand.Create(),
         CropCommand.Create(),
@@ -49,6 +49,7 @@ internal static class FaceEmbedApp
         GalleryCommand.Create(),
         IdentifyCommand.Create(),
         VerifyCommand.Create(),
+        EvaluateCommand.Create(),
     };
 
     /// <summary>Where to read about the command that failed to parse.</summary>

@@ -15,7 +15,7 @@ namespace FaceEmbeddings.Cli;
 
 /// <summary>
 /// The options shared by the commands that run the networks: the model store, <c>--device</c>, the crop geometry
-/// (<c>--size</c>, <c>--margin</c>), <c>--batch-size</c> and, for commands that embed, <c>--encoder</c>, <c>--weights</c>
+/// (<c>--align</c>, <c>--size</c>, <c>--margin</c>), <c>--batch-size</c> and, for commands that embed, <c>--encoder</c>, <c>--weights</c>
 /// and <c>--pretrained</c>. Each command gets its own instance, so help lists only what the command uses.
 /// </summary>
 internal sealed class PipelineOptions
@@ -37,6 +37,14 @@ internal sealed class PipelineOptions
     private readonly Option<int?> _margin = new("--margin")
     {
         Description = "Margin around each face box, in pixels of the crop (MTCNN margin; default: the encoder's, 0 for facenet and 25 for face-api-resnet, else 0).",
+    };
+
+    private readonly Option<string?> _align = new("--align")
+    {
+        Description = $"How faces are cut: {FaceAlignment.DlibMeanFace.Name} (chips aligned through the five landmarks onto dlib's mean face) "
+            + $"or {FaceAlignment.NoneName} (unaligned box crops, as before alignment). Default: the encoder's own, aligned for "
+            + $"{ModelCatalog.FaceApiResNetManifest}, unaligned for facenet; {FaceAlignment.NoneName} for commands without an encoder.",
+        HelpName = $"{FaceAlignment.DlibMeanFace.Name}|{FaceAlignment.NoneName}",
     };
 
     private readonly Option<int> _batchSize = new("--batch-size")
@@ -84,6 +92,12 @@ internal sealed class PipelineOptions
         _size.Validators.Add(result => RequireAtLeast(result, _size, 1));
         _margin.Validators.Add(result => RequireAtLeast(result, _margin, 0));
         _encoder.AcceptOnlyFromAmong(FaceNet, ModelCatalog.FaceApiResNetManifest);
+        _align.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string?>();
+            if (value is not null && !FaceAlignment.TryParse(value, out _))
+                result.AddError($"--align must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{value}'.");
+        });
         _batchSize.Validators.Add(result => RequireAtLeast(result, _batchSize, 1));
         _pretrained.AcceptOnlyFromAmong(ModelCatalog.VggFace2, ModelCatalog.CasiaWebFace);
     }
@@ -100,6 +114,8 @@ internal sealed class PipelineOptions
         }
         _store.AddTo(command);
         command.Add(_device);
+        if (_embeds || CropGeometry)
+            command.Add(_align);
         if (CropGeometry)
         {
             command.Add(_size);
@@ -112,16 +128,28 @@ internal sealed class PipelineOptions
     public FaceDatasetOptions DatasetOptions(ParseResult parsed, Func<FaceDatasetItem, bool>? keepCrop = null) =>
         new() { BatchSize = parsed.GetValue(_batchSize), KeepCrop = keepCrop };
 
-    /// <summary>An MTCNN detector as the command line sets it up, with weights from the store; its crops are those
-    /// <paramref name="encoder"/> expects unless <c>--size</c> or <c>--margin</c> say otherwise.</summary>
+    /// <summary>
+    /// How the command cuts faces: <paramref name="encoder"/>'s crops (<c>Input.Crop</c>, whose alignment follows
+    /// <c>--align</c>), or the detector's defaults aligned as <c>--align</c> says when there is no encoder; <c>--size</c>
+    /// and <c>--margin</c> override size and margin.
+    /// </summary>
+    public FaceCropGeometry GeometryOf(ParseResult parsed, IFaceEncoder? encoder)
+    {
+        var defaults = new MtcnnOptions();
+        FaceCropGeometry geometry = encoder?.Input.Crop ?? new FaceCropGeometry(defaults.ImageSize, defaults.Margin, AlignmentOf(parsed, null));
+        int size = (CropGeometry ? parsed.GetValue(_size) : null) ?? geometry.Size;
+        int margin = (CropGeometry ? parsed.GetValue(_margin) : null) ?? geometry.Margin;
+        if (margin >= size)
+            throw new UsageException($"--margin ({margin}) must be smaller than --size ({size}).");
+        return geometry with { Size = size, Margin = margin };
+    }
+
+    /// <summary>An MTCNN detector as the command line sets it up, with weights from the store, cutting the crops of
+    /// <see cref="GeometryOf"/>.</summary>
     public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, IFaceEncoder? encoder, CancellationToken cancellationToken)
     {
         NativeLogging.Configure();
-        var defaults = new MtcnnOptions();
-        int size = (CropGeometry ? parsed.GetValue(_size) : null) ?? encoder?.Input.Size ?? defaults.ImageSize;
-        int margin = (CropGeometry ? parsed.GetValue(_margin) : null) ?? encoder?.Input.Margin ?? defaults.Margin;
-        if (margin >= size)
-            throw new UsageException($"--margin ({margin}) must be smaller than --size ({size}).");
+        FaceCropGeometry geometry = GeometryOf(parsed, encoder);
         Device device = DeviceOf(parsed);
         ModelStore store = _store.Open(parsed);
         var paths = new List<string>();
@@ -129,8 +157,9 @@ internal sealed class PipelineOptions
             paths.Add(await ModelFetch.GetAsync(store, name, cancellationToken).ConfigureAwait(false));
         var options = new MtcnnOptions
         {
-            ImageSize = size,
-            Margin = margin,
+            ImageSize = geometry.Size,
+            Margin = geometry.Margin,
+            Alignment = geometry.Alignment,
             KeepAll = keepAll,
             Device = device,
         };
@@ -145,6 +174,7 @@ internal sealed class PipelineOptions
         if (parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest)
             return await CreateFaceApiEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
         var options = new FaceNetEncoderOptions { Device = DeviceOf(parsed) };
+        options = options with { Alignment = AlignmentOf(parsed, options.Alignment) };
         if (parsed.GetValue(_weights) is { } weights)
         {
             if (!weights.Exists)
@@ -171,6 +201,7 @@ internal sealed class PipelineOptions
         if (parsed.GetResult(_pretrained) is { Implicit: false })
             throw new UsageException($"--pretrained chooses facenet weights; it does not apply to --encoder {ModelCatalog.FaceApiResNetManifest}.");
         var options = new FaceApiEncoderOptions { Device = DeviceOf(parsed) };
+        options = options with { Alignment = AlignmentOf(parsed, options.Alignment) };
         if (parsed.GetValue(_weights) is { } weights)
         {
             if (!weights.Exists)
@@ -195,6 +226,16 @@ internal sealed class PipelineOptions
         return parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest
             ? ModelCatalog.FaceApiResNetManifest
             : parsed.GetRequiredValue(_pretrained);
+    }
+
+    /// <summary>The <c>--align</c> value, or <paramref name="encoderDefault"/> when it is not given.</summary>
+    private FaceAlignment? AlignmentOf(ParseResult parsed, FaceAlignment? encoderDefault)
+    {
+        if (!(_embeds || CropGeometry) || parsed.GetValue(_align) is not { } text)
+            return encoderDefault;
+        return FaceAlignment.TryParse(text, out FaceAlignment? alignment)
+            ? alignment
+            : throw new UsageException($"--align must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{text}'.");
     }
 
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>

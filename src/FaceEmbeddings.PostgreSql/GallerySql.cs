@@ -56,6 +56,7 @@ internal sealed class GallerySql
             embedding_size integer NOT NULL,
             metric text NOT NULL,
             storage text NOT NULL,
+            crop_geometry text,
             created_at timestamptz NOT NULL DEFAULT now());
         CREATE TABLE {Identities} (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -73,8 +74,8 @@ internal sealed class GallerySql
 
     /// <summary>The info row ($1 model, $2 embedding size, $3 metric, $4 storage).</summary>
     public string InsertInfo => $"""
-        INSERT INTO {Info} (schema_version, model, embedding_size, metric, storage)
-        VALUES ({SchemaVersion.ToString(CultureInfo.InvariantCulture)}, $1, $2, $3, $4)
+        INSERT INTO {Info} (schema_version, model, embedding_size, metric, storage, crop_geometry)
+        VALUES ({SchemaVersion.ToString(CultureInfo.InvariantCulture)}, $1, $2, $3, $4, $5)
         """;
 
     /// <summary>
@@ -93,7 +94,8 @@ internal sealed class GallerySql
 
     private string CentroidsIndex => $"{schema}.{Quote(prefix + "_identities_centroid_hnsw")}";
 
-    public string ReadInfo => $"SELECT schema_version, model, embedding_size, metric, storage FROM {Info}";
+    /// <remarks>Tables made before <c>crop_geometry</c> existed lack the column; read through the row's JSON it is null there.</remarks>
+    public string ReadInfo => $"SELECT schema_version, model, embedding_size, metric, storage, to_jsonb(info) ->> 'crop_geometry' FROM {Info} AS info";
 
     /// <summary>
     /// Creates or finds identity $1, replacing its metadata when $2 (jsonb) is not null, and reserves $3 face ids:

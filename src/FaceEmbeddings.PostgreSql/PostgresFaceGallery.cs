@@ -1,3 +1,4 @@
+using FaceEmbeddings.Detection;
 using System.Data;
 using System.Globalization;
 using System.Text.Json;
@@ -394,7 +395,7 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
             {
                 await ExecuteAsync(connection, sql.CreateTables, cancel).ConfigureAwait(false);
                 await ExecuteAsync(connection, sql.InsertInfo, cancel,
-                    Descriptor.Model, Descriptor.EmbeddingSize, Descriptor.Metric.ToString(), options.Storage.ToString()).ConfigureAwait(false);
+                    Descriptor.Model, Descriptor.EmbeddingSize, Descriptor.Metric.ToString(), options.Storage.ToString(), Descriptor.Geometry).ConfigureAwait(false);
                 PostgresGalleryLog.TablesCreated(logger, Location, Descriptor.Model, Descriptor.EmbeddingSize, Descriptor.Metric.ToString(), options.Storage.ToString());
             }
             else
@@ -495,7 +496,8 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
         string metricName = reader.GetString(3), storageName = reader.GetString(4);
         if (!Enum.TryParse(metricName, out DistanceMetric metric) || !Enum.TryParse(storageName, out PostgresEmbeddingStorage storage))
             throw new PostgresGalleryException(PostgresGalleryError.SchemaMismatch, $"The gallery {location} records metric '{metricName}' and storage '{storageName}', which this library does not know.");
-        return (new GalleryDescriptor(reader.GetString(1), reader.GetInt32(2), metric), storage);
+        string geometry = reader.IsDBNull(5) ? FaceCropGeometry.UnalignedName : reader.GetString(5);
+        return (new GalleryDescriptor(reader.GetString(1), reader.GetInt32(2), metric, geometry), storage);
     }
 
     private Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken, bool ensureSchema = true) =>

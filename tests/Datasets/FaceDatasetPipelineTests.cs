@@ -278,6 +278,8 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
 
         public FaceCrop Extract(FaceImage image, DetectedFace face) => inner.Extract(image, face);
 
+        public FaceCrop Extract(FaceImage image, DetectedFace face, FaceCropGeometry geometry) => inner.Extract(image, face, geometry);
+
         public FaceCropBatch DetectAndExtract(FaceImage image) => inner.DetectAndExtract(image);
 
         public void Dispose()

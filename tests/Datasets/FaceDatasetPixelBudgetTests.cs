@@ -94,12 +94,14 @@ public sealed class FaceDatasetPixelBudgetTests : IClassFixture<PipelineFixture>
 
         public FaceCrop Extract(FaceImage image, DetectedFace face) => inner.Extract(image, face);
 
+        public FaceCrop Extract(FaceImage image, DetectedFace face, FaceCropGeometry geometry) => inner.Extract(image, face, geometry);
+
         public FaceCropBatch DetectAndExtract(FaceImage image) => inner.DetectAndExtract(image);
 
-        public FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images)
+        public FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images, FaceCropGeometry? geometry)
         {
             Pixels.Add(images.Select(image => (long)image.Width * image.Height).ToArray());
-            return inner.DetectAndExtract(images);
+            return inner.DetectAndExtract(images, geometry);
         }
 
         public void Dispose()

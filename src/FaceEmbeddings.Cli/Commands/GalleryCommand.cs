@@ -37,7 +37,8 @@ internal static class GalleryCommand
             FaceDataset dataset = input.Open(parsed);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             var descriptor = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize,
-                parsed.GetRequiredValue(metric) == "cosine" ? DistanceMetric.Cosine : DistanceMetric.Euclidean);
+                parsed.GetRequiredValue(metric) == "cosine" ? DistanceMetric.Cosine : DistanceMetric.Euclidean,
+                pipeline.GeometryOf(parsed, encoder).Name);
             using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), descriptor, encoder.Device, cancellationToken).ConfigureAwait(false);
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,

@@ -37,7 +37,7 @@ internal static class IdentifyCommand
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), null, encoder.Device, cancellationToken).ConfigureAwait(false);
             GalleryDescriptor stored = opened.Gallery.Descriptor;
-            var expected = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize, stored.Metric);
+            var expected = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize, stored.Metric, pipeline.GeometryOf(parsed, encoder).Name);
             if (expected != stored)
                 throw new GalleryDescriptorMismatchException(opened.Location, expected, stored);
             double? cutOff = ThresholdFor(parsed.GetValue(threshold), stored, "people are listed without a cut-off, never as unknown");

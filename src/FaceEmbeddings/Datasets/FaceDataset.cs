@@ -87,6 +87,20 @@ public sealed partial class FaceDataset
     }
 
     /// <summary>
+    /// The given image files, each labelled with the name of its folder as <see cref="FaceLabels.FolderKey"/> (as
+    /// <see cref="FromGlob"/> labels them).
+    /// </summary>
+    /// <param name="paths">The images; relative paths start from the current directory.</param>
+    public static FaceDataset FromFiles(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var items = paths.Select(Path.GetFullPath)
+            .Select(path => new FaceDatasetItem(path, FaceLabels.Of(FaceLabels.FolderKey, FolderNameOf(path))))
+            .ToList();
+        return new FaceDataset($"{items.Count} files", items, []);
+    }
+
+    /// <summary>
     /// UTKFace images labelled by their names, <c>AGE_GENDER_RACE_DATE.jpg.chip.jpg</c> (see
     /// <see cref="UtkFaceLabels"/>): the images directly in <paramref name="folderOrPattern"/>, or the files matching
     /// it when it holds a <c>*</c>. Files whose names do not parse are <see cref="Rejected"/>, not fatal.

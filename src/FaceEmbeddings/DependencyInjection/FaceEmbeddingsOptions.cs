@@ -31,13 +31,17 @@ public sealed record FaceEmbeddingsOptions
 
     /// <summary>The encoder to load from the store: <c>vggface2</c> (default) or <c>casia-webface</c> for FaceNet's
     /// InceptionResnetV1 (512-d), or <c>face-api-resnet</c> for face-api's dlib ResNet (<see cref="FaceApiEncoder"/>,
-    /// 128-d; the detector then cuts its 150×150 crops with its margin, whatever <see cref="Detection"/> sets for size
-    /// and margin). FaceNet's choices are ignored when <see cref="EncoderCheckpoint"/> is set.</summary>
+    /// 128-d; the detector then cuts its 150×150 aligned chips, whatever <see cref="Detection"/> sets for size, margin and
+    /// alignment). FaceNet's choices are ignored when <see cref="EncoderCheckpoint"/> is set.</summary>
     public string EncoderModel { get; set; } = ModelCatalog.VggFace2;
 
     /// <summary>A local InceptionResnetV1 checkpoint (<c>.pt</c> or <c>.safetensors</c>) to load instead of
     /// <see cref="EncoderModel"/>; null uses the store.</summary>
     public string? EncoderCheckpoint { get; set; }
+
+    /// <summary>How faces are cut for the encoder: <c>dlib-mean-face</c> (aligned chips) or <c>none</c> (unaligned box
+    /// crops); null (the default) takes the encoder's own: aligned for face-api-resnet, unaligned for FaceNet.</summary>
+    public string? Alignment { get; set; }
 
     /// <summary>True when <see cref="EncoderModel"/> chooses face-api's network (which no checkpoint replaces).</summary>
     internal bool UsesFaceApiEncoder => EncoderModel == ModelCatalog.FaceApiResNetManifest;

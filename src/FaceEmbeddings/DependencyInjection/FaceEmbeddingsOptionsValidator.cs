@@ -1,3 +1,4 @@
+using FaceEmbeddings.Detection;
 using Microsoft.Extensions.Options;
 using TorchSharp;
 
@@ -12,6 +13,8 @@ internal sealed class FaceEmbeddingsOptionsValidator : IValidateOptions<FaceEmbe
         var failures = new List<string>();
         if (!TryParseDevice(options.Device, out _))
             failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.Device)} must be cpu, cuda or cuda:N; got '{options.Device}'.");
+        if (options.Alignment is not null && !FaceAlignment.TryParse(options.Alignment, out _))
+            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.Alignment)} must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{options.Alignment}'.");
         if (options.EncoderCheckpoint is null && string.IsNullOrWhiteSpace(options.EncoderModel))
             failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.EncoderModel)} must name a model of the store when no {nameof(options.EncoderCheckpoint)} is set.");
         if (options.EncoderCheckpoint is not null && options.UsesFaceApiEncoder)

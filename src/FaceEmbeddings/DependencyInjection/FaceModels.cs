@@ -49,9 +49,11 @@ internal sealed class FaceModels
     private async Task<MtcnnFaceDetector> LoadDetectorAsync()
     {
         var started = Stopwatch.StartNew();
-        // face-api's network needs its own crop size and margin; FaceNet's match the detector's defaults, and a
-        // configured size or margin is kept for it.
-        MtcnnOptions detection = _options.UsesFaceApiEncoder ? FaceApiEncoder.ExpectedInput.ApplyTo(_options.Detection) : _options.Detection;
+        // face-api's network needs its own crops; FaceNet's match the detector's defaults, and a configured size or margin
+        // is kept for it.
+        MtcnnOptions detection = _options.UsesFaceApiEncoder
+            ? FaceApiEncoder.InputFor(FaceApiOptions()).ApplyTo(_options.Detection)
+            : _options.Detection with { Alignment = FaceNetOptions().Alignment };
         MtcnnOptions options = detection with { Device = Device() };
         MtcnnFaceDetector detector = await MtcnnFaceDetector.CreateAsync(options, _store).ConfigureAwait(false);
         FaceEmbeddingsLog.DetectorLoaded(_logger, options.Device!.ToString(), started.Elapsed);
@@ -61,13 +63,12 @@ internal sealed class FaceModels
     private async Task<IFaceEncoder> LoadEncoderAsync()
     {
         var started = Stopwatch.StartNew();
-        FaceNetEncoderOptions options = _options.Encoding with { Device = Device() };
+        FaceNetEncoderOptions options = FaceNetOptions();
         IFaceEncoder encoder;
         string source;
         if (_options.UsesFaceApiEncoder)
         {
-            var faceApiOptions = new FaceApiEncoderOptions { Device = options.Device, MaxBatchSize = options.MaxBatchSize, Precision = options.Precision };
-            encoder = await FaceApiEncoder.CreateAsync(faceApiOptions, _store).ConfigureAwait(false);
+            encoder = await FaceApiEncoder.CreateAsync(FaceApiOptions(), _store).ConfigureAwait(false);
             source = _options.EncoderModel;
         }
         else if (_options.EncoderCheckpoint is { } checkpoint)
@@ -83,6 +84,30 @@ internal sealed class FaceModels
         FaceEmbeddingsLog.EncoderLoaded(_logger, encoder.GetType().Name, source, encoder.Device.ToString(), options.Precision, started.Elapsed);
         return encoder;
     }
+
+    /// <summary>The configured encoder settings for FaceNet, with the device and alignment settings applied.</summary>
+    private FaceNetEncoderOptions FaceNetOptions() =>
+        _options.Encoding with { Device = Device(), Alignment = _options.Alignment is null ? _options.Encoding.Alignment : ConfiguredAlignment() };
+
+    /// <summary>The same settings for face-api's encoder, whose alignment defaults to its own.</summary>
+    private FaceApiEncoderOptions FaceApiOptions()
+    {
+        var defaults = new FaceApiEncoderOptions();
+        FaceNetEncoderOptions common = _options.Encoding;
+        return new FaceApiEncoderOptions
+        {
+            Device = Device(),
+            MaxBatchSize = common.MaxBatchSize,
+            Precision = common.Precision,
+            Alignment = _options.Alignment is null ? defaults.Alignment : ConfiguredAlignment(),
+        };
+    }
+
+    private FaceAlignment? ConfiguredAlignment() =>
+        FaceAlignment.TryParse(_options.Alignment, out FaceAlignment? alignment)
+            ? alignment
+            : throw new OptionsValidationException(FaceEmbeddingsOptions.SectionName, typeof(FaceEmbeddingsOptions),
+                [$"{FaceEmbeddingsOptions.SectionName}:Alignment must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{_options.Alignment}'."]);
 
     private TorchSharp.torch.Device Device() =>
         FaceEmbeddingsOptionsValidator.TryParseDevice(_options.Device, out TorchSharp.torch.Device? device)

@@ -17,7 +17,8 @@ public sealed class FaceCrop : IDisposable
     /// <param name="pixels">The crop, channels first (RGB), float32.</param>
     /// <param name="face">The detection the crop was cut from.</param>
     /// <param name="isStandardized">True when the values are <c>(x − 127.5) / 128</c>, false when 0..255.</param>
-    public FaceCrop(Tensor pixels, DetectedFace face, bool isStandardized)
+    /// <param name="geometry">How the crop was cut, when known; encoders refuse crops of another alignment than theirs.</param>
+    public FaceCrop(Tensor pixels, DetectedFace face, bool isStandardized, FaceCropGeometry? geometry = null)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(face);
@@ -28,6 +29,7 @@ public sealed class FaceCrop : IDisposable
         Pixels = pixels.DetachFromDisposeScope();
         Face = face;
         IsStandardized = isStandardized;
+        Geometry = geometry;
     }
 
     /// <summary>The crop, 3×S×S float32, RGB, channels first.</summary>
@@ -38,6 +40,9 @@ public sealed class FaceCrop : IDisposable
 
     /// <summary>True when <see cref="Pixels"/> holds <c>(x − 127.5) / 128</c>; false for raw 0..255 values.</summary>
     public bool IsStandardized { get; }
+
+    /// <summary>How the crop was cut (box or aligned chip), or null when its maker did not say.</summary>
+    public FaceCropGeometry? Geometry { get; }
 
     /// <summary>Side length S of the square crop.</summary>
     public int Size => (int)Pixels.shape[1];

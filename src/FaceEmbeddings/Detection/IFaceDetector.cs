@@ -14,6 +14,10 @@ public interface IFaceDetector : IDisposable
     /// <summary>Cuts <paramref name="face"/> out of <paramref name="image"/> as a square crop, which the caller owns.</summary>
     FaceCrop Extract(FaceImage image, DetectedFace face);
 
+    /// <summary>Cuts <paramref name="face"/> out of <paramref name="image"/> with <paramref name="geometry"/> (an encoder's
+    /// <c>Input.Crop</c>) instead of the detector's own settings. The caller owns the crop.</summary>
+    FaceCrop Extract(FaceImage image, DetectedFace face, FaceCropGeometry geometry);
+
     /// <summary>Detects and crops the faces of <paramref name="image"/>: every face or only the selected one,
     /// as the detector is configured; empty when there is none. The caller owns the batch and disposes it.</summary>
     FaceCropBatch DetectAndExtract(FaceImage image);
@@ -25,13 +29,33 @@ public interface IFaceDetector : IDisposable
     FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
+        return DetectAndExtract(images, null);
+    }
+
+    /// <summary>Detects the faces of each image as <see cref="DetectAndExtract(IReadOnlyList{FaceImage})"/> does and cuts
+    /// them with <paramref name="geometry"/> (an encoder's <c>Input.Crop</c>), or with the detector's own settings when it
+    /// is null. The default handles the images one by one. The caller owns the batch and disposes it.</summary>
+    FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images, FaceCropGeometry? geometry)
+    {
+        ArgumentNullException.ThrowIfNull(images);
         var perImage = new List<IReadOnlyList<FaceCrop>>(images.Count);
         try
         {
             foreach (FaceImage image in images)
             {
-                using FaceCropBatch crops = DetectAndExtract(image);
-                perImage.Add(crops.Release().SelectMany(ofImage => ofImage).ToArray());
+                if (geometry is null)
+                {
+                    using FaceCropBatch crops = DetectAndExtract(image);
+                    perImage.Add(crops.Release().SelectMany(ofImage => ofImage).ToArray());
+                }
+                else
+                {
+                    var recut = new List<FaceCrop>();
+                    perImage.Add(recut);
+                    using FaceCropBatch crops = DetectAndExtract(image);
+                    foreach (FaceCrop crop in crops)
+                        recut.Add(Extract(image, crop.Face, geometry));
+                }
             }
         }
         catch

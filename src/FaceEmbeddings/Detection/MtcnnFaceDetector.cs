@@ -177,28 +177,55 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     }
 
     /// <inheritdoc />
-    /// <remarks>As facenet-pytorch's <c>extract_face</c>: the box plus <see cref="MtcnnOptions.Margin"/>,
-    /// clamped to the image, resized to <see cref="MtcnnOptions.ImageSize"/> with
-    /// <see cref="MtcnnOptions.CropResize"/>, standardized when <see cref="MtcnnOptions.PostProcess"/> is set.
+    /// <remarks>The crops of <see cref="MtcnnOptions.Geometry"/>; see <see cref="Extract(FaceImage, DetectedFace, FaceCropGeometry)"/>.</remarks>
+    /// <exception cref="ArgumentException">The face box lies outside the image, or an aligned crop is asked of a face without landmarks.</exception>
+    public FaceCrop Extract(FaceImage image, DetectedFace face) => Extract(image, face, Options.Geometry);
+
+    /// <inheritdoc />
+    /// <remarks>Unaligned, as facenet-pytorch's <c>extract_face</c>: the box plus the geometry's margin, clamped to the
+    /// image, resized with <see cref="MtcnnOptions.CropResize"/>. Aligned: the chip through the similarity transform
+    /// that maps the alignment's template onto the face's landmarks, antialiased, rounded to whole 0..255 values (so a
+    /// saved chip embeds as the chip itself does). Standardized when <see cref="MtcnnOptions.PostProcess"/> is set.
     /// The crop is on the CPU.</remarks>
-    /// <exception cref="ArgumentException">The face box lies outside the image.</exception>
-    public FaceCrop Extract(FaceImage image, DetectedFace face)
+    /// <exception cref="ArgumentException">The face box lies outside the image, or an aligned crop is asked of a face
+    /// without five finite landmarks.</exception>
+    public FaceCrop Extract(FaceImage image, DetectedFace face, FaceCropGeometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        using FaceCropBatch crops = Extract(image, [face], geometry);
+        return crops.Release()[0][0];
+    }
+
+    /// <summary>Cuts <paramref name="faces"/> out of <paramref name="image"/> with <paramref name="geometry"/>: aligned
+    /// chips of one image in one warp. The caller owns the batch and disposes it.</summary>
+    /// <exception cref="ArgumentException">As <see cref="Extract(FaceImage, DetectedFace, FaceCropGeometry)"/>.</exception>
+    public FaceCropBatch Extract(FaceImage image, IReadOnlyList<DetectedFace> faces, FaceCropGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(face);
+        ArgumentNullException.ThrowIfNull(faces);
+        ArgumentNullException.ThrowIfNull(geometry);
         ObjectDisposedException.ThrowIf(disposed, this);
-        int size = Options.ImageSize;
-        (int left, int top, int right, int bottom) = FaceCropGeometry.CropRectangle(face.Box, Options.Margin, size, image.Width, image.Height);
-        if (right <= left || bottom <= top)
-            throw new ArgumentException($"The face box {face.Box} leaves no pixels of the {image.Width}×{image.Height} image to crop.", nameof(face));
-
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor pixels = Options.CropResize == CropResizeMethod.Bilinear
-            ? BilinearCrop(image, left, top, right, bottom, size)
-            : AreaCrop(image, left, top, right, bottom, size);
-        if (Options.PostProcess) pixels = PixelNormalization.Standardized.Apply(pixels);
-        return new FaceCrop(pixels, face, Options.PostProcess);
+        geometry.Validate();
+        var crops = new List<FaceCrop>(faces.Count);
+        try
+        {
+            if (geometry.Alignment is { } alignment)
+            {
+                if (faces.Count > 0)
+                    crops.AddRange(AlignedCrops(image, faces, geometry, alignment));
+            }
+            else
+            {
+                foreach (DetectedFace face in faces)
+                    crops.Add(BoxCrop(image, face, geometry));
+            }
+        }
+        catch
+        {
+            foreach (FaceCrop crop in crops) crop.Dispose();
+            throw;
+        }
+        return new FaceCropBatch([crops]);
     }
 
     /// <inheritdoc />
@@ -213,8 +240,13 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     /// <inheritdoc />
     /// <remarks>Images of one size run through the networks together, within <see cref="MtcnnOptions.MaxBatchPixels"/>;
     /// selection and cropping are per image, as <see cref="DetectAndExtract(FaceImage)"/> does them.</remarks>
-    public FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images)
+    public FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images) => DetectAndExtract(images, null);
+
+    /// <inheritdoc />
+    public FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images, FaceCropGeometry? geometry)
     {
+        geometry ??= Options.Geometry;
+        geometry.Validate();
         IReadOnlyList<IReadOnlyList<DetectedFace>> detected = Detect(images);
         var perImage = new List<IReadOnlyList<FaceCrop>>(images.Count);
         try
@@ -224,10 +256,8 @@ public sealed class MtcnnFaceDetector : IFaceDetector
                 IReadOnlyList<DetectedFace> faces = detected[i];
                 if (!Options.KeepAll)
                     faces = SelectFace(images[i], faces) is { } selected ? [selected] : [];
-                var crops = new List<FaceCrop>(faces.Count);
-                perImage.Add(crops);
-                foreach (DetectedFace face in faces)
-                    crops.Add(Extract(images[i], face));
+                using FaceCropBatch crops = Extract(images[i], faces, geometry);
+                perImage.Add(crops.Release()[0]);
             }
         }
         catch
@@ -255,6 +285,48 @@ public sealed class MtcnnFaceDetector : IFaceDetector
         int libTorchThreads = get_num_threads();
         int count = requested ?? (device.type == DeviceType.CPU && libTorchThreads >= 2 ? 2 : 0);
         return count == 0 ? TensorWorkers.Inline : new TensorWorkers(count, Math.Max(1, libTorchThreads / count));
+    }
+
+    /// <summary>facenet-pytorch's <c>extract_face</c>: the box widened by the margin, clamped to the image, resized.</summary>
+    private FaceCrop BoxCrop(FaceImage image, DetectedFace face, FaceCropGeometry geometry)
+    {
+        int size = geometry.Size;
+        (int left, int top, int right, int bottom) = MarginCrop.CropRectangle(face.Box, geometry.Margin, size, image.Width, image.Height);
+        if (right <= left || bottom <= top)
+            throw new ArgumentException($"The face box {face.Box} leaves no pixels of the {image.Width}×{image.Height} image to crop.", nameof(face));
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor pixels = Options.CropResize == CropResizeMethod.Bilinear
+            ? BilinearCrop(image, left, top, right, bottom, size)
+            : AreaCrop(image, left, top, right, bottom, size);
+        if (Options.PostProcess) pixels = PixelNormalization.Standardized.Apply(pixels);
+        return new FaceCrop(pixels, face, Options.PostProcess, geometry);
+    }
+
+    /// <summary>The aligned chips of <paramref name="faces"/>, all from one upload of the image, on the CPU.</summary>
+    private List<FaceCrop> AlignedCrops(FaceImage image, IReadOnlyList<DetectedFace> faces, FaceCropGeometry geometry, FaceAlignment alignment)
+    {
+        SimilarityTransform[] transforms = faces.Select(face => alignment.ChipToImage(face.Landmarks, geometry.Size)).ToArray();
+        var crops = new List<FaceCrop>(faces.Count);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using Scalar darkest = 0, brightest = 255;
+        Tensor pixels = tensor(image.Rgb, new long[] { image.Height, image.Width, 3 }, ScalarType.Byte)
+            .to(device).permute(2, 0, 1).to(ScalarType.Float32); // [3, H, W]
+        Tensor chips = AlignedChipSampler.Sample(pixels, transforms, geometry.Size).round().clamp(darkest, brightest).cpu(); // [N, 3, S, S]
+        if (Options.PostProcess) chips = PixelNormalization.Standardized.Apply(chips);
+        try
+        {
+            for (int i = 0; i < faces.Count; i++)
+                crops.Add(new FaceCrop(chips[i].clone(), faces[i], Options.PostProcess, geometry));
+        }
+        catch
+        {
+            foreach (FaceCrop crop in crops) crop.Dispose();
+            throw;
+        }
+        return crops;
     }
 
     /// <summary>PIL's bilinear resize of the crop, as facenet-pytorch for PIL images: [3, size, size] float32 0..255.</summary>

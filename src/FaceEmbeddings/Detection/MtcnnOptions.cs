@@ -17,6 +17,17 @@ public sealed record MtcnnOptions
     /// </summary>
     public int Margin { get; init; }
 
+    /// <summary>
+    /// Cut chips aligned to this template through the five landmarks instead of box crops (default null: facenet-pytorch's
+    /// unaligned crops; <see cref="Margin"/> and <see cref="CropResize"/> then do not apply). An encoder's
+    /// <c>Input.ApplyTo(options)</c> sets it to the geometry the encoder was trained on.
+    /// </summary>
+    public FaceAlignment? Alignment { get; init; }
+
+    /// <summary>The crops <see cref="MtcnnFaceDetector.Extract(FaceEmbeddings.Imaging.FaceImage, DetectedFace)"/> cuts:
+    /// <see cref="ImageSize"/>, <see cref="Margin"/> and <see cref="Alignment"/>.</summary>
+    public FaceCropGeometry Geometry => new(ImageSize, Margin, Alignment);
+
     /// <summary>Smallest face searched for, in source pixels (default 20; <c>min_face_size</c>).</summary>
     public int MinFaceSize { get; init; } = 20;
 

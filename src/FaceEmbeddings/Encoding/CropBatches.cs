@@ -8,6 +8,7 @@ internal static class CropBatches
 {
     /// <summary>Embeds <paramref name="crops"/> at most <paramref name="maxBatchSize"/> at a time.</summary>
     /// <param name="crops">The crops; all of one size.</param>
+    /// <param name="expected">The encoder's geometry: crops that record another alignment are refused.</param>
     /// <param name="maxBatchSize">The most crops one batch holds.</param>
     /// <param name="embeddingSize">D, for the N×D result of an empty list.</param>
     /// <param name="device">Where the result lives.</param>
@@ -15,7 +16,8 @@ internal static class CropBatches
     /// <param name="embed">Embeds a B×3×S×S batch.</param>
     /// <returns>N×D.</returns>
     /// <exception cref="ArgumentException">A crop is null or disposed, or the crops differ in size.</exception>
-    public static Tensor Embed(IReadOnlyList<FaceCrop> crops, int maxBatchSize, int embeddingSize, Device device,
+    /// <exception cref="CropGeometryMismatchException">A crop was cut with another alignment than <paramref name="expected"/>.</exception>
+    public static Tensor Embed(IReadOnlyList<FaceCrop> crops, FaceCropGeometry expected, int maxBatchSize, int embeddingSize, Device device,
         Func<FaceCrop, Tensor> prepare, Func<Tensor, Tensor> embed)
     {
         for (int i = 0; i < crops.Count; i++)
@@ -26,6 +28,8 @@ internal static class CropBatches
                 throw new ArgumentException($"crops[{i}] has been disposed.", nameof(crops));
             if (crops[i].Size != crops[0].Size)
                 throw new ArgumentException($"All crops must have the same size: crops[0] is {crops[0].Size}×{crops[0].Size}, crops[{i}] is {crops[i].Size}×{crops[i].Size}.", nameof(crops));
+            if (crops[i].Geometry is { } geometry && !Equals(geometry.Alignment, expected.Alignment))
+                throw new CropGeometryMismatchException(expected, geometry, $"crops[{i}]");
         }
 
         using var scope = NewDisposeScope();

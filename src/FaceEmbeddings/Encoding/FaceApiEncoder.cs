@@ -26,8 +26,10 @@ namespace FaceEmbeddings.Encoding;
 /// as the detector makes them, <c>(x − 127.5) / 128</c>, or raw 0..255 crops (<see cref="FaceCrop.IsStandardized"/> false),
 /// and normalize them themselves; <see cref="EmbedPixels"/> takes 0..255 pixels as face-api's
 /// <c>computeFaceDescriptor</c> does. Crops of another size are resized to 150×150 as face-api resizes them
-/// (TensorFlow's bilinear resize without half-pixel centres). Set the detector up with <see cref="Input"/>
-/// (<c>encoder.Input.ApplyTo(options)</c>) to get 150×150 crops with a 1.2× margin around the MTCNN box.
+/// (TensorFlow's bilinear resize without half-pixel centres). The network was trained on dlib's aligned chips, so
+/// <see cref="Input"/> asks for 150×150 chips aligned to dlib's mean face with padding 0.25
+/// (<see cref="FaceApiEncoderOptions.Alignment"/>); the pipelines cut them, and a detector set up with
+/// <c>encoder.Input.ApplyTo(options)</c> does too. Crops of another alignment are refused.
 /// </para>
 /// <para>
 /// Thread safety: after construction nothing in the encoder changes; any number of threads may call <c>Embed</c> at
@@ -40,8 +42,8 @@ public sealed class FaceApiEncoder : IFaceEncoder
     public const double DefaultMatchThreshold = 0.6;
 
     /// <summary>
-    /// Margin, in pixels of a 150-pixel crop, that widens the MTCNN box 1.2 times (150 / (150 − 25)): the crops of the
-    /// parity fixture, and about the face share of dlib's own aligned chips.
+    /// Margin of unaligned crops, in pixels of a 150-pixel crop, that widens the MTCNN box 1.2 times (150 / (150 − 25)):
+    /// the crops of the parity fixture, and about the face share of dlib's own aligned chips.
     /// </summary>
     private const int CropMargin = 25;
 
@@ -54,6 +56,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
         this.network = network;
         Device = device;
         Precision = options.Precision;
+        Input = InputFor(options);
         maxBatchSize = options.MaxBatchSize;
     }
 
@@ -63,12 +66,17 @@ public sealed class FaceApiEncoder : IFaceEncoder
     /// <inheritdoc />
     public int InputSize => FaceRecognitionNet.InputSize;
 
-    /// <summary>The crops every instance expects (<see cref="Input"/>), for setting a detector up before the weights load.</summary>
-    public static FaceEncoderInput ExpectedInput { get; } =
-        new(FaceRecognitionNet.InputSize, CropMargin, FaceRecognitionNet.InputMeanRgb, FaceRecognitionNet.InputDivisor);
+    /// <summary>The crops an encoder with <paramref name="options"/> expects (its <see cref="Input"/>), for setting a
+    /// detector up before the weights load.</summary>
+    public static FaceEncoderInput InputFor(FaceApiEncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(new FaceCropGeometry(FaceRecognitionNet.InputSize, CropMargin, options.Alignment),
+            FaceRecognitionNet.InputMeanRgb, FaceRecognitionNet.InputDivisor);
+    }
 
     /// <inheritdoc />
-    public FaceEncoderInput Input => ExpectedInput;
+    public FaceEncoderInput Input { get; }
 
     /// <summary>The device the network and its results live on.</summary>
     public Device Device { get; }
@@ -172,7 +180,7 @@ public sealed class FaceApiEncoder : IFaceEncoder
     {
         ArgumentNullException.ThrowIfNull(crops);
         ThrowIfDisposed();
-        return CropBatches.Embed(crops, maxBatchSize, EmbeddingSize, Device,
+        return CropBatches.Embed(crops, Input.Crop, maxBatchSize, EmbeddingSize, Device,
             crop => crop.IsStandardized ? Unstandardized(crop.Pixels.to(Device)) : crop.Pixels.to(Device), // 3×S×S, 0..255
             Descriptors);
     }

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Detection;
 using TorchSharp;
 
 namespace FaceEmbeddings.Encoding;
@@ -20,6 +21,13 @@ public sealed record FaceApiEncoderOptions
     /// normalization, the first convolution and the final product stay float32, and descriptors are float32 either way.
     /// </summary>
     public EncoderPrecision Precision { get; init; } = EncoderPrecision.Full;
+
+    /// <summary>
+    /// The template crops are aligned to (default <see cref="FaceAlignment.DlibMeanFace"/>: dlib's aligned chips, which the
+    /// network was trained on); null takes unaligned crops, the MTCNN box widened 1.2 times, to reproduce results from
+    /// before alignment. Pipelines cut the encoder's crops (<see cref="FaceApiEncoder.Input"/>) accordingly.
+    /// </summary>
+    public FaceAlignment? Alignment { get; init; } = FaceAlignment.DlibMeanFace;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()

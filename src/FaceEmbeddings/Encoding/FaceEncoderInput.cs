@@ -3,22 +3,29 @@ using FaceEmbeddings.Detection;
 namespace FaceEmbeddings.Encoding;
 
 /// <summary>
-/// What an encoder expects of its face crops: how a detector should cut them (<see cref="Size"/>, <see cref="Margin"/>)
-/// and how the encoder normalizes their 0..255 RGB values before its network (<c>(x − mean) / divisor</c>). A detector
-/// set up with <see cref="ApplyTo"/> produces crops the encoder takes as they are; the encoder converts standardized
-/// crops (<see cref="FaceCrop.IsStandardized"/>) to its own normalization itself.
+/// What an encoder expects of its face crops: the geometry it was trained on (<see cref="Crop"/>: size, margin or
+/// alignment), which every pipeline asks of the detector, and how the encoder normalizes their 0..255 RGB values before
+/// its network (<c>(x − mean) / divisor</c>). The encoder converts standardized crops
+/// (<see cref="FaceCrop.IsStandardized"/>) to its own normalization itself.
 /// </summary>
-/// <param name="Size">Side of the square crop the network was trained on, in pixels.</param>
-/// <param name="Margin">Margin around the detector's face box, in pixels of the crop, as <see cref="MtcnnOptions.Margin"/>
-/// counts it (<c>Margin × box side / (Size − Margin)</c> source pixels in all).</param>
+/// <param name="Crop">How the crops are cut.</param>
 /// <param name="MeanRgb">The per-channel means (R, G, B) subtracted from 0..255 pixel values.</param>
 /// <param name="Divisor">What the centred values are divided by.</param>
-public sealed record FaceEncoderInput(int Size, int Margin, IReadOnlyList<float> MeanRgb, float Divisor)
+public sealed record FaceEncoderInput(FaceCropGeometry Crop, IReadOnlyList<float> MeanRgb, float Divisor)
 {
-    /// <summary><paramref name="options"/> with the crop size and margin this encoder expects; its other settings are kept.</summary>
+    /// <summary>Side of the square crop the network was trained on, in pixels.</summary>
+    public int Size => Crop.Size;
+
+    /// <summary>Margin of unaligned crops around the detector's box, in pixels of the crop (<see cref="MtcnnOptions.Margin"/>).</summary>
+    public int Margin => Crop.Margin;
+
+    /// <summary>The template crops are aligned to, or null for unaligned box crops.</summary>
+    public FaceAlignment? Alignment => Crop.Alignment;
+
+    /// <summary><paramref name="options"/> with the crop size, margin and alignment this encoder expects; its other settings are kept.</summary>
     public MtcnnOptions ApplyTo(MtcnnOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options with { ImageSize = Size, Margin = Margin };
+        return options with { ImageSize = Crop.Size, Margin = Crop.Margin, Alignment = Crop.Alignment };
     }
 }

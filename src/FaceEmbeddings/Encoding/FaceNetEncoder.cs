@@ -36,6 +36,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
         this.network = network;
         Device = device;
         Precision = options.Precision;
+        Input = new(new FaceCropGeometry(InceptionResnetV1.DefaultInputSize, 0, options.Alignment), [127.5f, 127.5f, 127.5f], 128f);
         maxBatchSize = options.MaxBatchSize;
     }
 
@@ -46,8 +47,9 @@ public sealed class FaceNetEncoder : IFaceEncoder
     public int InputSize => InceptionResnetV1.DefaultInputSize;
 
     /// <inheritdoc />
-    /// <remarks>facenet-pytorch's defaults: 160×160 crops without margin, <c>(x − 127.5) / 128</c>.</remarks>
-    public FaceEncoderInput Input { get; } = new(InceptionResnetV1.DefaultInputSize, 0, [127.5f, 127.5f, 127.5f], 128f);
+    /// <remarks>facenet-pytorch's defaults: 160×160 crops without margin, <c>(x − 127.5) / 128</c>; aligned when
+    /// <see cref="FaceNetEncoderOptions.Alignment"/> says so.</remarks>
+    public FaceEncoderInput Input { get; }
 
     /// <inheritdoc />
     public Device Device { get; }
@@ -150,7 +152,7 @@ public sealed class FaceNetEncoder : IFaceEncoder
     {
         ArgumentNullException.ThrowIfNull(crops);
         ThrowIfDisposed();
-        return CropBatches.Embed(crops, maxBatchSize, EmbeddingSize, Device, crop => Standardized(crop).to(Device), Embed);
+        return CropBatches.Embed(crops, Input.Crop, maxBatchSize, EmbeddingSize, Device, crop => Standardized(crop).to(Device), Embed);
     }
 
     /// <inheritdoc />

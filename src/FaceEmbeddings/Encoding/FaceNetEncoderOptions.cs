@@ -1,3 +1,4 @@
+using FaceEmbeddings.Detection;
 using FaceEmbeddings.Models.Store;
 using TorchSharp;
 
@@ -24,6 +25,13 @@ public sealed record FaceNetEncoderOptions
 
     /// <summary>Element type of the convolutions; default <see cref="EncoderPrecision.Full"/>.</summary>
     public EncoderPrecision Precision { get; init; } = EncoderPrecision.Full;
+
+    /// <summary>
+    /// The template crops are aligned to, or null (the default) for facenet-pytorch's unaligned MTCNN crops, which the
+    /// network was trained on and the parity with facenet-pytorch needs. Pipelines cut the encoder's crops
+    /// (<see cref="FaceNetEncoder.Input"/>) accordingly.
+    /// </summary>
+    public FaceAlignment? Alignment { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range. (The device is
     /// checked by the factories, with <see cref="Runtime.DeviceCheck"/>.)</summary>

@@ -20,7 +20,8 @@ public sealed class FaceVerifier
     /// <param name="encoder">Embeds crops.</param>
     /// <param name="threshold">The decision threshold and its metric: <see cref="VerificationThreshold.ForModel"/> or
     /// <see cref="ThresholdCalibration.ForFalseMatchRate"/>.</param>
-    /// <param name="detector">Finds faces in images; needed only by <see cref="Verify(FaceImage, FaceImage)"/>.</param>
+    /// <param name="detector">Finds faces in images, which it cuts as the encoder expects; needed only by
+    /// <see cref="Verify(FaceImage, FaceImage)"/>.</param>
     /// <exception cref="ArgumentException">The threshold is invalid.</exception>
     public FaceVerifier(IFaceEncoder encoder, VerificationThreshold threshold, IFaceDetector? detector = null)
     {
@@ -75,7 +76,7 @@ public sealed class FaceVerifier
         IReadOnlyList<DetectedFace> faces = detector!.Detect(image);
         if (faces.Count == 0)
             throw new ArgumentException($"No face was found in image '{name}' ({image.Width}×{image.Height}).", name);
-        return detector.Extract(image, faces.MaxBy(face => face.Box.Area)!);
+        return detector.Extract(image, faces.MaxBy(face => face.Box.Area)!, encoder.Input.Crop);
     }
 
     private Tensor AsRow(Tensor embedding, string name)

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Detection;
 using FaceEmbeddings.Metrics;
 using static TorchSharp.torch;
 
@@ -10,10 +11,14 @@ namespace FaceEmbeddings.Recognition;
 /// <param name="Model">The encoder's model name (e.g. <c>vggface2</c>), compared ordinally.</param>
 /// <param name="EmbeddingSize">D, the length of one embedding.</param>
 /// <param name="Metric">The distance searches rank by.</param>
-public sealed record GalleryDescriptor(string Model, int EmbeddingSize, DistanceMetric Metric = DistanceMetric.Euclidean)
+/// <param name="Geometry">How the faces were cut before the encoder (<see cref="FaceCropGeometry.Name"/>, e.g.
+/// <c>dlib-mean-face-150px-pad0.25</c>, or <c>unaligned</c>): embeddings of aligned and unaligned crops are not comparable,
+/// so a gallery refuses to open for another geometry. Galleries saved before geometries were recorded are unaligned.</param>
+public sealed record GalleryDescriptor(string Model, int EmbeddingSize, DistanceMetric Metric = DistanceMetric.Euclidean,
+    string Geometry = FaceCropGeometry.UnalignedName)
 {
-    /// <summary>"model 'vggface2', 512-d, Euclidean": how errors name a descriptor.</summary>
-    public override string ToString() => $"model '{Model}', {EmbeddingSize}-d, {Metric}";
+    /// <summary>"model 'vggface2', 512-d, Euclidean, unaligned crops": how errors name a descriptor.</summary>
+    public override string ToString() => $"model '{Model}', {EmbeddingSize}-d, {Metric}, {Geometry} crops";
 
     /// <summary>Checks the descriptor itself; every gallery calls it when created or opened.</summary>
     /// <exception cref="ArgumentException">The model name is empty, the size is not positive, or the metric is unknown.</exception>
@@ -21,6 +26,8 @@ public sealed record GalleryDescriptor(string Model, int EmbeddingSize, Distance
     {
         if (string.IsNullOrWhiteSpace(Model))
             throw new ArgumentException("A gallery descriptor needs a model name (e.g. 'vggface2').", nameof(Model));
+        if (string.IsNullOrWhiteSpace(Geometry))
+            throw new ArgumentException("A gallery descriptor needs a crop geometry name (e.g. 'unaligned').", nameof(Geometry));
         if (EmbeddingSize < 1)
             throw new ArgumentException($"A gallery descriptor needs a positive embedding size; got {EmbeddingSize}.", nameof(EmbeddingSize));
         if (!Enum.IsDefined(Metric))

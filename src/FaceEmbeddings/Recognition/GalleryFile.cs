@@ -1,3 +1,4 @@
+using FaceEmbeddings.Detection;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,7 +16,8 @@ namespace FaceEmbeddings.Recognition;
 /// The file of an <see cref="InMemoryFaceGallery"/>: a safetensors file (so any safetensors reader can open it)
 /// with three tensors, <c>embeddings</c> (N×D float32), <c>face_ids</c> (N int64) and <c>face_identities</c>
 /// (N int64, an index into the identity list), and string metadata: <c>format</c>, <c>format_version</c>, the
-/// descriptor (<c>model</c>, <c>embedding_size</c>, <c>metric</c>), <c>next_face_id</c>, <c>identities</c>
+/// descriptor (<c>model</c>, <c>embedding_size</c>, <c>metric</c>, <c>crop_geometry</c>, absent in files written before
+/// it existed and then read as <c>unaligned</c>), <c>next_face_id</c>, <c>identities</c>
 /// (a JSON array of <c>{"name", "metadata"}</c>) and <c>sha256</c>, a SHA-256 over every other metadata entry and
 /// every tensor's bytes, so that a file altered at any byte is refused rather than read wrongly.
 /// </summary>
@@ -50,6 +52,7 @@ internal static class GalleryFile
             ["model"] = contents.Descriptor.Model,
             ["embedding_size"] = contents.Descriptor.EmbeddingSize.ToString(CultureInfo.InvariantCulture),
             ["metric"] = contents.Descriptor.Metric.ToString(),
+            ["crop_geometry"] = contents.Descriptor.Geometry,
             ["next_face_id"] = contents.NextFaceId.ToString(CultureInfo.InvariantCulture),
             ["identities"] = JsonSerializer.Serialize(contents.Identities.Select(identity => new StoredIdentity(identity.Name, identity.Metadata))),
         };
@@ -89,7 +92,8 @@ internal static class GalleryFile
 
             var stored = new GalleryDescriptor(Text(path, metadata, "model"), ParseInt(path, metadata, "embedding_size"),
                 Enum.TryParse(Text(path, metadata, "metric"), out DistanceMetric metric) && Enum.IsDefined(metric)
-                    ? metric : throw new GalleryFormatException(path, $"metric '{metadata["metric"]}' is unknown"));
+                    ? metric : throw new GalleryFormatException(path, $"metric '{metadata["metric"]}' is unknown"),
+                metadata.TryGetValue("crop_geometry", out string? geometry) ? geometry : FaceCropGeometry.UnalignedName);
             try
             {
                 stored.Validate();
