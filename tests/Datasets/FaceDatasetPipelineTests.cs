@@ -280,6 +280,8 @@ public sealed class FaceDatasetPipelineTests : IClassFixture<PipelineFixture>, I
 
         public FaceCrop Extract(FaceImage image, DetectedFace face, FaceCropGeometry geometry) => inner.Extract(image, face, geometry);
 
+        public FaceCropGeometry? Geometry => inner.Geometry;
+
         public FaceCropBatch DetectAndExtract(FaceImage image) => inner.DetectAndExtract(image);
 
         public void Dispose()

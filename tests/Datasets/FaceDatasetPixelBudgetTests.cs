@@ -96,6 +96,8 @@ public sealed class FaceDatasetPixelBudgetTests : IClassFixture<PipelineFixture>
 
         public FaceCrop Extract(FaceImage image, DetectedFace face, FaceCropGeometry geometry) => inner.Extract(image, face, geometry);
 
+        public FaceCropGeometry? Geometry => inner.Geometry;
+
         public FaceCropBatch DetectAndExtract(FaceImage image) => inner.DetectAndExtract(image);
 
         public FaceCropBatch DetectAndExtract(IReadOnlyList<FaceImage> images, FaceCropGeometry? geometry)

@@ -133,10 +133,11 @@ public sealed class AddFaceEmbeddingsTests
         FluentActions.Invoking(() => provider.GetRequiredService<FaceNetEncoder>()).Should().Throw<InvalidOperationException>()
             .WithMessage("*EncoderModel 'face-api-resnet'*FaceApiEncoder, not a FaceNetEncoder*resolve IFaceEncoder*");
         var detector = provider.GetRequiredService<MtcnnFaceDetector>();
-        (detector.Options.ImageSize, detector.Options.Margin).Should().Be((encoder.Input.Size, encoder.Input.Margin));
+        detector.Options.Geometry.Should().Be(encoder.Input.Crop);
+        detector.Options.Alignment.Should().Be(FaceAlignment.DlibMeanFace, "face-api's network was trained on dlib's aligned chips");
         IFaceDetector faces = provider.GetRequiredService<IFaceDetector>();
         IFaceGallery gallery = provider.GetRequiredService<IFaceGallery>();
-        gallery.Descriptor.Should().Be(new GalleryDescriptor(ModelCatalog.FaceApiResNetManifest, 128));
+        gallery.Descriptor.Should().Be(new GalleryDescriptor(ModelCatalog.FaceApiResNetManifest, 128, Geometry: "dlib-mean-face-150px-pad0.25"));
 
         // Real weights: Biden's second photo is found as Biden within dlib's 0.6, Obama's is not.
         string people = SharedData.PathOf("data/people");

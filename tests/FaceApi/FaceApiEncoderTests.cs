@@ -25,8 +25,8 @@ public sealed class FaceApiEncoderTests(FaceApiReference reference)
         reference.Encoder.EmbeddingSize.Should().Be(128);
 
         MtcnnOptions options = input.ApplyTo(new MtcnnOptions { KeepAll = true, MinFaceSize = 40 });
-        options.Should().Be(new MtcnnOptions { KeepAll = true, MinFaceSize = 40, ImageSize = 150, Margin = input.Margin });
-        // A margin of 25 pixels of a 150-pixel crop widens the box 150 / 125 = 1.2 times, as the fixture's crops are cut.
+        options.Should().Be(new MtcnnOptions { KeepAll = true, MinFaceSize = 40, ImageSize = 150, Margin = input.Margin, Alignment = FaceAlignment.DlibMeanFace });
+        // Unaligned, a margin of 25 pixels of a 150-pixel crop widens the box 150 / 125 = 1.2 times, as the fixture's crops are cut.
         (150.0 / (150 - input.Margin)).Should().Be(1.2);
     }
 

@@ -34,7 +34,8 @@ public sealed partial class FaceDataset
     /// Detects, crops and embeds the faces of every image, a batch at a time, yielding them in the order of
     /// <see cref="Items"/>; see <see cref="DetectAsync"/> for which faces are found and what is skipped.
     /// </summary>
-    /// <param name="detector">Finds the faces, which it cuts as <paramref name="encoder"/> expects (its <c>Input.Crop</c>).</param>
+    /// <param name="detector">Finds the faces, which it cuts as <paramref name="encoder"/> expects (its <c>Input.CropFor</c>
+    /// the detector's geometry: the encoder's alignment, the detector's size and margin when it is aligned alike).</param>
     /// <param name="encoder">Embeds the crops.</param>
     /// <param name="options">Batch size, crop keeping and decoding; defaults when null.</param>
     /// <param name="progress">Receives a report per batch and one per skipped file, on the processing thread.</param>
@@ -164,7 +165,7 @@ public sealed partial class FaceDataset
         var images = items.Where(loaded => loaded.Image is not null).Select(loaded => (loaded.Item, Image: loaded.Image!)).ToArray();
         try
         {
-            FaceCropBatch crops = detector.DetectAndExtract(images.Select(pair => pair.Image).ToList(), encoder?.Input.Crop);
+            FaceCropBatch crops = detector.DetectAndExtract(images.Select(pair => pair.Image).ToList(), encoder?.Input.CropFor(detector.Geometry));
             try
             {
                 var faces = new List<EmbeddedFace>(crops.Count);

@@ -5,6 +5,9 @@ namespace FaceEmbeddings.Detection;
 /// <summary>Finds faces in images and cuts them out as crops for an encoder.</summary>
 public interface IFaceDetector : IDisposable
 {
+    /// <summary>The crops the detector cuts when not told otherwise; null when it does not say.</summary>
+    FaceCropGeometry? Geometry => null;
+
     /// <summary>Every face in <paramref name="image"/>, largest first; empty when there is none.</summary>
     IReadOnlyList<DetectedFace> Detect(FaceImage image);
 

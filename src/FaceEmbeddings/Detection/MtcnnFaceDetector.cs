@@ -51,6 +51,9 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     /// <summary>The settings this detector runs with.</summary>
     public MtcnnOptions Options { get; }
 
+    /// <inheritdoc />
+    public FaceCropGeometry Geometry => Options.Geometry;
+
     /// <summary>
     /// Creates a detector with facenet-pytorch's trained MTCNN weights (<c>mtcnn-pnet</c>, <c>mtcnn-rnet</c>,
     /// <c>mtcnn-onet</c>), fetched and verified by <paramref name="store"/>.

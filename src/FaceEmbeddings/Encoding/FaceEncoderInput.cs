@@ -22,6 +22,14 @@ public sealed record FaceEncoderInput(FaceCropGeometry Crop, IReadOnlyList<float
     /// <summary>The template crops are aligned to, or null for unaligned box crops.</summary>
     public FaceAlignment? Alignment => Crop.Alignment;
 
+    /// <summary>
+    /// The crops a pipeline cuts for this encoder with a detector set up for <paramref name="detectorGeometry"/>: the
+    /// detector's own when its alignment is the encoder's (so a chosen size or margin is kept), else <see cref="Crop"/>.
+    /// </summary>
+    /// <param name="detectorGeometry">What the detector cuts by itself; null when it does not say.</param>
+    public FaceCropGeometry CropFor(FaceCropGeometry? detectorGeometry) =>
+        detectorGeometry is not null && Equals(detectorGeometry.Alignment, Crop.Alignment) ? detectorGeometry : Crop;
+
     /// <summary><paramref name="options"/> with the crop size, margin and alignment this encoder expects; its other settings are kept.</summary>
     public MtcnnOptions ApplyTo(MtcnnOptions options)
     {

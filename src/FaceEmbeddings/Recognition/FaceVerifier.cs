@@ -76,7 +76,7 @@ public sealed class FaceVerifier
         IReadOnlyList<DetectedFace> faces = detector!.Detect(image);
         if (faces.Count == 0)
             throw new ArgumentException($"No face was found in image '{name}' ({image.Width}×{image.Height}).", name);
-        return detector.Extract(image, faces.MaxBy(face => face.Box.Area)!, encoder.Input.Crop);
+        return detector.Extract(image, faces.MaxBy(face => face.Box.Area)!, encoder.Input.CropFor(detector.Geometry));
     }
 
     private Tensor AsRow(Tensor embedding, string name)

@@ -11,7 +11,7 @@ public sealed class GalleryDescriptorMismatchException : Exception
     /// <param name="expected">The descriptor the caller asked for.</param>
     /// <param name="stored">The descriptor the gallery was written with.</param>
     public GalleryDescriptorMismatchException(string source, GalleryDescriptor expected, GalleryDescriptor stored)
-        : base($"The gallery '{source}' holds embeddings of {stored}, but {expected} was expected; use a gallery made with the same encoder and metric.")
+        : base($"The gallery '{source}' holds embeddings of {stored}, but {expected} was expected; use a gallery made with the same encoder, metric and crop geometry.")
     {
         Location = source;
         Expected = expected;
