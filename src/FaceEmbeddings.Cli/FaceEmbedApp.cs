@@ -49,6 +49,7 @@ internal static class FaceEmbedApp
         GalleryCommand.Create(),
         IdentifyCommand.Create(),
         VerifyCommand.Create(),
+        ClusterCommand.Create(),
     };
 
     /// <summary>Where to read about the command that failed to parse.</summary>
