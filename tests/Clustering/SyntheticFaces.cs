@@ -1,3 +1,4 @@
+using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ internal static class SyntheticFaces
         using var scope = NewDisposeScope();
         var centres = randn([people, features], generator: generator);
         using Scalar noiseScale = spread;
-        var faces = centres.repeat_interleave(facesEach, 0).add_(randn([people * facesEach, features], generator: generator).mul_(noiseScale));
+        var faces = centres.repeat_interleave(facesEach, 0).add_(randn([people * facesEach, features], generator: generator).mul_(noiseScale), TorchScalars.One);
         int[] identities = Enumerable.Range(0, people * facesEach).Select(face => face / facesEach).ToArray();
         return (faces.MoveToOuterDisposeScope(), identities);
     }
