@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using FaceEmbeddings.Datasets;
-using FaceEmbeddings.Imaging;
+using FaceEmbeddings.IO;
+using FaceEmbeddings.Plots;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -35,21 +35,12 @@ internal static class ContactSheet
     /// <param name="set">The faces' crops (<see cref="FaceEmbeddingSet.Crops"/>, every face's kept).</param>
     /// <param name="cancellationToken">Stops between thumbnails.</param>
     public static Task SaveAsync(string path, ClustersFile file, FaceEmbeddingSet set, CancellationToken cancellationToken) =>
-        IO.AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(Write(file, Thumbnails(set, cancellationToken))), cancellationToken);
+        AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(Write(file, Thumbnails(set, cancellationToken))), cancellationToken);
 
     /// <summary>The page, with <paramref name="thumbnails"/>[row] the JPEG of the face in that row.</summary>
     public static string Write(ClustersFile file, IReadOnlyDictionary<int, byte[]> thumbnails)
     {
-        var html = new StringBuilder();
-        html.AppendLine("<!DOCTYPE html>");
-        html.AppendLine("<html lang=\"en\">");
-        html.AppendLine("<head>");
-        html.AppendLine("<meta charset=\"utf-8\">");
-        html.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        html.Append("<title>Faces of ").Append(Encode(file.Source)).AppendLine("</title>");
-        html.Append("<style>").Append(Style).AppendLine("</style>");
-        html.AppendLine("</head>");
-        html.AppendLine("<body><main>");
+        StringBuilder html = HtmlPage.Begin("Faces of " + file.Source, Style);
         html.Append("<h1>Faces of ").Append(Encode(file.Source)).AppendLine("</h1>");
         html.Append("<p class=\"summary\">").Append(Encode(Summary(file))).AppendLine("</p>");
         foreach (ClusterEntry cluster in file.Clusters)
@@ -61,9 +52,7 @@ internal static class ContactSheet
         if (file.Unclustered.Count > 0)
             Row(html, "unclustered", "Unclustered", $"{Count(file.Unclustered.Count, "face")} in clusters of fewer than {file.MinSize}",
                 file.Unclustered, central: null, thumbnails);
-        html.AppendLine("</main></body>");
-        html.AppendLine("</html>");
-        return html.ToString();
+        return HtmlPage.End(html);
     }
 
     /// <summary>"118 faces in 118 photos: 6 clusters of 2 faces or more, 3 faces unclustered (face-api-resnet, euclidean below 0.6)."</summary>
@@ -92,15 +81,11 @@ internal static class ContactSheet
         var thumbnails = new Dictionary<int, byte[]>();
         if (set.Crops is not { } crops)
             return thumbnails;
-        int height = (int)crops.shape[2], width = (int)crops.shape[3];
         for (int crop = 0; crop < set.CropRows.Count; crop++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            byte[] rgb;
-            using (NewDisposeScope())
-                rgb = crops[crop].permute(1, 2, 0).contiguous().data<byte>().ToArray();   // [H, W, 3]
-            using FaceImage image = FaceImage.Wrap(rgb, width, height);
-            thumbnails[set.CropRows[crop]] = image.Encode(SKEncodedImageFormat.Jpeg);
+            using Tensor rgb = crops[crop];
+            thumbnails[set.CropRows[crop]] = FaceGrid.EncodeRgb(rgb, SKEncodedImageFormat.Jpeg);
         }
         return thumbnails;
     }
@@ -108,5 +93,5 @@ internal static class ContactSheet
     private static string Count(int count, string noun) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    private static string Encode(string text) => HtmlPage.Encode(text);
 }
