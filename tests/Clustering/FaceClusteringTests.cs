@@ -132,6 +132,39 @@ public sealed class FaceClusteringTests
     }
 
     [Fact]
+    public void A_person_with_many_more_faces_than_neighbours_searched_stays_one_cluster()
+    {
+        // 64 neighbours per face (the default), 400 faces per person, all closer than the threshold: each face is joined
+        // to a sixth of its own, which still hold the person together, and never to another person.
+        var (embeddings, people) = SyntheticFaces.Clustered(people: 3, facesEach: 400, features: 128, spread: 0.02, seed: 6);
+        using (embeddings)
+        {
+            FaceClusterResult result = FaceClustering.Cluster(embeddings, Options());
+
+            result.Clusters.Should().HaveCount(3);
+            ClusterAgreement.AdjustedRandIndex(people, result.Labels).Should().Be(1.0);
+            result.Edges.Should().BeLessThanOrEqualTo(3 * 400 * 64, "each face brings at most its 64 nearest neighbours")
+                .And.BeGreaterThanOrEqualTo(3 * 400 * 64 / 2, "and is joined to all of them");
+        }
+    }
+
+    [Fact]
+    public void Unit_embeddings_cluster_under_the_cosine_distance_of_facenets_threshold()
+    {
+        // FaceNet-like: unit rows, people's centres nearly orthogonal in 64-d, faces within cosine distance ~0.05.
+        var (raw, people) = SyntheticFaces.Clustered(people: 5, facesEach: 8, features: 64, spread: 0.04, seed: 8);
+        using (raw)
+        {
+            using Tensor norms = raw.norm(1, keepdim: true);
+            using Tensor embeddings = raw.div(norms);
+            FaceClusterResult result = FaceClustering.Cluster(embeddings, FaceClusteringOptions.ForModel("vggface2", DistanceMetric.Cosine));
+
+            result.Clusters.Should().HaveCount(5);
+            ClusterAgreement.AdjustedRandIndex(people, result.Labels).Should().Be(1.0);
+        }
+    }
+
+    [Fact]
     public void A_single_face_is_one_singleton_cluster()
     {
         using Tensor one = ones(1, 4);

@@ -15,7 +15,8 @@ public sealed record FaceClusteringOptions
     /// <summary>
     /// How many nearest neighbours of each face are considered for its edges (default 64). Bounds the graph to N × this
     /// many edges at most, so memory grows linearly with the number of faces; a face closer than the threshold to more
-    /// faces than this keeps only the nearest ones, which still hold a large cluster together.
+    /// faces than this keeps only the nearest ones, which still hold a large cluster together (a much smaller value can
+    /// split one person's many faces into several clusters).
     /// </summary>
     public int Neighbours { get; init; } = 64;
 
