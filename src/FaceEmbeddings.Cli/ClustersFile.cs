@@ -83,8 +83,9 @@ internal sealed record ClustersFile(
             throw new UsageException($"--from-clusters {path}: not a clusters file written by 'faceembed cluster' ({problem.Message}).");
         }
         if (file is null || file.Clusters is null || string.IsNullOrEmpty(file.Model) || string.IsNullOrEmpty(file.Embeddings)
-            || file.Clusters.Any(cluster => cluster?.Faces is null || cluster.Faces.Count == 0))
-            throw new UsageException($"--from-clusters {path}: not a clusters file written by 'faceembed cluster' (model, embeddings or clusters missing).");
+            || file.Clusters.Any(cluster => cluster?.Faces is null || cluster.Faces.Count == 0)
+            || file.Clusters.Select(cluster => cluster.Id).Distinct().Count() != file.Clusters.Count)
+            throw new UsageException($"--from-clusters {path}: not a clusters file written by 'faceembed cluster' (model, embeddings or clusters missing, or a cluster id repeated).");
         return file;
     }
 }
