@@ -8,5 +8,7 @@ if (Environment.GetEnvironmentVariable("FACEEMBEDDINGS_BENCH_DEFAULT_HEAP") != "
     Console.WriteLine($"// NativeHeap.RetainFreedMemory: {NativeHeap.RetainFreedMemory()}");
 if (args.Length > 0 && args[0] == "gallery-scale")
     await GalleryScaleBenchmark.RunAsync(args);
+else if (args.Length > 0 && args[0] == "cluster-scale")
+    ClusterScaleBenchmark.Run(args);
 else
     BenchmarkSwitcher.FromAssembly(typeof(SuiteConfig).Assembly).Run(args, new SuiteConfig());

@@ -50,6 +50,7 @@ internal static class FaceEmbedApp
         IdentifyCommand.Create(),
         VerifyCommand.Create(),
         EvaluateCommand.Create(),
+        ClusterCommand.Create(),
     };
 
     /// <summary>Where to read about the command that failed to parse.</summary>

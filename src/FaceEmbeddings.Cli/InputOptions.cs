@@ -43,6 +43,12 @@ internal sealed class InputOptions
         _labels.AcceptOnlyFromAmong(schemes.Select(NameOf).ToArray());
     }
 
+    /// <summary>Lets the command run without the input, when another option replaces it; see <see cref="HasInput"/>.</summary>
+    public void MakeOptional() => _input.Arity = ArgumentArity.ZeroOrOne;
+
+    /// <summary>Whether the command line names an input.</summary>
+    public bool HasInput(ParseResult parsed) => parsed.GetValue(_input) is not null;
+
     /// <summary>The <c>--labels</c> scheme the command line names.</summary>
     public LabelScheme SchemeOf(ParseResult parsed) =>
         _schemeCount > 1 ? Enum.Parse<LabelScheme>(parsed.GetRequiredValue(_labels), ignoreCase: true) : _defaultScheme;
@@ -57,7 +63,7 @@ internal sealed class InputOptions
     /// <summary>The dataset the command line names. Fails when it holds no images at all.</summary>
     public FaceDataset Open(ParseResult parsed)
     {
-        string input = parsed.GetRequiredValue(_input);
+        string input = parsed.GetValue(_input) ?? throw new UsageException("Give a folder of images (or a glob in quotes).");
         bool isGlob = input.Contains('*', StringComparison.Ordinal);
         FaceDataset dataset = SchemeOf(parsed) switch
         {

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace FaceEmbeddings.Cli;
 
 /// <summary>
@@ -29,7 +27,7 @@ internal sealed class PeopleFile
     public static PeopleFile Read(string path)
     {
         if (!File.Exists(path)) throw new UsageException($"--groups {path}: no such file.");
-        List<string[]> records = Parse(File.ReadAllText(path)).Where(r => !(r.Length == 1 && r[0].Length == 0)).ToList();
+        List<string[]> records = CsvRecords.Parse(File.ReadAllText(path)).Where(r => !(r.Length == 1 && r[0].Length == 0)).ToList();
         if (records.Count == 0) throw new UsageException($"--groups {path}: the file is empty; it needs a header with an '{IdentityColumn}' column.");
         string[] header = records[0].Select(h => h.Trim()).ToArray();
         int identity = Array.IndexOf(header, IdentityColumn);
@@ -60,37 +58,5 @@ internal sealed class PeopleFile
         if (missing.Length > 0)
             throw new UsageException($"--groups {Path}: no row for {string.Join(", ", missing.Take(5).Select(m => $"'{m}'"))}{(missing.Length > 5 ? $" and {missing.Length - 5} more" : "")}.");
         return people.Select(p => _rows[p][column]).ToArray();
-    }
-
-    private static IEnumerable<string[]> Parse(string text)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cell.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-            else if (c == '\n' || c == '\r')
-            {
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
-                cells.Add(cell.ToString()); cell.Clear();
-                yield return cells.ToArray();
-                cells.Clear();
-            }
-            else cell.Append(c);
-        }
-        if (cell.Length > 0 || cells.Count > 0)
-        {
-            cells.Add(cell.ToString());
-            yield return cells.ToArray();
-        }
     }
 }

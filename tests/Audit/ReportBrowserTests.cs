@@ -34,20 +34,6 @@ public sealed class ReportBrowserTests(ITestOutputHelper output) : IDisposable
             options: new BiasAuditReportOptions { FacesStandardized = true });
     }
 
-    private static Task<IBrowser> LaunchChromiumAsync(string profile) => Puppeteer.LaunchAsync(new LaunchOptions
-    {
-        ExecutablePath = ChromiumFactAttribute.Path,
-        Headless = true,
-        UserDataDir = profile,
-        // No sandbox (CI containers run as root), no GPU, and nothing that reaches the network on its own.
-        Args =
-        [
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
-        ],
-        Timeout = 60_000,
-    });
-
     [ChromiumFact]
     public async Task Report_opens_in_Chromium_with_every_image_decoded_no_console_error_and_prints_to_pdf()
     {
@@ -65,7 +51,7 @@ public sealed class ReportBrowserTests(ITestOutputHelper output) : IDisposable
         }
 
         string profile = Directory.CreateDirectory(Path.Combine(_directory, "chromium-profile")).FullName;
-        await using IBrowser browser = await LaunchChromiumAsync(profile);
+        await using IBrowser browser = await HeadlessChromium.LaunchAsync(profile);
         await using IPage page = await browser.NewPageAsync();
         await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
         var problems = new List<string>();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Metrics;
+using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Recognition;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -25,20 +26,44 @@ internal static class GalleryCommand
             DefaultValueFactory = _ => "euclidean",
         };
         metric.AcceptOnlyFromAmong("euclidean", "cosine");
+        var fromClusters = new Option<FileInfo?>("--from-clusters")
+        {
+            Description = $"Enrol named clusters of a {ClustersFile.FileName} written by 'faceembed cluster' (its embeddings, no new detection) instead of a folder; needs --names.",
+            HelpName = "clusters.json",
+        };
+        var names = new Option<FileInfo?>("--names")
+        {
+            Description = "With --from-clusters: a CSV file with the header 'cluster,name' naming the clusters to enrol (clusters given one name become one person).",
+            HelpName = "csv",
+        };
+        input.MakeOptional();
 
         var command = new Command("add", "Enrol the faces of a folder with one subfolder per person (the subfolder's name is the person's): "
-            + "the largest face of each image is detected (MTCNN), embedded (the --encoder) and added to the gallery, which is created if needed.");
+            + "the largest face of each image is detected (MTCNN), embedded (the --encoder) and added to the gallery, which is created if needed. "
+            + "Or enrol the clusters of 'faceembed cluster' you have named (--from-clusters, --names).");
         input.AddTo(command);
         gallery.AddTo(command);
         command.Add(metric);
+        command.Add(fromClusters);
+        command.Add(names);
         pipeline.AddTo(command);
         CommandAction.Set(command, async (parsed, cancellationToken) =>
         {
+            DistanceMetric distance = parsed.GetRequiredValue(metric) == "cosine" ? DistanceMetric.Cosine : DistanceMetric.Euclidean;
+            if (parsed.GetValue(fromClusters) is { } clusters)
+            {
+                if (input.HasInput(parsed))
+                    throw new UsageException("Give either a folder of people or --from-clusters, not both.");
+                FileInfo namesFile = parsed.GetValue(names)
+                    ?? throw new UsageException("--from-clusters needs --names, a CSV file with the header 'cluster,name' saying who each cluster is.");
+                await EnrolClustersAsync(clusters.FullName, namesFile.FullName, gallery.LocationOf(parsed), distance, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            if (parsed.GetValue(names) is not null)
+                throw new UsageException("--names goes with --from-clusters.");
             FaceDataset dataset = input.Open(parsed);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
-            var descriptor = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize,
-                parsed.GetRequiredValue(metric) == "cosine" ? DistanceMetric.Cosine : DistanceMetric.Euclidean,
-                pipeline.GeometryOf(parsed, encoder).Name);
+            var descriptor = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize, distance, pipeline.GeometryOf(parsed, encoder).Name);
             using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), descriptor, encoder.Device, cancellationToken).ConfigureAwait(false);
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
@@ -61,6 +86,41 @@ internal static class GalleryCommand
             Terminal.Result(opened.Location);
         });
         return command;
+    }
+
+    /// <summary>Enrols the clusters <paramref name="namesPath"/> names, from the embeddings beside <paramref name="clustersPath"/>.</summary>
+    private static async Task EnrolClustersAsync(string clustersPath, string namesPath, string location, DistanceMetric metric, CancellationToken cancellationToken)
+    {
+        ClustersFile file = await ClustersFile.ReadAsync(clustersPath, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<(int Cluster, string Name)> named = ClusterNamesFile.Read(namesPath, file);
+        string embeddingsPath = Path.Combine(Path.GetDirectoryName(clustersPath)!, file.Embeddings);
+        if (!File.Exists(embeddingsPath))
+            throw new UsageException($"--from-clusters {clustersPath}: its embeddings file '{embeddingsPath}' is missing; keep it beside the clusters file.");
+        using SafeTensorsFile tensors = SafeTensors.Load(embeddingsPath);
+        Tensor embeddings = tensors[FaceEmbeddingSet.EmbeddingsKey];
+        var byId = file.Clusters.ToDictionary(cluster => cluster.Id);
+        int highestRow = named.SelectMany(name => byId[name.Cluster].Faces).Max(face => face.Row);
+        if (embeddings.dim() != 2 || highestRow >= embeddings.shape[0] || file.Clusters.SelectMany(cluster => cluster.Faces).Any(face => face.Row < 0))
+            throw new UsageException($"--from-clusters {clustersPath}: '{embeddingsPath}' holds {string.Join("×", embeddings.shape)} embeddings, "
+                + $"which do not cover the clusters' faces (rows up to {highestRow}); cluster the photos again.");
+
+        var descriptor = new GalleryDescriptor(file.Model, (int)embeddings.shape[1], metric, file.CropGeometry);
+        using OpenedGallery opened = await GalleryOptions.OpenAsync(location, descriptor, device: null, cancellationToken).ConfigureAwait(false);
+        int faces = 0;
+        var people = named.GroupBy(name => name.Name, StringComparer.Ordinal).ToList();
+        foreach (var person in people)
+        {
+            int[] rows = person.SelectMany(name => byId[name.Cluster].Faces.Select(face => face.Row)).ToArray();
+            // Owned by using, not by a dispose scope: a scope would stay current on this thread across the await.
+            using Tensor personRows = RowsOf(embeddings, rows);
+            await opened.Gallery.EnrollAsync(person.Key, personRows, cancellationToken: cancellationToken).ConfigureAwait(false);
+            faces += rows.Length;
+        }
+        await opened.CommitAsync(cancellationToken).ConfigureAwait(false);
+        GalleryCounts counts = await opened.Gallery.CountAsync(cancellationToken).ConfigureAwait(false);
+        Terminal.Info($"Enrolled {faces} faces of {people.Count} people from {named.Count} clusters of {clustersPath}; "
+            + $"the gallery now holds {counts.Identities} people and {counts.Faces} faces.");
+        Terminal.Result(opened.Location);
     }
 
     private static Command CreateList()

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using FaceEmbeddings.IO;
 
 namespace FaceEmbeddings.Audit;
 
@@ -30,16 +30,7 @@ internal static class BiasAuditHtml
 
     public static string Write(BiasAuditResult result, IReadOnlyList<Figure> figures)
     {
-        var html = new StringBuilder();
-        html.AppendLine("<!DOCTYPE html>");
-        html.AppendLine("<html lang=\"en\">");
-        html.AppendLine("<head>");
-        html.AppendLine("<meta charset=\"utf-8\">");
-        html.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        html.Append("<title>").Append(Encode(AuditText.Title)).AppendLine("</title>");
-        html.Append("<style>").Append(Style).AppendLine("</style>");
-        html.AppendLine("</head>");
-        html.AppendLine("<body><main>");
+        StringBuilder html = HtmlPage.Begin(AuditText.Title, Style);
         html.Append("<h1>").Append(Encode(AuditText.Title)).AppendLine("</h1>");
         html.Append("<p>").Append(Encode(AuditText.Summary(result))).AppendLine("</p>");
 
@@ -99,9 +90,7 @@ internal static class BiasAuditHtml
                     .Append("<figcaption>").Append(Encode(figure.Caption)).AppendLine("</figcaption></figure>");
             }
         }
-        html.AppendLine("</main></body>");
-        html.AppendLine("</html>");
-        return html.ToString();
+        return HtmlPage.End(html);
     }
 
     private static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass)> rows) =>
@@ -124,5 +113,5 @@ internal static class BiasAuditHtml
         html.AppendLine("</tbody></table>");
     }
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    private static string Encode(string text) => HtmlPage.Encode(text);
 }
