@@ -151,6 +151,11 @@ public sealed class InMemoryFaceGallery : IFaceGallery
     });
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The removed rows are overwritten in memory at once. A saved file keeps the identity until the next
+    /// <see cref="SaveAsync"/>, which writes the whole file anew from what the gallery holds (never a patch of the
+    /// old one), so that none of the identity's bytes are in it.
+    /// </remarks>
     public Task<bool> RemoveIdentityAsync(string identity, CancellationToken cancellationToken = default) => Complete(() =>
     {
         RequireIdentity(identity);
