@@ -38,7 +38,7 @@ internal static class GalleryCommand
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             var descriptor = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize,
                 parsed.GetRequiredValue(metric) == "cosine" ? DistanceMetric.Cosine : DistanceMetric.Euclidean);
-            using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), descriptor, encoder.Device, cancellationToken).ConfigureAwait(false);
+            using OpenedGallery opened = await gallery.OpenAsync(parsed, descriptor, encoder.Device, cancellationToken).ConfigureAwait(false);
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
                 pipeline.DatasetOptions(parsed), cancellationToken).ConfigureAwait(false);
@@ -70,7 +70,7 @@ internal static class GalleryCommand
         gallery.AddTo(command);
         CommandAction.Set(command, async (parsed, cancellationToken) =>
         {
-            using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), null, device: null, cancellationToken).ConfigureAwait(false);
+            using OpenedGallery opened = await gallery.OpenAsync(parsed, null, device: null, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<GalleryIdentity> identities = await opened.Gallery.ListIdentitiesAsync(cancellationToken).ConfigureAwait(false);
             GalleryDescriptor descriptor = opened.Gallery.Descriptor;
             if (parsed.GetValue(json))
@@ -104,7 +104,7 @@ internal static class GalleryCommand
         CommandAction.Set(command, async (parsed, cancellationToken) =>
         {
             string[] remove = parsed.GetRequiredValue(names);
-            using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), null, device: null, cancellationToken).ConfigureAwait(false);
+            using OpenedGallery opened = await gallery.OpenAsync(parsed, null, device: null, cancellationToken).ConfigureAwait(false);
             var known = (await opened.Gallery.ListIdentitiesAsync(cancellationToken).ConfigureAwait(false)).Select(identity => identity.Name).ToHashSet(StringComparer.Ordinal);
             string[] missing = remove.Where(name => !known.Contains(name)).ToArray();
             if (missing.Length > 0)
