@@ -29,7 +29,7 @@ internal static class FaceEndpoints
             }
             double threshold = options.Value.MatchThreshold!.Value;   // set or defaulted, and checked, at start-up
             return Results.Ok(new VerifyResponse(distance < threshold, distance, threshold));
-        });
+        }).RequireAuthorization(SampleScopes.Verify);
 
         // One photo in field "photo": adds its face to the person named in the route.
         app.MapPost("/people/{name}/faces", async (string name, HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder,
@@ -39,7 +39,7 @@ internal static class FaceEndpoints
             using Tensor embedding = encoder.Embed(face[0]);
             IReadOnlyList<long> ids = await gallery.EnrollAsync(name, embedding, cancellationToken: cancellationToken);
             return Results.Created($"/people/{Uri.EscapeDataString(name)}", new EnrolResponse(name, ids[0]));
-        });
+        }).RequireAuthorization(SampleScopes.Enrol);
 
         // One photo in field "photo": who is it, among the people enrolled?
         app.MapPost("/identify", async (HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder, [FromServices] IFaceGallery gallery,
@@ -51,7 +51,7 @@ internal static class FaceEndpoints
                 new GallerySearchOptions { Threshold = options.Value.MatchThreshold!.Value }, cancellationToken);
             IdentityMatch? best = results[0].Best;
             return Results.Ok(new IdentifyResponse(best?.Identity, best?.Distance));
-        });
+        }).RequireAuthorization(SampleScopes.Identify);
     }
 }
 

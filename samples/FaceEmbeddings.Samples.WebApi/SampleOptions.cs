@@ -27,6 +27,19 @@ public sealed class SampleOptions
     [System.ComponentModel.DataAnnotations.Range(0.0, 2.0)]
     public double? MatchThreshold { get; set; }
 
+    /// <summary>
+    /// The API keys clients send in <c>X-Api-Key</c>, each with its scopes (<c>Sample:ApiKeys:N:Key</c>,
+    /// <c>Sample:ApiKeys:N:Scopes</c>, optional <c>Sample:ApiKeys:N:Id</c>). Keep them out of appsettings.json: set
+    /// them through environment variables (<c>Sample__ApiKeys__0__Key</c>) or a secret store.
+    /// </summary>
+    public List<ApiKeyOptions> ApiKeys { get; } = [];
+
+    /// <summary>
+    /// Serve requests without a key, with every scope (default false). Without keys the service refuses to start
+    /// unless this is set, so that an unprotected service is a choice, never an omission.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
+
     /// <summary>The published threshold of the encoder the FaceEmbeddings settings choose, or null when there is none.</summary>
     public static double? PublishedThresholdOf(FaceEmbeddingsOptions faces) =>
         VerificationThreshold.ForModel(faces.EncoderName, DistanceMetric.Euclidean)?.Distance;

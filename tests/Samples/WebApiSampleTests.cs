@@ -32,6 +32,7 @@ public sealed class WebApiSampleTests : IClassFixture<WebApiSampleTests.SampleSe
             builder.UseSetting("Sample:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             // The random-weight checkpoint has no published threshold: the service needs one set.
             builder.UseSetting("Sample:MatchThreshold", "1.1");
+            SampleKeys.Configure(builder);
         }
     }
 
@@ -49,7 +50,7 @@ public sealed class WebApiSampleTests : IClassFixture<WebApiSampleTests.SampleSe
         using var form = new MultipartFormDataContent();
         foreach ((string field, HttpContent content) in parts)
             form.Add(content, field, field + ".png");
-        using HttpClient client = _service.CreateClient();
+        using HttpClient client = SampleKeys.Client(_service, SampleKeys.AllScopes);
         return await client.PostAsync(path, form);
     }
 
@@ -128,7 +129,7 @@ public sealed class WebApiSampleTests : IClassFixture<WebApiSampleTests.SampleSe
         using HttpResponseMessage missing = await PostAsync("/verify", ("first", SharedPhoto("paul_rudd.png")));
         (await ProblemOf(missing, "second")).GetProperty("detail").GetString().Should().Contain("no file");
 
-        using HttpClient client = _service.CreateClient();
+        using HttpClient client = SampleKeys.Client(_service, SampleKeys.AllScopes);
         using HttpResponseMessage json = await client.PostAsJsonAsync("/identify", new { photo = "paul_rudd.png" });
         (await ProblemOf(json, "photo")).GetProperty("detail").GetString().Should().Contain("multipart/form-data");
     }
