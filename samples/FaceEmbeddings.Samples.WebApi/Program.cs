@@ -34,6 +34,7 @@ var authorization = builder.Services.AddAuthorizationBuilder()
 foreach (string scope in SampleScopes.All)
     authorization.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireClaim(SampleScopes.ClaimType, scope));
 
+builder.Services.AddPerKeyRateLimiter();
 builder.Services.AddSingleton<PhotoUploads>();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadUploadHandler>();
@@ -42,6 +43,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseRateLimiter();   // after authentication, which names the key a request counts against
 app.UseAuthorization();
 app.MapFaceEndpoints();
 app.Run();

@@ -40,6 +40,9 @@ public sealed class SampleOptions
     /// </summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>The per-key request limit (<c>Sample:RateLimit:PermitsPerMinute</c>).</summary>
+    public SampleRateLimitOptions RateLimit { get; } = new();
+
     /// <summary>The published threshold of the encoder the FaceEmbeddings settings choose, or null when there is none.</summary>
     public static double? PublishedThresholdOf(FaceEmbeddingsOptions faces) =>
         VerificationThreshold.ForModel(faces.EncoderName, DistanceMetric.Euclidean)?.Distance;

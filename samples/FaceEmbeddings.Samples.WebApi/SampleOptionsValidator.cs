@@ -4,7 +4,7 @@ namespace FaceEmbeddings.Samples.WebApi;
 
 /// <summary>
 /// Checks the access settings when the service starts: at least one key unless anonymous access is asked for by name,
-/// keys long enough and distinct, ids distinct, scopes known. Messages name the setting, never a key.
+/// keys long enough and distinct, ids distinct, scopes known, a positive rate limit. Messages name the setting, never a key.
 /// </summary>
 internal sealed class SampleOptionsValidator : IValidateOptions<SampleOptions>
 {
@@ -31,6 +31,8 @@ internal sealed class SampleOptionsValidator : IValidateOptions<SampleOptions>
             failures.Add("Sample:ApiKeys has the same key twice: give each client its own.");
         if (options.ApiKeys.Select((key, index) => key.Id ?? $"key-{index}").Distinct(StringComparer.Ordinal).Count() != options.ApiKeys.Count)
             failures.Add("Sample:ApiKeys has the same Id twice: the audit trail could not tell the clients apart.");
+        if (options.RateLimit.PermitsPerMinute < 1)
+            failures.Add($"Sample:RateLimit:PermitsPerMinute must be at least 1; got {options.RateLimit.PermitsPerMinute}.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

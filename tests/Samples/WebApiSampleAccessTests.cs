@@ -117,6 +117,23 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
         spy.Calls.Should().Be(4);
     }
 
+    [Fact]
+    public async Task A_key_over_its_requests_per_minute_gets_429_with_Retry_After_and_other_keys_go_on()
+    {
+        using var limited = service.WithWebHostBuilder(builder => builder.UseSetting("Sample:RateLimit:PermitsPerMinute", "2"));
+        using HttpClient admin = SampleKeys.Client(limited, SampleKeys.AllScopes);
+        using HttpClient kiosk = SampleKeys.Client(limited, SampleKeys.IdentifyOnly);
+
+        (await IdentifyWithoutAPhotoAsync(admin)).Should().Be(HttpStatusCode.BadRequest);
+        (await IdentifyWithoutAPhotoAsync(admin)).Should().Be(HttpStatusCode.BadRequest);
+        using var notAForm = new StringContent("{}");
+        using HttpResponseMessage third = await admin.PostAsync("/identify", notAForm);
+
+        third.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        third.Headers.RetryAfter!.Delta!.Value.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
+        (await IdentifyWithoutAPhotoAsync(kiosk)).Should().Be(HttpStatusCode.BadRequest, "each key has its own limit");
+    }
+
     /// <summary>The service with the offline models and only <paramref name="settings"/> for access.</summary>
     private static WebApplicationFactory<Program> Unconfigured(params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
