@@ -1,4 +1,5 @@
 using FaceEmbeddings.DependencyInjection;
+using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Samples.WebApi;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,7 +9,10 @@ using Microsoft.Extensions.Options;
 var builder = WebApplication.CreateBuilder(args);
 
 // The detector, the encoder, the model store and the gallery, configured by the "FaceEmbeddings" section
-// (appsettings.json) and checked when the host starts.
+// (appsettings.json) and checked when the host starts; the gallery is the sample's own, kept in a file when
+// Sample:GalleryPath is set (registered first, so AddFaceEmbeddings keeps it).
+builder.Services.AddSingleton<IFaceGallery>(SampleGallery.Open);
+builder.Services.AddSingleton<SampleGallery>();
 builder.Services.AddFaceEmbeddings().BindConfiguration(FaceEmbeddingsOptions.SectionName);
 
 builder.Services.AddOptions<SampleOptions>().BindConfiguration(SampleOptions.SectionName)
@@ -35,6 +39,8 @@ foreach (string scope in SampleScopes.All)
     authorization.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireClaim(SampleScopes.ClaimType, scope));
 
 builder.Services.AddPerKeyRateLimiter();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<AuditTrail>();
 builder.Services.AddSingleton<PhotoUploads>();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadUploadHandler>();

@@ -40,6 +40,18 @@ public sealed class SampleOptions
     /// </summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>
+    /// The file the gallery is kept in (loaded at start, written after every enrolment and erasure); unset, the
+    /// gallery lives in memory only and is gone when the service stops.
+    /// </summary>
+    public string? GalleryPath { get; set; }
+
+    /// <summary>
+    /// A file holding the key <see cref="GalleryPath"/> is encrypted with (base64 of 32 random bytes, e.g.
+    /// <c>openssl rand -base64 32</c>); unset, the file is plain.
+    /// </summary>
+    public string? GalleryKeyFile { get; set; }
+
     /// <summary>The per-key request limit (<c>Sample:RateLimit:PermitsPerMinute</c>).</summary>
     public SampleRateLimitOptions RateLimit { get; } = new();
 

@@ -31,6 +31,10 @@ internal sealed class SampleOptionsValidator : IValidateOptions<SampleOptions>
             failures.Add("Sample:ApiKeys has the same key twice: give each client its own.");
         if (options.ApiKeys.Select((key, index) => key.Id ?? $"key-{index}").Distinct(StringComparer.Ordinal).Count() != options.ApiKeys.Count)
             failures.Add("Sample:ApiKeys has the same Id twice: the audit trail could not tell the clients apart.");
+        if (options.GalleryKeyFile is not null && options.GalleryPath is null)
+            failures.Add("Sample:GalleryKeyFile is set but Sample:GalleryPath is not: there is no gallery file to encrypt.");
+        if (options.GalleryKeyFile is not null && !File.Exists(options.GalleryKeyFile))
+            failures.Add($"Sample:GalleryKeyFile names '{options.GalleryKeyFile}', which does not exist.");
         if (options.RateLimit.PermitsPerMinute < 1)
             failures.Add($"Sample:RateLimit:PermitsPerMinute must be at least 1; got {options.RateLimit.PermitsPerMinute}.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
