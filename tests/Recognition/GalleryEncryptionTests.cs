@@ -108,6 +108,27 @@ public sealed class GalleryEncryptionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_is_encrypted_rekeyed_and_decrypted_in_place_and_each_time_opens_only_with_its_new_key()
+    {
+        string path = PathOf("people.gallery");
+        await SaveGalleryAsync(path, null);
+        using GalleryEncryptionKey other = GalleryEncryptionKey.Generate();
+
+        await InMemoryFaceGallery.ChangeKeyAsync(path, null, key);
+        await AssertRefusedAsync(path, null, "encrypted");
+        await InMemoryFaceGallery.ChangeKeyAsync(path, key, other);
+        await AssertRefusedAsync(path, key, "key is wrong");
+        await FluentActions.Awaiting(() => InMemoryFaceGallery.ChangeKeyAsync(path, key, null)).Should().ThrowAsync<GalleryFormatException>();
+        await InMemoryFaceGallery.ChangeKeyAsync(path, other, null);
+
+        using InMemoryFaceGallery plain = await InMemoryFaceGallery.LoadAsync(path, Descriptor);
+        (await plain.ListIdentitiesAsync()).Select(identity => (identity.Name, identity.FaceCount)).Should().Equal(("ada.lovelace", 2), ("grace.hopper", 3));
+        using Tensor rows = Rows();
+        (await plain.SearchAsync(rows, new GallerySearchOptions { Threshold = 1e-4 })).Select(result => result.Best?.Identity)
+            .Should().Equal("ada.lovelace", "ada.lovelace", "grace.hopper", "grace.hopper", "grace.hopper");
+    }
+
+    [Fact]
     public void Keys_of_the_wrong_size_or_not_base64_are_refused_without_repeating_them_and_a_key_never_prints_itself()
     {
         FluentActions.Invoking(() => GalleryEncryptionKey.FromBytes(new byte[16])).Should().Throw<ArgumentException>().WithMessage("*32 bytes*16*");

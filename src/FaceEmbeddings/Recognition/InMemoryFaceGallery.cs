@@ -99,6 +99,27 @@ public sealed class InMemoryFaceGallery : IFaceGallery
         return Task.Run(() => Save(path), cancellationToken);
     }
 
+    /// <summary>
+    /// Re-writes the gallery file at <paramref name="path"/> under another key: encrypts a plain file, changes the key of
+    /// an encrypted one, or decrypts one to a plain file. The whole file is checked with the current key first and the
+    /// new file replaces it atomically, so a wrong key leaves it as it was.
+    /// </summary>
+    /// <param name="path">The gallery file.</param>
+    /// <param name="currentKey">The key it is encrypted with now; null for a plain file.</param>
+    /// <param name="newKey">The key to encrypt it with; null for a plain file.</param>
+    /// <param name="cancellationToken">Cancels before the file is read.</param>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="GalleryFormatException">The file is not a gallery file that <paramref name="currentKey"/> opens.</exception>
+    public static Task ChangeKeyAsync(string path, GalleryEncryptionKey? currentKey, GalleryEncryptionKey? newKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Task.Run(() => GalleryFile.Read(path, null, currentKey, contents =>
+        {
+            GalleryFile.Write(path, contents, newKey);
+            return true;
+        }), cancellationToken);
+    }
+
     /// <summary><see cref="SaveAsync"/> on the calling thread.</summary>
     internal void Save(string path) => WithReadLock(() =>
     {
