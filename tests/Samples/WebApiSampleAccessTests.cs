@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using System.Security.Cryptography;
 using FaceEmbeddings.Samples.WebApi;
-using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -37,9 +36,9 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
     [Fact]
     public async Task A_request_without_a_valid_key_gets_401_and_a_key_without_the_scope_gets_403()
     {
-        using HttpClient anonymous = SampleKeys.Client(service, null);
-        using HttpClient wrong = SampleKeys.Client(service, SampleKeys.AllScopes.Replace("0", "1", StringComparison.Ordinal));
-        using HttpClient kiosk = SampleKeys.Client(service, SampleKeys.IdentifyOnly);
+        using HttpClient anonymous = SampleHost.Client(service, null);
+        using HttpClient wrong = SampleHost.Client(service, SampleHost.AllScopes.Replace("0", "1", StringComparison.Ordinal));
+        using HttpClient kiosk = SampleHost.Client(service, SampleHost.IdentifyOnly);
 
         using (MultipartFormDataContent form = PhotoForm())
         using (HttpResponseMessage noKey = await anonymous.PostAsync("/identify", form))
@@ -66,8 +65,8 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
             .WithMessage("*Sample:ApiKeys has no key*Sample:AllowAnonymous=true*");
 
         using var anonymousService = Unconfigured(("Sample:AllowAnonymous", "true"));
-        using HttpClient anonymous = SampleKeys.Client(anonymousService, null);
-        using HttpClient wrongKey = SampleKeys.Client(anonymousService, "not-a-configured-key-not-a-configured-key");
+        using HttpClient anonymous = SampleHost.Client(anonymousService, null);
+        using HttpClient wrongKey = SampleHost.Client(anonymousService, "not-a-configured-key-not-a-configured-key");
         (await IdentifyWithoutAPhotoAsync(anonymous)).Should().Be(HttpStatusCode.BadRequest, "anonymous requests are served when asked for");
         (await IdentifyWithoutAPhotoAsync(wrongKey)).Should().Be(HttpStatusCode.Unauthorized, "a wrong key is refused even so");
     }
@@ -78,15 +77,15 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
         const string Short = "short-key";
         using var badKeys = Unconfigured(
             ("Sample:ApiKeys:0:Key", Short), ("Sample:ApiKeys:0:Scopes", "identify"),
-            ("Sample:ApiKeys:1:Key", SampleKeys.AllScopes), ("Sample:ApiKeys:1:Scopes", "identify,delete"),
-            ("Sample:ApiKeys:2:Key", SampleKeys.AllScopes), ("Sample:ApiKeys:2:Scopes", "erase"));
+            ("Sample:ApiKeys:1:Key", SampleHost.AllScopes), ("Sample:ApiKeys:1:Scopes", "identify,delete"),
+            ("Sample:ApiKeys:2:Key", SampleHost.AllScopes), ("Sample:ApiKeys:2:Scopes", "erase"));
 
         var refused = FluentActions.Invoking(() => badKeys.CreateClient()).Should().Throw<OptionsValidationException>().Which;
 
         refused.Failures.Should().Contain(failure => failure.Contains("Sample:ApiKeys:0:Key must have at least 32 characters", StringComparison.Ordinal))
             .And.Contain(failure => failure.Contains("Sample:ApiKeys:1:Scopes has 'delete'", StringComparison.Ordinal))
             .And.Contain(failure => failure.Contains("the same key twice", StringComparison.Ordinal));
-        refused.Message.Should().NotContain(Short).And.NotContain(SampleKeys.AllScopes);
+        refused.Message.Should().NotContain(Short).And.NotContain(SampleHost.AllScopes);
     }
 
     [Fact]
@@ -108,8 +107,8 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
     {
         var spy = new RecordingComparer();
         using var spied = service.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IKeyComparer>(spy)));
-        using HttpClient admin = SampleKeys.Client(spied, SampleKeys.AllScopes);
-        using HttpClient wrong = SampleKeys.Client(spied, "not-a-configured-key-not-a-configured-key");
+        using HttpClient admin = SampleHost.Client(spied, SampleHost.AllScopes);
+        using HttpClient wrong = SampleHost.Client(spied, "not-a-configured-key-not-a-configured-key");
 
         (await IdentifyWithoutAPhotoAsync(admin)).Should().Be(HttpStatusCode.BadRequest);
         spy.Calls.Should().Be(2, "the first key matches, and the second is compared all the same");
@@ -121,8 +120,8 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
     public async Task A_key_over_its_requests_per_minute_gets_429_with_Retry_After_and_other_keys_go_on()
     {
         using var limited = service.WithWebHostBuilder(builder => builder.UseSetting("Sample:RateLimit:PermitsPerMinute", "2"));
-        using HttpClient admin = SampleKeys.Client(limited, SampleKeys.AllScopes);
-        using HttpClient kiosk = SampleKeys.Client(limited, SampleKeys.IdentifyOnly);
+        using HttpClient admin = SampleHost.Client(limited, SampleHost.AllScopes);
+        using HttpClient kiosk = SampleHost.Client(limited, SampleHost.IdentifyOnly);
 
         (await IdentifyWithoutAPhotoAsync(admin)).Should().Be(HttpStatusCode.BadRequest);
         (await IdentifyWithoutAPhotoAsync(admin)).Should().Be(HttpStatusCode.BadRequest);
@@ -138,10 +137,7 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
     private static WebApplicationFactory<Program> Unconfigured(params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("FaceEmbeddings:ModelsPath", SharedData.PathOf("models"));
-            builder.UseSetting("FaceEmbeddings:Offline", "true");
-            builder.UseSetting("FaceEmbeddings:EncoderCheckpoint", SharedData.PathOf(FaceNetReference.CheckpointPath));
-            builder.UseSetting("Sample:MatchThreshold", "1.1");
+            SampleHost.UseOfflineModels(builder);
             foreach ((string key, string value) in settings)
                 builder.UseSetting(key, value);
         });

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FaceEmbeddings.Recognition;
-using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Tests.Store;
 using Microsoft.AspNetCore.Hosting;
@@ -32,13 +31,10 @@ public sealed partial class WebApiSampleErasureTests : IDisposable
     private WebApplicationFactory<Program> Service(CapturedLogs? logs = null, string? keyFile = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("FaceEmbeddings:ModelsPath", SharedData.PathOf("models"));
-            builder.UseSetting("FaceEmbeddings:Offline", "true");
-            builder.UseSetting("FaceEmbeddings:EncoderCheckpoint", SharedData.PathOf(FaceNetReference.CheckpointPath));
-            builder.UseSetting("Sample:MatchThreshold", "1.1");
+            SampleHost.UseOfflineModels(builder);
+            SampleHost.UseKeys(builder);
             builder.UseSetting("Sample:GalleryPath", GalleryPath);
             if (keyFile is not null) builder.UseSetting("Sample:GalleryKeyFile", keyFile);
-            SampleKeys.Configure(builder);
             if (logs is not null)
             {
                 builder.UseSetting("Logging:LogLevel:Default", "Trace");
@@ -93,8 +89,8 @@ public sealed partial class WebApiSampleErasureTests : IDisposable
         float[] paul, angelina;
         using (WebApplicationFactory<Program> service = Service())
         {
-            using HttpClient admin = SampleKeys.Client(service, SampleKeys.AllScopes);
-            using HttpClient kiosk = SampleKeys.Client(service, SampleKeys.IdentifyOnly);
+            using HttpClient admin = SampleHost.Client(service, SampleHost.AllScopes);
+            using HttpClient kiosk = SampleHost.Client(service, SampleHost.IdentifyOnly);
             await EnrolAsync(admin, "paul", "paul_rudd.png");
             await EnrolAsync(admin, "angelina", "angelina_jolie.png");
             (await IdentifyAsync(admin, "paul_rudd.png")).Should().Be("paul");
@@ -118,7 +114,7 @@ public sealed partial class WebApiSampleErasureTests : IDisposable
         }
 
         using WebApplicationFactory<Program> restarted = Service();
-        using HttpClient client = SampleKeys.Client(restarted, SampleKeys.AllScopes);
+        using HttpClient client = SampleHost.Client(restarted, SampleHost.AllScopes);
         (await IdentifyAsync(client, "paul_rudd.png")).Should().BeNull();
         (await IdentifyAsync(client, "angelina_jolie.png")).Should().Be("angelina");
     }
@@ -130,14 +126,14 @@ public sealed partial class WebApiSampleErasureTests : IDisposable
         using (var key = GalleryEncryptionKey.Generate()) await File.WriteAllTextAsync(keyFile, key.ToBase64());
         using (WebApplicationFactory<Program> service = Service(keyFile: keyFile))
         {
-            using HttpClient admin = SampleKeys.Client(service, SampleKeys.AllScopes);
+            using HttpClient admin = SampleHost.Client(service, SampleHost.AllScopes);
             await EnrolAsync(admin, "angelina", "angelina_jolie.png");
         }
 
         (await File.ReadAllBytesAsync(GalleryPath)).AsSpan().IndexOf("angelina"u8).Should().Be(-1, "names are encrypted with the faces");
         await FluentActions.Awaiting(() => InMemoryFaceGallery.LoadAsync(GalleryPath)).Should().ThrowAsync<GalleryFormatException>();
         using WebApplicationFactory<Program> restarted = Service(keyFile: keyFile);
-        using HttpClient client = SampleKeys.Client(restarted, SampleKeys.AllScopes);
+        using HttpClient client = SampleHost.Client(restarted, SampleHost.AllScopes);
         (await IdentifyAsync(client, "angelina_jolie.png")).Should().Be("angelina");
     }
 
@@ -149,9 +145,9 @@ public sealed partial class WebApiSampleErasureTests : IDisposable
         float[][] stored;
         using (WebApplicationFactory<Program> service = Service(logs))
         {
-            using HttpClient admin = SampleKeys.Client(service, SampleKeys.AllScopes);
-            using HttpClient kiosk = SampleKeys.Client(service, SampleKeys.IdentifyOnly);
-            using HttpClient anonymous = SampleKeys.Client(service, null);
+            using HttpClient admin = SampleHost.Client(service, SampleHost.AllScopes);
+            using HttpClient kiosk = SampleHost.Client(service, SampleHost.IdentifyOnly);
+            using HttpClient anonymous = SampleHost.Client(service, null);
             await EnrolAsync(admin, "paul", "paul_rudd.png");
             await EnrolAsync(admin, "angelina", "angelina_jolie.png");
             stored = await StoredEmbeddingsAsync();
