@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Metrics;
@@ -8,7 +9,10 @@ using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Samples.WebApi;
 
-/// <summary>The service's three operations, each on uploaded photos (multipart/form-data).</summary>
+/// <summary>
+/// The service's operations: three on uploaded photos (multipart/form-data) and erasure, each needing its scope
+/// (<see cref="SampleScopes"/>) and each recorded in the audit trail.
+/// </summary>
 internal static class FaceEndpoints
 {
     public static void MapFaceEndpoints(this IEndpointRouteBuilder app)
@@ -16,8 +20,8 @@ internal static class FaceEndpoints
         // Services are marked [FromServices]: a service missing from the container is then a start-up error, not a
         // parameter read from the request body.
         // Two photos in fields "first" and "second": are they the same person?
-        app.MapPost("/verify", async (HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder, [FromServices] IOptions<SampleOptions> options,
-            CancellationToken cancellationToken) =>
+        app.MapPost("/verify", async (HttpRequest request, ClaimsPrincipal user, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder,
+            [FromServices] IOptions<SampleOptions> options, [FromServices] AuditTrail audit, CancellationToken cancellationToken) =>
         {
             using FaceCropBatch first = await uploads.ReadFaceAsync(request, "first", cancellationToken);
             using FaceCropBatch second = await uploads.ReadFaceAsync(request, "second", cancellationToken);
@@ -28,30 +32,46 @@ internal static class FaceEndpoints
                 distance = Distances.Pairwise(embeddings)[0, 1].item<float>();
             }
             double threshold = options.Value.MatchThreshold!.Value;   // set or defaulted, and checked, at start-up
+            audit.Verified(user, distance < threshold);
             return Results.Ok(new VerifyResponse(distance < threshold, distance, threshold));
-        });
+        }).RequireAuthorization(SampleScopes.Verify);
 
         // One photo in field "photo": adds its face to the person named in the route.
-        app.MapPost("/people/{name}/faces", async (string name, HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder,
-            [FromServices] IFaceGallery gallery, CancellationToken cancellationToken) =>
+        app.MapPost("/people/{name}/faces", async (string name, HttpRequest request, ClaimsPrincipal user, [FromServices] PhotoUploads uploads,
+            [FromServices] IFaceEncoder encoder, [FromServices] IFaceGallery gallery, [FromServices] SampleGallery store, [FromServices] AuditTrail audit,
+            CancellationToken cancellationToken) =>
         {
             using FaceCropBatch face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
             using Tensor embedding = encoder.Embed(face[0]);
             IReadOnlyList<long> ids = await gallery.EnrollAsync(name, embedding, cancellationToken: cancellationToken);
+            await store.CommitAsync();
+            audit.Enrolled(user, name, ids[0]);
             return Results.Created($"/people/{Uri.EscapeDataString(name)}", new EnrolResponse(name, ids[0]));
-        });
+        }).RequireAuthorization(SampleScopes.Enrol);
 
         // One photo in field "photo": who is it, among the people enrolled?
-        app.MapPost("/identify", async (HttpRequest request, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder, [FromServices] IFaceGallery gallery,
-            [FromServices] IOptions<SampleOptions> options, CancellationToken cancellationToken) =>
+        app.MapPost("/identify", async (HttpRequest request, ClaimsPrincipal user, [FromServices] PhotoUploads uploads, [FromServices] IFaceEncoder encoder,
+            [FromServices] IFaceGallery gallery, [FromServices] IOptions<SampleOptions> options, [FromServices] AuditTrail audit, CancellationToken cancellationToken) =>
         {
             using FaceCropBatch face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
             using Tensor embedding = encoder.Embed(face[0]);
             IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(embedding,
                 new GallerySearchOptions { Threshold = options.Value.MatchThreshold!.Value }, cancellationToken);
             IdentityMatch? best = results[0].Best;
+            audit.Identified(user, best?.Identity);
             return Results.Ok(new IdentifyResponse(best?.Identity, best?.Distance));
-        });
+        }).RequireAuthorization(SampleScopes.Identify);
+
+        // Erases the person named in the route: their name and every face; gone from the gallery's file, when it has
+        // one, before the answer (204, or 404 when nobody has that name).
+        app.MapDelete("/people/{name}", async (string name, ClaimsPrincipal user, [FromServices] IFaceGallery gallery, [FromServices] SampleGallery store,
+            [FromServices] AuditTrail audit, CancellationToken cancellationToken) =>
+        {
+            bool erased = await gallery.RemoveIdentityAsync(name, cancellationToken);
+            if (erased) await store.CommitAsync();
+            audit.Erased(user, name, erased);
+            return erased ? Results.NoContent() : Results.NotFound();
+        }).RequireAuthorization(SampleScopes.Erase);
     }
 }
 

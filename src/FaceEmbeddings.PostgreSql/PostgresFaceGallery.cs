@@ -240,6 +240,13 @@ public sealed class PostgresFaceGallery : IFaceGallery, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Deletes the identity's row and, in the same transaction, its faces' rows. As with any PostgreSQL DELETE, the
+    /// deleted row versions stay in the table's and the HNSW index's pages until VACUUM (autovacuum, or
+    /// <c>VACUUM {prefix}_faces, {prefix}_identities</c>) reclaims them, and until those pages are reused they can be
+    /// read from the data files; the write-ahead log, WAL archives, replicas' history and backups made before the
+    /// deletion keep them for as long as those are kept. docs/privacy.md says how to bound that.
+    /// </remarks>
     public Task<bool> RemoveIdentityAsync(string identity, CancellationToken cancellationToken = default)
     {
         RequireIdentity(identity);

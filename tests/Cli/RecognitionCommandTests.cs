@@ -131,6 +131,38 @@ public sealed class RecognitionCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_encrypted_gallery_takes_its_key_from_a_key_file_or_the_environment_and_never_from_the_command_line()
+    {
+        string gallery = Path.Combine(_folder.Path, "encrypted.gallery");
+        string keyFile = Path.Combine(_folder.Path, "gallery.key");
+        string key;
+        using (var generated = FaceEmbeddings.Recognition.GalleryEncryptionKey.Generate()) key = generated.ToBase64();
+        await File.WriteAllTextAsync(keyFile, key + "\n");
+        var environment = new Dictionary<string, string> { ["FACEEMBEDDINGS_GALLERY_KEY"] = key };
+
+        ToolRun add = await FaceEmbedTool.RunAsync(["gallery", "add", People, "--gallery", gallery, "--gallery-key-file", keyFile, .. Encoder]);
+        byte[] file = await File.ReadAllBytesAsync(gallery);
+        ToolRun withoutKey = await FaceEmbedTool.RunAsync("gallery", "list", "--gallery", gallery);
+        ToolRun remove = await FaceEmbedTool.RunAsync(["gallery", "remove", "obama", "--gallery", gallery], environment: environment);
+        ToolRun list = await FaceEmbedTool.RunAsync(["gallery", "list", "--gallery", gallery, "--json"], environment: environment);
+        ToolRun keyAsValue = await FaceEmbedTool.RunAsync("gallery", "list", "--gallery", gallery, "--gallery-key", key);
+        ToolRun badKey = await FaceEmbedTool.RunAsync(["gallery", "list", "--gallery", gallery], environment: new Dictionary<string, string> { ["FACEEMBEDDINGS_GALLERY_KEY"] = "hunter2" });
+
+        add.ExitCode.Should().Be(0, add.ToString());
+        file.AsSpan().IndexOf("obama"u8).Should().Be(-1, "names are encrypted with the faces");
+        withoutKey.ExitCode.Should().Be(1, withoutKey.ToString());
+        withoutKey.ErrorLines.Should().ContainSingle().Which.Should().Contain("encrypted");
+        remove.ExitCode.Should().Be(0, remove.ToString());
+        list.ExitCode.Should().Be(0, list.ToString());
+        using (JsonDocument listed = JsonDocument.Parse(list.Output))
+            listed.RootElement.GetProperty("identities").EnumerateArray().Select(identity => identity.GetProperty("name").GetString())
+                .Should().NotBeEmpty().And.NotContain("obama");
+        keyAsValue.ExitCode.Should().Be(2, "there is no option that takes the key itself");
+        badKey.ExitCode.Should().Be(2, badKey.ToString());
+        badKey.Error.Should().Contain("FACEEMBEDDINGS_GALLERY_KEY").And.NotContain("hunter2");
+    }
+
+    [Fact]
     public async Task A_missing_or_damaged_gallery_fails_with_one_line_and_exit_code_1()
     {
         string missing = Path.Combine(_folder.Path, "missing.gallery");

@@ -107,6 +107,30 @@ public abstract class FaceGalleryContractTests
     }
 
     [Fact]
+    public async Task An_erased_identity_is_gone_from_what_the_gallery_stored_and_its_name_enrolled_again_starts_afresh()
+    {
+        using IFaceGallery gallery = await CreateGalleryAsync(Descriptor());
+        using var rows = RandomRows(6, 16, seed: 21);
+        await gallery.EnrollAsync("ada", rows.narrow(0, 0, 2));
+        await gallery.EnrollAsync("grace", rows.narrow(0, 2, 3), new Dictionary<string, string> { ["badge"] = "42" });
+
+        (await gallery.RemoveIdentityAsync("grace")).Should().BeTrue();
+        using IFaceGallery reopened = await ReopenAsync(gallery);
+
+        (await reopened.CountAsync()).Should().Be(new GalleryCounts(1, 2));
+        (await reopened.ListIdentitiesAsync()).Select(identity => identity.Name).Should().Equal("ada");
+        foreach (IdentityScoring scoring in new[] { IdentityScoring.ClosestFace, IdentityScoring.Centroid })
+        {
+            var found = await reopened.SearchAsync(rows.narrow(0, 2, 3), new GallerySearchOptions { TopK = 5, Scoring = scoring });
+            found.SelectMany(result => result.Matches).Select(match => match.Identity).Should().OnlyContain(name => name == "ada");
+        }
+        await reopened.EnrollAsync("grace", rows.narrow(0, 5, 1));
+        GalleryIdentity again = (await reopened.ListIdentitiesAsync()).Single(identity => identity.Name == "grace");
+        again.FaceCount.Should().Be(1, "none of the erased person's faces come back");
+        again.Metadata.Should().BeEmpty("nor their metadata");
+    }
+
+    [Fact]
     public async Task Closest_face_and_centroid_scoring_rank_identities_differently_as_defined()
     {
         // On a line through the query (at the origin): ada has faces at 1 and 5 (centroid 3), grace one face at 2.

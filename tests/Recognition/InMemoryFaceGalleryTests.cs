@@ -61,6 +61,39 @@ public sealed class InMemoryFaceGalleryTests : IDisposable
     }
 
     [Fact]
+    public async Task Erasing_an_identity_and_saving_leaves_none_of_its_embedding_bytes_in_the_file_or_the_gallery_memory()
+    {
+        using var gallery = new InMemoryFaceGallery(Descriptor);
+        using var generator = new Generator(31, CPU);
+        using var rows = randn([6, 8], generator: generator);
+        await gallery.EnrollAsync("ada", rows.narrow(0, 0, 2));
+        await gallery.EnrollAsync("grace", rows.narrow(0, 2, 3));
+        await gallery.EnrollAsync("alan", rows.narrow(0, 5, 1));
+        float[][] values = Enumerable.Range(0, 6).Select(row => rows[row].data<float>().ToArray()).ToArray();
+        float[][] grace = values[2..5], kept = [.. values[0..2], values[5]];
+        string path = Path.Combine(folder.Path, "people.gallery");
+        await gallery.SaveAsync(path);
+        byte[] before = await File.ReadAllBytesAsync(path);
+        grace.Should().OnlyContain(face => face.All(value => Contains(before, value)), "the search finds a face's floats where they are");
+
+        (await gallery.RemoveIdentityAsync("grace")).Should().BeTrue();
+        await gallery.SaveAsync(path);
+
+        byte[] after = await File.ReadAllBytesAsync(path);
+        grace.SelectMany(face => face).Where(value => Contains(after, value)).Should().BeEmpty("no float32 of an erased face stays in the file");
+        kept.Should().OnlyContain(face => face.All(value => Contains(after, value)));
+        using (NewDisposeScope())
+        {
+            // The whole buffer the gallery keeps its faces in, spare capacity included.
+            Tensor active = gallery.FacesView();
+            float[] buffer = active.as_strided([64, 8], [8, 1], active.storage_offset()).data<float>().ToArray();
+            grace.SelectMany(face => face).Intersect(buffer).Should().BeEmpty("removed rows are overwritten in memory too");
+        }
+    }
+
+    private static bool Contains(byte[] file, float value) => file.AsSpan().IndexOf(BitConverter.GetBytes(value)) >= 0;
+
+    [Fact]
     public async Task Opening_a_file_for_another_model_or_size_names_both_descriptors()
     {
         using InMemoryFaceGallery gallery = await SmallGalleryAsync();

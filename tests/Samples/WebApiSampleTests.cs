@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -26,12 +25,9 @@ public sealed class WebApiSampleTests : IClassFixture<WebApiSampleTests.SampleSe
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseSetting("FaceEmbeddings:ModelsPath", SharedData.PathOf("models"));
-            builder.UseSetting("FaceEmbeddings:Offline", "true");
-            builder.UseSetting("FaceEmbeddings:EncoderCheckpoint", SharedData.PathOf(FaceNetReference.CheckpointPath));
+            SampleHost.UseOfflineModels(builder);
+            SampleHost.UseKeys(builder);
             builder.UseSetting("Sample:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            // The random-weight checkpoint has no published threshold: the service needs one set.
-            builder.UseSetting("Sample:MatchThreshold", "1.1");
         }
     }
 
@@ -49,7 +45,7 @@ public sealed class WebApiSampleTests : IClassFixture<WebApiSampleTests.SampleSe
         using var form = new MultipartFormDataContent();
         foreach ((string field, HttpContent content) in parts)
             form.Add(content, field, field + ".png");
-        using HttpClient client = _service.CreateClient();
+        using HttpClient client = SampleHost.Client(_service, SampleHost.AllScopes);
         return await client.PostAsync(path, form);
     }
 
@@ -128,7 +124,7 @@ public sealed class WebApiSampleTests : IClassFixture<WebApiSampleTests.SampleSe
         using HttpResponseMessage missing = await PostAsync("/verify", ("first", SharedPhoto("paul_rudd.png")));
         (await ProblemOf(missing, "second")).GetProperty("detail").GetString().Should().Contain("no file");
 
-        using HttpClient client = _service.CreateClient();
+        using HttpClient client = SampleHost.Client(_service, SampleHost.AllScopes);
         using HttpResponseMessage json = await client.PostAsJsonAsync("/identify", new { photo = "paul_rudd.png" });
         (await ProblemOf(json, "photo")).GetProperty("detail").GetString().Should().Contain("multipart/form-data");
     }

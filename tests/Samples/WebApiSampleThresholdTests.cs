@@ -22,6 +22,8 @@ public sealed class WebApiSampleThresholdTests
         {
             builder.UseSetting("FaceEmbeddings:ModelsPath", SharedData.PathOf("models"));
             builder.UseSetting("FaceEmbeddings:Offline", "true");
+            // These tests are about thresholds, not access (WebApiSampleAccessTests).
+            builder.UseSetting("Sample:AllowAnonymous", "true");
             foreach ((string key, string value) in settings)
                 builder.UseSetting(key, value);
         });

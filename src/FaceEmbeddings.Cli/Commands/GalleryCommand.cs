@@ -56,7 +56,7 @@ internal static class GalleryCommand
                     throw new UsageException("Give either a folder of people or --from-clusters, not both.");
                 FileInfo namesFile = parsed.GetValue(names)
                     ?? throw new UsageException("--from-clusters needs --names, a CSV file with the header 'cluster,name' saying who each cluster is.");
-                await EnrolClustersAsync(clusters.FullName, namesFile.FullName, gallery.LocationOf(parsed), distance, cancellationToken).ConfigureAwait(false);
+                await EnrolClustersAsync(clusters.FullName, namesFile.FullName, parsed, gallery, distance, cancellationToken).ConfigureAwait(false);
                 return;
             }
             if (parsed.GetValue(names) is not null)
@@ -64,7 +64,7 @@ internal static class GalleryCommand
             FaceDataset dataset = input.Open(parsed);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             var descriptor = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize, distance, pipeline.GeometryOf(parsed, encoder).Name);
-            using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), descriptor, encoder.Device, cancellationToken).ConfigureAwait(false);
+            using OpenedGallery opened = await gallery.OpenAsync(parsed, descriptor, encoder.Device, cancellationToken).ConfigureAwait(false);
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
                 pipeline.DatasetOptions(parsed), cancellationToken).ConfigureAwait(false);
@@ -88,8 +88,10 @@ internal static class GalleryCommand
         return command;
     }
 
-    /// <summary>Enrols the clusters <paramref name="namesPath"/> names, from the embeddings beside <paramref name="clustersPath"/>.</summary>
-    private static async Task EnrolClustersAsync(string clustersPath, string namesPath, string location, DistanceMetric metric, CancellationToken cancellationToken)
+    /// <summary>Enrols the clusters <paramref name="namesPath"/> names, from the embeddings beside <paramref name="clustersPath"/>, into
+    /// the gallery (and with the key) the command line names.</summary>
+    private static async Task EnrolClustersAsync(string clustersPath, string namesPath, ParseResult parsed, GalleryOptions gallery, DistanceMetric metric,
+        CancellationToken cancellationToken)
     {
         ClustersFile file = await ClustersFile.ReadAsync(clustersPath, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<(int Cluster, string Name)> named = ClusterNamesFile.Read(namesPath, file);
@@ -105,7 +107,7 @@ internal static class GalleryCommand
                 + $"which do not cover the clusters' faces (rows up to {highestRow}); cluster the photos again.");
 
         var descriptor = new GalleryDescriptor(file.Model, (int)embeddings.shape[1], metric, file.CropGeometry);
-        using OpenedGallery opened = await GalleryOptions.OpenAsync(location, descriptor, device: null, cancellationToken).ConfigureAwait(false);
+        using OpenedGallery opened = await gallery.OpenAsync(parsed, descriptor, device: null, cancellationToken).ConfigureAwait(false);
         int faces = 0;
         var people = named.GroupBy(name => name.Name, StringComparer.Ordinal).ToList();
         foreach (var person in people)
@@ -131,7 +133,7 @@ internal static class GalleryCommand
         gallery.AddTo(command);
         CommandAction.Set(command, async (parsed, cancellationToken) =>
         {
-            using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), null, device: null, cancellationToken).ConfigureAwait(false);
+            using OpenedGallery opened = await gallery.OpenAsync(parsed, null, device: null, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<GalleryIdentity> identities = await opened.Gallery.ListIdentitiesAsync(cancellationToken).ConfigureAwait(false);
             GalleryDescriptor descriptor = opened.Gallery.Descriptor;
             if (parsed.GetValue(json))
@@ -165,7 +167,7 @@ internal static class GalleryCommand
         CommandAction.Set(command, async (parsed, cancellationToken) =>
         {
             string[] remove = parsed.GetRequiredValue(names);
-            using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), null, device: null, cancellationToken).ConfigureAwait(false);
+            using OpenedGallery opened = await gallery.OpenAsync(parsed, null, device: null, cancellationToken).ConfigureAwait(false);
             var known = (await opened.Gallery.ListIdentitiesAsync(cancellationToken).ConfigureAwait(false)).Select(identity => identity.Name).ToHashSet(StringComparer.Ordinal);
             string[] missing = remove.Where(name => !known.Contains(name)).ToArray();
             if (missing.Length > 0)

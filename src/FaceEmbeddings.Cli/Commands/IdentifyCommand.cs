@@ -35,7 +35,7 @@ internal static class IdentifyCommand
         {
             FileInfo[] files = parsed.GetRequiredValue(images);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
-            using OpenedGallery opened = await GalleryOptions.OpenAsync(gallery.LocationOf(parsed), null, encoder.Device, cancellationToken).ConfigureAwait(false);
+            using OpenedGallery opened = await gallery.OpenAsync(parsed, null, encoder.Device, cancellationToken).ConfigureAwait(false);
             GalleryDescriptor stored = opened.Gallery.Descriptor;
             var expected = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize, stored.Metric, pipeline.GeometryOf(parsed, encoder).Name);
             if (expected != stored)

@@ -55,15 +55,24 @@ internal sealed class EmbeddingRows : IDisposable
         norms[index].copy_(row.norm(0));
     }
 
-    /// <summary>Copies rows <paramref name="from"/> onto rows <paramref name="to"/> (pairwise, same length) and keeps the first <paramref name="count"/>.</summary>
+    /// <summary>
+    /// Copies rows <paramref name="from"/> onto rows <paramref name="to"/> (pairwise, same length), keeps the first
+    /// <paramref name="count"/>, and zeroes the rows dropped: a removed face's values stay in no spare capacity, where a
+    /// memory dump or a later bug could find them.
+    /// </summary>
     public void MoveAndTruncate(long[] from, long[] to, long count)
     {
+        using var scope = NewDisposeScope();
         if (from.Length > 0)
         {
-            using var scope = NewDisposeScope();
             Tensor source = tensor(from, device: device), target = tensor(to, device: device);
             rows.index_copy_(0, target, rows.index_select(0, source));
             norms.index_copy_(0, target, norms.index_select(0, source));
+        }
+        if (count < Count)
+        {
+            rows.narrow(0, count, Count - count).zero_();
+            norms.narrow(0, count, Count - count).zero_();
         }
         Count = count;
     }

@@ -19,7 +19,8 @@ namespace FaceEmbeddings.Recognition;
 /// descriptor (<c>model</c>, <c>embedding_size</c>, <c>metric</c>, <c>crop_geometry</c>, absent in files written before
 /// it existed and then read as <c>unaligned</c>), <c>next_face_id</c>, <c>identities</c>
 /// (a JSON array of <c>{"name", "metadata"}</c>) and <c>sha256</c>, a SHA-256 over every other metadata entry and
-/// every tensor's bytes, so that a file altered at any byte is refused rather than read wrongly.
+/// every tensor's bytes, so that a file altered at any byte is refused rather than read wrongly. With an encryption
+/// key, the whole file is sealed in a <see cref="GalleryEnvelope"/>.
 /// </summary>
 internal static class GalleryFile
 {
@@ -35,8 +36,11 @@ internal static class GalleryFile
         GalleryDescriptor Descriptor, Tensor Embeddings, long[] FaceIds, long[] FaceIdentities,
         IReadOnlyList<(string Name, IReadOnlyDictionary<string, string> Metadata)> Identities, long NextFaceId);
 
-    /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically (the tensors may be views; they are only read).</summary>
-    public static void Write(string path, Contents contents)
+    /// <summary>
+    /// Writes <paramref name="contents"/> to <paramref name="path"/> atomically (the tensors may be views; they are only
+    /// read), encrypted with <paramref name="key"/> when there is one.
+    /// </summary>
+    public static void Write(string path, Contents contents, GalleryEncryptionKey? key)
     {
         using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal)
@@ -57,21 +61,21 @@ internal static class GalleryFile
             ["identities"] = JsonSerializer.Serialize(contents.Identities.Select(identity => new StoredIdentity(identity.Name, identity.Metadata))),
         };
         metadata[ChecksumKey] = Checksum(metadata, tensors);
-        AtomicFile.Write(path, stream => SafeTensors.Save(stream, tensors, metadata));
+        GalleryEnvelope.Write(path, key, stream => SafeTensors.Save(stream, tensors, metadata));
     }
 
     /// <summary>
-    /// Reads and checks the gallery file at <paramref name="path"/> and hands its contents to <paramref name="use"/>;
-    /// the embeddings (on the CPU) are freed when it returns.
+    /// Reads and checks the gallery file at <paramref name="path"/> (decrypted with <paramref name="key"/> when there is
+    /// one) and hands its contents to <paramref name="use"/>; the embeddings (on the CPU) are freed when it returns.
     /// </summary>
     /// <exception cref="GalleryFormatException">The file is not a complete, unaltered gallery file of a version this library reads.</exception>
     /// <exception cref="GalleryDescriptorMismatchException"><paramref name="expected"/> is given and differs from the file's descriptor.</exception>
-    public static T Read<T>(string path, GalleryDescriptor? expected, Func<Contents, T> use)
+    public static T Read<T>(string path, GalleryDescriptor? expected, GalleryEncryptionKey? key, Func<Contents, T> use)
     {
         SafeTensorsFile file;
         try
         {
-            file = SafeTensors.Load(path);
+            file = GalleryEnvelope.Read(path, key, stream => SafeTensors.Load(stream, path));
         }
         catch (CheckpointFormatException e)
         {

@@ -29,7 +29,11 @@ public interface IFaceGallery : IDisposable
         string identity, Tensor embeddings, IReadOnlyDictionary<string, string>? metadata = null,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Removes an identity and all its faces; false when there was none.</summary>
+    /// <summary>
+    /// Erases an identity: its name, metadata and every face's embedding; searches no longer find it. False when there
+    /// was none. What the storage keeps afterwards (a file until its next save, a database until VACUUM and in its
+    /// backups) is said by each implementation and in docs/privacy.md.
+    /// </summary>
     Task<bool> RemoveIdentityAsync(string identity, CancellationToken cancellationToken = default);
 
     /// <summary>Removes one face; an identity left with no face is removed too. False when there was none.</summary>

@@ -27,6 +27,7 @@ public sealed class InMemoryFaceGallery : IFaceGallery
     private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
     private readonly Device device;
     private readonly long searchChunkBytes;
+    private readonly GalleryEncryptionKey? encryptionKey;
 
     // Guarded by gate. Row r of faces belongs to identities[identityOfRow[r]] and has id faceIdOfRow[r];
     // centroids row s is the mean of identities[s]'s faces.
@@ -53,6 +54,7 @@ public sealed class InMemoryFaceGallery : IFaceGallery
         Descriptor = descriptor;
         device = DeviceCheck.Require(options.Device, nameof(options));
         searchChunkBytes = options.SearchChunkBytes;
+        encryptionKey = options.EncryptionKey;
         faces = new EmbeddingRows(descriptor.EmbeddingSize, device, options.InitialCapacity);
         centroids = new EmbeddingRows(descriptor.EmbeddingSize, device);
     }
@@ -63,10 +65,11 @@ public sealed class InMemoryFaceGallery : IFaceGallery
     /// </summary>
     /// <param name="path">The gallery file.</param>
     /// <param name="expected">The descriptor the caller's embeddings have; null accepts the file's own.</param>
-    /// <param name="options">Device and capacity of the opened gallery.</param>
+    /// <param name="options">Device and capacity of the opened gallery, and the key of an encrypted file (<see cref="InMemoryFaceGalleryOptions.EncryptionKey"/>).</param>
     /// <param name="cancellationToken">Cancels before the file is read.</param>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    /// <exception cref="GalleryFormatException">The file is not a complete, unaltered gallery file of a version this library reads.</exception>
+    /// <exception cref="GalleryFormatException">The file is not a complete, unaltered gallery file of a version this library reads; or it is
+    /// encrypted and the options have no key or another key; or the options have a key and the file is not encrypted.</exception>
     /// <exception cref="GalleryDescriptorMismatchException">The file holds embeddings of another model, size or metric than <paramref name="expected"/>.</exception>
     public static Task<InMemoryFaceGallery> LoadAsync(string path, GalleryDescriptor? expected = null, InMemoryFaceGalleryOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -78,13 +81,15 @@ public sealed class InMemoryFaceGallery : IFaceGallery
 
     /// <summary><see cref="LoadAsync"/> on the calling thread.</summary>
     internal static InMemoryFaceGallery Load(string path, GalleryDescriptor? expected, InMemoryFaceGalleryOptions? options) =>
-        GalleryFile.Read(path, expected, contents => FromContents(contents, options));
+        GalleryFile.Read(path, expected, options?.EncryptionKey, contents => FromContents(contents, options));
 
     /// <summary>
     /// Writes the gallery to <paramref name="path"/> (see <see cref="LoadAsync"/>): a safetensors file with the
-    /// embeddings, face ids, identities, their metadata, the descriptor, a format version and a checksum. The file
-    /// is written beside the target and renamed over it when complete, so a crash mid-save leaves the old file
-    /// as it was. Searches go on while it writes; enrolments and removals wait.
+    /// embeddings, face ids, identities, their metadata, the descriptor, a format version and a checksum, encrypted and
+    /// authenticated as a whole (AES-256-GCM) when the gallery's options have an
+    /// <see cref="InMemoryFaceGalleryOptions.EncryptionKey"/>. The file is written anew each time, beside the target, and
+    /// renamed over it when complete, so a crash mid-save leaves the old file as it was. Searches go on while it
+    /// writes; enrolments and removals wait.
     /// </summary>
     /// <param name="path">The file to write; its folder is created when needed.</param>
     /// <param name="cancellationToken">Cancels before the file is written.</param>
@@ -94,13 +99,34 @@ public sealed class InMemoryFaceGallery : IFaceGallery
         return Task.Run(() => Save(path), cancellationToken);
     }
 
+    /// <summary>
+    /// Re-writes the gallery file at <paramref name="path"/> under another key: encrypts a plain file, changes the key of
+    /// an encrypted one, or decrypts one to a plain file. The whole file is checked with the current key first and the
+    /// new file replaces it atomically, so a wrong key leaves it as it was.
+    /// </summary>
+    /// <param name="path">The gallery file.</param>
+    /// <param name="currentKey">The key it is encrypted with now; null for a plain file.</param>
+    /// <param name="newKey">The key to encrypt it with; null for a plain file.</param>
+    /// <param name="cancellationToken">Cancels before the file is read.</param>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="GalleryFormatException">The file is not a gallery file that <paramref name="currentKey"/> opens.</exception>
+    public static Task ChangeKeyAsync(string path, GalleryEncryptionKey? currentKey, GalleryEncryptionKey? newKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Task.Run(() => GalleryFile.Read(path, null, currentKey, contents =>
+        {
+            GalleryFile.Write(path, contents, newKey);
+            return true;
+        }), cancellationToken);
+    }
+
     /// <summary><see cref="SaveAsync"/> on the calling thread.</summary>
     internal void Save(string path) => WithReadLock(() =>
     {
         using var scope = NewDisposeScope();
         GalleryFile.Write(path, new GalleryFile.Contents(
             Descriptor, faces.Active, [.. faceIdOfRow], identityOfRow.Select(slot => (long)slot).ToArray(),
-            identities.Select(entry => (entry.Name, entry.Metadata)).ToArray(), nextFaceId));
+            identities.Select(entry => (entry.Name, entry.Metadata)).ToArray(), nextFaceId), encryptionKey);
         return true;
     });
 
@@ -151,6 +177,11 @@ public sealed class InMemoryFaceGallery : IFaceGallery
     });
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The removed rows are overwritten in memory at once. A saved file keeps the identity until the next
+    /// <see cref="SaveAsync"/>, which writes the whole file anew from what the gallery holds (never a patch of the
+    /// old one), so that none of the identity's bytes are in it.
+    /// </remarks>
     public Task<bool> RemoveIdentityAsync(string identity, CancellationToken cancellationToken = default) => Complete(() =>
     {
         RequireIdentity(identity);

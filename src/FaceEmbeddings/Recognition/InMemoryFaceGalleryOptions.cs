@@ -17,6 +17,14 @@ public sealed record InMemoryFaceGalleryOptions
     /// <summary>Bound, in bytes, on the blocks a search computes at a time; default <see cref="Metrics.Distances.DefaultChunkBytes"/>.</summary>
     public long SearchChunkBytes { get; init; } = Metrics.Distances.DefaultChunkBytes;
 
+    /// <summary>
+    /// The key the gallery's file is encrypted and authenticated with (AES-256-GCM): <see cref="InMemoryFaceGallery.LoadAsync"/>
+    /// opens only a file encrypted with this key, and <see cref="InMemoryFaceGallery.SaveAsync"/> encrypts with it.
+    /// Null (the default): the file is plain, its integrity checked but its faces and names readable by whoever can
+    /// read the file. The gallery uses the key at every save: dispose the key after the gallery.
+    /// </summary>
+    public GalleryEncryptionKey? EncryptionKey { get; init; }
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public void Validate()
