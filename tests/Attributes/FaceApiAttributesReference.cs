@@ -1,3 +1,4 @@
+using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.FaceApi;
 using FaceEmbeddings.Models.TfJs;
@@ -28,6 +29,9 @@ public sealed class FaceApiAttributesReference : IDisposable
     /// <summary>FaceExpressionNet with the shared weights.</summary>
     public FaceExpressionNet Expression { get; } = Load(new FaceExpressionNet(), ExpressionManifest, (net, w) => net.LoadTfJsWeights(w));
 
+    /// <summary>An analyzer with the shared weights and default options, built outside any test's dispose scope.</summary>
+    public FaceAnalyzer Analyzer { get; } = FaceAnalyzer.FromFiles(SharedData.PathOf(AgeGenderManifest), SharedData.PathOf(ExpressionManifest));
+
     /// <summary>The 48 crops exactly as face-api got them: 48×112×112×3 uint8 RGB.</summary>
     public Tensor Crops => inputs["crops"];
 
@@ -47,6 +51,7 @@ public sealed class FaceApiAttributesReference : IDisposable
 
     public void Dispose()
     {
+        Analyzer.Dispose();
         AgeGender.Dispose();
         Expression.Dispose();
         inputs.Dispose();

@@ -38,6 +38,7 @@ public sealed class AgeGenderNet : nn.Module<Tensor, (Tensor Age, Tensor GenderL
         exit_flow = new XceptionExitFlow();
         fc = new AgeGenderHeads(FeatureCount);
         RegisterComponents();
+        this.DetachParametersFromDisposeScope();
         eval();
     }
 
@@ -69,6 +70,7 @@ public sealed class AgeGenderNet : nn.Module<Tensor, (Tensor Age, Tensor GenderL
         middle_flow.to(computeType);
         exit_flow.to(computeType);
         this.computeType = computeType;
+        this.DetachParametersFromDisposeScope(); // the converted parameters are new tensors
     }
 
     /// <summary>Ages and gender logits of normalized faces.</summary>

@@ -40,6 +40,7 @@ public sealed class FaceExpressionNet : nn.Module<Tensor, Tensor>
         dense3 = new DenseBlock(nameof(dense3), 128, 256, isFirst: false);
         fc = new FullyConnected(nameof(fc), 256, Expressions.Count);
         RegisterComponents();
+        this.DetachParametersFromDisposeScope();
         eval();
     }
 
@@ -63,6 +64,7 @@ public sealed class FaceExpressionNet : nn.Module<Tensor, Tensor>
         dense2.to(computeType);
         dense3.to(computeType);
         this.computeType = computeType;
+        this.DetachParametersFromDisposeScope(); // the converted parameters are new tensors
     }
 
     /// <summary>Expression logits of normalized faces.</summary>

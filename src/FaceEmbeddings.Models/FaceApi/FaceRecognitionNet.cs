@@ -71,6 +71,7 @@ public sealed class FaceRecognitionNet : nn.Module<Tensor, Tensor>
         conv256_down_out = new ResidualLayer(nameof(conv256_down_out), 256, 256, down: true);
         fc = new Parameter(empty(256, DescriptorSize), requires_grad: false);
         RegisterComponents();
+        this.DetachParametersFromDisposeScope();
         eval();
     }
 

@@ -1,0 +1,27 @@
+using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
+using TorchSharp;
+
+namespace FaceEmbeddings.Attributes;
+
+/// <summary>Predicts apparent age, apparent gender and expression from face crops. The crops stay the caller's.</summary>
+public interface IFaceAnalyzer : IDisposable
+{
+    /// <summary>The device the networks run on.</summary>
+    torch.Device Device { get; }
+
+    /// <summary>The crops the analyzer expects: size and margin for the detector (<c>Input.ApplyTo(options)</c>), and its pixel normalization.</summary>
+    FaceEncoderInput Input { get; }
+
+    /// <summary>Analyzes crops (a <see cref="FaceCropBatch"/> or any list) in bounded batches: one result per crop, in order.</summary>
+    IReadOnlyList<FaceAttributes> Analyze(IReadOnlyList<FaceCrop> crops);
+
+    /// <summary>Analyzes one crop.</summary>
+    FaceAttributes Analyze(FaceCrop crop);
+
+    /// <summary>
+    /// Analyzes an N×3×H×W batch of 0..255 RGB face crops (channels first), as face-api's <c>predictAgeAndGender</c> and
+    /// <c>predictExpressions</c> take them: each is padded to a square and resized to the networks' input size.
+    /// </summary>
+    IReadOnlyList<FaceAttributes> AnalyzePixels(torch.Tensor pixels);
+}
