@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
@@ -114,12 +115,17 @@ internal sealed class PipelineOptions
 
     /// <summary>An MTCNN detector as the command line sets it up, with weights from the store; its crops are those
     /// <paramref name="encoder"/> expects unless <c>--size</c> or <c>--margin</c> say otherwise.</summary>
-    public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, IFaceEncoder? encoder, CancellationToken cancellationToken)
+    public Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, IFaceEncoder? encoder, CancellationToken cancellationToken) =>
+        CreateDetectorAsync(parsed, keepAll, encoder?.Input, cancellationToken);
+
+    /// <summary>An MTCNN detector as the command line sets it up, cutting the crops <paramref name="input"/> describes
+    /// (a network's expected input) unless <c>--size</c> or <c>--margin</c> say otherwise.</summary>
+    public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, FaceEncoderInput? input, CancellationToken cancellationToken)
     {
         NativeLogging.Configure();
         var defaults = new MtcnnOptions();
-        int size = (CropGeometry ? parsed.GetValue(_size) : null) ?? encoder?.Input.Size ?? defaults.ImageSize;
-        int margin = (CropGeometry ? parsed.GetValue(_margin) : null) ?? encoder?.Input.Margin ?? defaults.Margin;
+        int size = (CropGeometry ? parsed.GetValue(_size) : null) ?? input?.Size ?? defaults.ImageSize;
+        int margin = (CropGeometry ? parsed.GetValue(_margin) : null) ?? input?.Margin ?? defaults.Margin;
         if (margin >= size)
             throw new UsageException($"--margin ({margin}) must be smaller than --size ({size}).");
         Device device = DeviceOf(parsed);
@@ -182,6 +188,20 @@ internal sealed class PipelineOptions
         await ModelFetch.GetAsync(store, ModelCatalog.FaceApiResNetWeights, cancellationToken).ConfigureAwait(false);
         // The fetch above has verified both files; the shard lies beside the manifest in the store's layout.
         return await Task.Run(() => FaceApiEncoder.FromFile(manifest, options), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>face-api's age/gender and expression networks from the store (<c>face-api-age-gender</c>, <c>face-api-expression</c>).</summary>
+    public async Task<FaceAnalyzer> CreateAnalyzerAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        NativeLogging.Configure();
+        var options = new FaceAnalyzerOptions { Device = DeviceOf(parsed) };
+        ModelStore store = _store.Open(parsed);
+        string ageGender = await ModelFetch.GetAsync(store, ModelCatalog.FaceApiAgeGenderManifest, cancellationToken).ConfigureAwait(false);
+        await ModelFetch.GetAsync(store, ModelCatalog.FaceApiAgeGenderWeights, cancellationToken).ConfigureAwait(false);
+        string expression = await ModelFetch.GetAsync(store, ModelCatalog.FaceApiExpressionManifest, cancellationToken).ConfigureAwait(false);
+        await ModelFetch.GetAsync(store, ModelCatalog.FaceApiExpressionWeights, cancellationToken).ConfigureAwait(false);
+        // The fetches above have verified the files; each shard lies beside its manifest in the store's layout.
+        return await Task.Run(() => FaceAnalyzer.FromFiles(ageGender, expression, options), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

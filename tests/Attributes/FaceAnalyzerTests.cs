@@ -62,6 +62,51 @@ public sealed class FaceAnalyzerTests(FaceApiAttributesReference reference, ITes
     }
 
     [Fact]
+    public void Faces_in_an_image_are_cut_as_a_square_of_1_2_times_the_box()
+    {
+        using var scope = NewDisposeScope();
+        // Each 112×112 fixture crop is pasted into a 300×250 noise image at (50, 60); a square box of side 112 / 1.2 centred
+        // on it makes the analyzer cut exactly those 112×112 pixels, so face-api's results must come back.
+        var results = new List<FaceAttributes>();
+        var generator = new Random(30);
+        for (int i = 40; i < 48; i++)
+        {
+            byte[] rgb = new byte[300 * 250 * 3];
+            generator.NextBytes(rgb);
+            byte[] crop = reference.Crops[i].contiguous().data<byte>().ToArray();
+            for (int y = 0; y < 112; y++)
+                Array.Copy(crop, y * 112 * 3, rgb, (((60 + y) * 300) + 50) * 3, 112 * 3);
+            using var image = FaceEmbeddings.Imaging.FaceImage.FromRgb(rgb, 300, 250);
+            float half = 112f / 1.2f / 2;
+            var face = new DetectedFace(new BoundingBox(106 - half, 116 - half, 106 + half, 116 + half), 1f, []);
+
+            results.Add(reference.Analyzer.Analyze(image, [face]).Single());
+        }
+
+        AssertMatchesFaceApi(results, 40);
+    }
+
+    [Fact]
+    public void A_face_at_the_edge_is_clipped_to_the_image_and_padded_as_face_api_pads_it()
+    {
+        using var scope = NewDisposeScope();
+        byte[] rgb = reference.Crops[3].contiguous().data<byte>().ToArray();
+        using var image = FaceEmbeddings.Imaging.FaceImage.FromRgb(rgb, 112, 112);
+        // A box whose 1.2× square reaches 20 pixels past the left edge: the 92 columns inside are padded back to a square.
+        float half = 112f / 1.2f / 2;
+        var face = new DetectedFace(new BoundingBox(36 - half, 56 - half, 36 + half, 56 + half), 1f, []);
+
+        FaceAttributes clipped = reference.Analyzer.Analyze(image, [face]).Single();
+
+        FaceAttributes expected = reference.Analyzer.AnalyzePixels(reference.Pixels(3, 1).narrow(3, 0, 92))[0];
+        clipped.Age.Should().BeApproximately(expected.Age, 1e-4f);
+        clipped.MaleProbability.Should().BeApproximately(expected.MaleProbability, 1e-6f);
+        reference.Analyzer.Analyze(image, []).Should().BeEmpty();
+        var outside = new DetectedFace(new BoundingBox(500, 500, 600, 600), 1f, []);
+        reference.Analyzer.Invoking(a => a.Analyze(image, [outside])).Should().Throw<ArgumentException>().WithMessage("*faces[0]*no pixels*");
+    }
+
+    [Fact]
     public void Standardized_crops_give_the_results_of_their_pixels()
     {
         using var scope = NewDisposeScope();

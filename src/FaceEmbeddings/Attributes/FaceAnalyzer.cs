@@ -1,5 +1,6 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.FaceApi;
 using FaceEmbeddings.Models.Store;
@@ -45,6 +46,9 @@ public sealed class FaceAnalyzer : IFaceAnalyzer
     /// <see cref="FaceApiEncoder"/>'s 25 of 150 pixels do.
     /// </summary>
     private const int CropMargin = 19;
+
+    /// <summary>How much larger than the face box the crop of <see cref="Analyze(FaceImage, IReadOnlyList{DetectedFace})"/> is, as face-api grows its box.</summary>
+    private const double CropScale = 1.2;
 
     /// <summary>Columns of the networks' joint output: age, p(male), p(female), then the expression probabilities.</summary>
     private const int OutputColumns = 3 + 7;
@@ -180,7 +184,7 @@ public sealed class FaceAnalyzer : IFaceAnalyzer
         using var scope = NewDisposeScope();
         Tensor outputs = CropBatches.Embed(crops, maxBatchSize, OutputColumns, Device,
             crop => crop.IsStandardized ? PixelNormalization.Standardized.Invert(crop.Pixels.to(Device)) : crop.Pixels.to(Device), // 3×S×S, 0..255
-            Outputs);
+            crops => Outputs(Prepare(crops)));
         return ToAttributes(outputs);
     }
 
@@ -214,10 +218,65 @@ public sealed class FaceAnalyzer : IFaceAnalyzer
             if (low < 0 || high > 255)
                 throw new ArgumentException($"Expected pixel values from 0 to 255; found values from {low} to {high}.", nameof(pixels));
         }
+        return ToAttributes(Outputs(pixels, Prepare));
+    }
+
+    /// <summary>
+    /// Analyzes the faces a detector found in <paramref name="image"/>, each cut as face-api cuts it: a square of 1.2 times
+    /// the box's longer side centred on the box, clipped to the image, padded back to a square and resized to 112×112.
+    /// </summary>
+    /// <param name="image">The image the faces were found in.</param>
+    /// <param name="faces">The faces (<see cref="IFaceDetector.Detect(FaceImage)"/>); one result per face, in order.</param>
+    /// <exception cref="ArgumentException">A face is null or its box leaves no pixels of the image.</exception>
+    public IReadOnlyList<FaceAttributes> Analyze(FaceImage image, IReadOnlyList<DetectedFace> faces)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(faces);
+        ThrowIfDisposed();
+        var windows = new (long Left, long Top, long Right, long Bottom)[faces.Count];
+        for (int i = 0; i < faces.Count; i++)
+        {
+            if (faces[i] is null)
+                throw new ArgumentException($"faces[{i}] is null.", nameof(faces));
+            windows[i] = CropWindow(faces[i].Box, image.Width, image.Height);
+            if (windows[i].Right <= windows[i].Left || windows[i].Bottom <= windows[i].Top)
+                throw new ArgumentException($"The box of faces[{i}], {faces[i].Box}, leaves no pixels of the {image.Width}×{image.Height} image.", nameof(faces));
+        }
+        if (faces.Count == 0) return [];
+
+        using var scope = NewDisposeScope();
+        Tensor rgb = image.ToTensor(); // H×W×3 bytes
+        Tensor prepared = cat(windows.Select(w =>
+        {
+            using var faceScope = NewDisposeScope();
+            Tensor crop = rgb.narrow(0, w.Top, w.Bottom - w.Top).narrow(1, w.Left, w.Right - w.Left);  // h×w×3
+            Tensor pixels = crop.permute(2, 0, 1).unsqueeze(0).to(ScalarType.Float32).to(Device);      // 1×3×h×w
+            return Prepare(pixels).MoveToOuterDisposeScope();                                          // 1×3×112×112
+        }).ToList(), 0);
+        return ToAttributes(Outputs(prepared, x => x));
+    }
+
+    /// <summary>
+    /// The square face-api's pipeline would see for <paramref name="box"/>: side 1.2 × the longer side, centred, clipped to the image
+    /// (face-api grows its landmark box by 20 % and pads it to a square; the MTCNN box stands in for the landmark box).
+    /// </summary>
+    private static (long Left, long Top, long Right, long Bottom) CropWindow(BoundingBox box, int width, int height)
+    {
+        double side = Math.Round(CropScale * Math.Max(box.X2 - box.X1, box.Y2 - box.Y1));
+        double centreX = (box.X1 + box.X2) / 2.0, centreY = (box.Y1 + box.Y2) / 2.0;
+        long left = (long)Math.Floor(centreX - (side / 2)), top = (long)Math.Floor(centreY - (side / 2));
+        return (Math.Clamp(left, 0, width), Math.Clamp(top, 0, height),
+            Math.Clamp(left + (long)side, 0, width), Math.Clamp(top + (long)side, 0, height));
+    }
+
+    /// <summary>Runs <paramref name="prepare"/> and the networks on at most MaxBatchSize images at a time.</summary>
+    private Tensor Outputs(Tensor images, Func<Tensor, Tensor> prepare)
+    {
+        using var scope = NewDisposeScope();
         var outputs = new List<Tensor> { zeros(0, OutputColumns, device: Device) };
-        for (long start = 0; start < shape[0]; start += maxBatchSize)
-            outputs.Add(Outputs(pixels.narrow(0, start, Math.Min(maxBatchSize, shape[0] - start)).to(Device)));
-        return ToAttributes(cat(outputs, 0));
+        for (long start = 0; start < images.shape[0]; start += maxBatchSize)
+            outputs.Add(Outputs(prepare(images.narrow(0, start, Math.Min(maxBatchSize, images.shape[0] - start)).to(Device))));
+        return cat(outputs, 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>Frees the networks' weights.</summary>
@@ -228,14 +287,21 @@ public sealed class FaceAnalyzer : IFaceAnalyzer
         expression.Dispose();
     }
 
-    /// <summary>Pads, resizes and normalizes N×3×H×W 0..255 pixels as face-api does and runs both networks.</summary>
-    /// <returns>N×10: age, p(male), p(female), the seven expression probabilities.</returns>
-    private Tensor Outputs(Tensor pixels)
+    /// <summary>N×3×H×W 0..255 pixels padded to a square and resized to N×3×112×112 as face-api does.</summary>
+    private static Tensor Prepare(Tensor pixels)
     {
         using var scope = NewDisposeScope();
-        if (pixels.shape[0] == 0) return zeros(0, OutputColumns, device: Device).MoveToOuterDisposeScope();
         Tensor square = PadToSquare(pixels);                                               // N×3×S×S
         Tensor resized = square.shape[2] == AgeGenderNet.InputSize ? square : TfBilinearResize.Resize(square, AgeGenderNet.InputSize);
+        return resized.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Normalizes N×3×112×112 0..255 pixels as face-api does and runs both networks.</summary>
+    /// <returns>N×10: age, p(male), p(female), the seven expression probabilities.</returns>
+    private Tensor Outputs(Tensor resized)
+    {
+        using var scope = NewDisposeScope();
+        if (resized.shape[0] == 0) return zeros(0, OutputColumns, device: Device).MoveToOuterDisposeScope();
         Tensor mean = tensor(Input.MeanRgb.ToArray(), [1, 3, 1, 1], device: Device);
         Tensor divisor = tensor(Input.Divisor, device: Device);
         Tensor normalized = resized.sub(mean).div_(divisor);                              // N×3×112×112

@@ -16,6 +16,9 @@ public interface IFaceAnalyzer : IDisposable
     /// <summary>Analyzes crops (a <see cref="FaceCropBatch"/> or any list) in bounded batches: one result per crop, in order.</summary>
     IReadOnlyList<FaceAttributes> Analyze(IReadOnlyList<FaceCrop> crops);
 
+    /// <summary>Analyzes the faces a detector found in an image, each cut from the image as face-api cuts it; one result per face.</summary>
+    IReadOnlyList<FaceAttributes> Analyze(Imaging.FaceImage image, IReadOnlyList<DetectedFace> faces);
+
     /// <summary>Analyzes one crop.</summary>
     FaceAttributes Analyze(FaceCrop crop);
 
