@@ -30,17 +30,7 @@ internal static class BiasAuditHtml
 
     public static string Write(BiasAuditResult result, IReadOnlyList<Figure> figures)
     {
-        var html = new StringBuilder();
-        html.AppendLine("<!DOCTYPE html>");
-        html.AppendLine("<html lang=\"en\">");
-        html.AppendLine("<head>");
-        html.AppendLine("<meta charset=\"utf-8\">");
-        html.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        html.Append("<title>").Append(Encode(AuditText.Title)).AppendLine("</title>");
-        html.Append("<style>").Append(Style).AppendLine("</style>");
-        html.AppendLine("</head>");
-        html.AppendLine("<body><main>");
-        html.Append("<h1>").Append(Encode(AuditText.Title)).AppendLine("</h1>");
+        StringBuilder html = Begin(AuditText.Title);
         html.Append("<p>").Append(Encode(AuditText.Summary(result))).AppendLine("</p>");
 
         html.Append("<h2>").Append(Encode(AuditText.GroupsHeading)).AppendLine("</h2>");
@@ -88,6 +78,29 @@ internal static class BiasAuditHtml
             html.Append("<p class=\"note\">").Append(Encode(AuditText.DetExplanation)).AppendLine("</p>");
         }
 
+        return End(html, figures);
+    }
+
+    /// <summary>A page's head, with the report style, and its title as the first heading.</summary>
+    internal static StringBuilder Begin(string title)
+    {
+        var html = new StringBuilder();
+        html.AppendLine("<!DOCTYPE html>");
+        html.AppendLine("<html lang=\"en\">");
+        html.AppendLine("<head>");
+        html.AppendLine("<meta charset=\"utf-8\">");
+        html.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        html.Append("<title>").Append(Encode(title)).AppendLine("</title>");
+        html.Append("<style>").Append(Style).AppendLine("</style>");
+        html.AppendLine("</head>");
+        html.AppendLine("<body><main>");
+        html.Append("<h1>").Append(Encode(title)).AppendLine("</h1>");
+        return html;
+    }
+
+    /// <summary>The plots, embedded, and the end of the page.</summary>
+    internal static string End(StringBuilder html, IReadOnlyList<Figure> figures)
+    {
         if (figures.Count > 0)
         {
             html.AppendLine("<h2>Plots</h2>");
@@ -104,11 +117,11 @@ internal static class BiasAuditHtml
         return html.ToString();
     }
 
-    private static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass)> rows) =>
+    internal static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass)> rows) =>
         Table(html, header, rows.Select(row => (row.Cells, row.RowClass, (string?)null)));
 
     /// <summary>A table whose first column holds labels and the others numbers; <c>extraHtml</c> is trusted markup for a last cell.</summary>
-    private static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass, string? ExtraHtml)> rows)
+    internal static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass, string? ExtraHtml)> rows)
     {
         html.Append("<table><thead><tr>");
         foreach (string column in header) html.Append("<th>").Append(Encode(column)).Append("</th>");
@@ -124,5 +137,5 @@ internal static class BiasAuditHtml
         html.AppendLine("</tbody></table>");
     }
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    internal static string Encode(string text) => WebUtility.HtmlEncode(text);
 }
