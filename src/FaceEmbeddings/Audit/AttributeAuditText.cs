@@ -106,5 +106,10 @@ internal static class AttributeAuditText
     public static string Years(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>Years with a sign, one decimal.</summary>
-    public static string Signed(double value) => (value >= 0 ? "+" : "") + Years(value);
+    public static string Signed(double value)
+    {
+        // A value that rounds to zero prints as 0.0, not −0.0.
+        double rounded = Math.Round(value, 1);
+        return rounded == 0 ? Years(0) : (rounded > 0 ? "+" : "") + Years(value);
+    }
 }
