@@ -107,6 +107,41 @@ public sealed class FaceAnalyzerTests(FaceApiAttributesReference reference, ITes
     }
 
     [Fact]
+    public void Several_images_analyzed_at_once_give_the_results_of_each_image_alone()
+    {
+        using var scope = NewDisposeScope();
+        var images = Enumerable.Range(10, 3)
+            .Select(i => FaceEmbeddings.Imaging.FaceImage.FromRgb(reference.Crops[i].contiguous().data<byte>().ToArray(), 112, 112)).ToArray();
+        try
+        {
+            float half = 112f / 1.2f / 2;
+            DetectedFace Face(float x, float y) => new(new BoundingBox(x - half, y - half, x + half, y + half), 1f, []);
+            IReadOnlyList<DetectedFace>[] faces = [[Face(56, 56), Face(40, 50)], [], [Face(70, 60)]];
+
+            var together = reference.Analyzer.Analyze(images, faces);
+
+            together.Select(ofImage => ofImage.Count).Should().Equal(2, 0, 1);
+            for (int i = 0; i < images.Length; i++)
+            {
+                IReadOnlyList<FaceAttributes> alone = reference.Analyzer.Analyze(images[i], faces[i]);
+                for (int f = 0; f < alone.Count; f++)
+                {
+                    together[i][f].Age.Should().BeApproximately(alone[f].Age, 1e-4f);
+                    together[i][f].MaleProbability.Should().BeApproximately(alone[f].MaleProbability, 1e-6f);
+                }
+            }
+            together[0][0].Age.Should().BeApproximately(reference.Analyzer.Analyze(images[0], [Face(56, 56)])[0].Age, 1e-4f);
+            reference.Analyzer.Invoking(a => a.Analyze(images, faces.Take(2).ToArray())).Should().Throw<ArgumentException>().WithMessage("*one list per image (3)*got 2*");
+            reference.Analyzer.Invoking(a => a.Analyze(images, [faces[0], null!, faces[2]])).Should().Throw<ArgumentException>().WithMessage("faces[1] is null*");
+            reference.Analyzer.Invoking(a => a.Analyze(images, [faces[0], [], [Face(900, 900)]])).Should().Throw<ArgumentException>().WithMessage("*faces[2][0]*no pixels*");
+        }
+        finally
+        {
+            foreach (var image in images) image.Dispose();
+        }
+    }
+
+    [Fact]
     public void Standardized_crops_give_the_results_of_their_pixels()
     {
         using var scope = NewDisposeScope();

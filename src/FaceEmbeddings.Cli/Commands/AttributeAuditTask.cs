@@ -4,20 +4,18 @@ using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
+using FaceEmbeddings.Imaging;
 using Spectre.Console;
 
 namespace FaceEmbeddings.Cli.Commands;
 
 /// <summary>
 /// <c>faceembed audit &lt;dir&gt; --labels utkface --task attributes</c>: predicts apparent age and gender of each image's face
-/// (<see cref="FaceAnalyzer"/>), audits them against the labels per group (<see cref="AttributeAudit"/>), prints the table and
+/// (MTCNN's selected face, cut as <c>faceembed analyze</c> cuts it: <see cref="FaceAnalyzer"/>), audits them against the labels per group (<see cref="AttributeAudit"/>), prints the table and
 /// writes the report (<see cref="AttributeAuditReport"/>).
 /// </summary>
 internal static class AttributeAuditTask
 {
-    /// <summary>Crops analyzed at once.</summary>
-    private const int AnalyzerBatch = 64;
-
     public static async Task RunAsync(ParseResult parsed, PipelineOptions pipeline, FaceDataset dataset, string[] keys, string folder,
         AttributeAuditOptions options, CancellationToken cancellationToken)
     {
@@ -28,37 +26,66 @@ internal static class AttributeAuditTask
         var predictions = new List<FaceAttributes>();
         var labels = new List<AttributeLabels>();
         var groups = new List<string>();
+        var skipped = dataset.Rejected.Select(rejected => rejected.Message).ToList();
         using (FaceAnalyzer analyzer = await pipeline.CreateAnalyzerAsync(parsed, cancellationToken).ConfigureAwait(false))
         using (var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, analyzer.Input, cancellationToken).ConfigureAwait(false))
         {
-            // The networks run a batch of crops at a time: one face per call would spend most of its time outside the convolutions.
-            var pending = new List<FaceCrop>(AnalyzerBatch);
-            try
+            FaceDatasetOptions batches = pipeline.DatasetOptions(parsed);
+            Terminal.Info($"Analyzing the faces of {dataset.Items.Count} images in {dataset.Source} (Ctrl+C to stop).");
+            await Terminal.WithProgressAsync("Analyzing faces", async update =>
             {
-                await DatasetRun.ForEachFaceAsync(dataset, detector, pipeline.DatasetOptions(parsed), face =>
+                foreach (FaceDatasetItem[] chunk in dataset.Items.Chunk(batches.BatchSize))
                 {
-                    pending.Add(new FaceCrop(face.Crop!.Pixels.clone().DetachFromDisposeScope(), face.Face, face.Crop.IsStandardized));
-                    FaceLabels item = face.Item.Labels;
-                    labels.Add(new AttributeLabels(double.Parse(item[UtkFaceLabels.AgeKey], CultureInfo.InvariantCulture),
-                        item[UtkFaceLabels.GenderKey] == "female" ? ApparentGender.Female : ApparentGender.Male));
-                    groups.Add(GroupLabels.Of(item, keys));
-                    if (pending.Count == AnalyzerBatch) AnalyzePending();
-                    return Task.CompletedTask;
-                }, cancellationToken).ConfigureAwait(false);
-                AnalyzePending();
-            }
-            finally
-            {
-                pending.ForEach(crop => crop.Dispose());
-            }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await Task.Run(() => AnalyzeChunk(chunk), cancellationToken).ConfigureAwait(false);
+                    update(predictions.Count + skipped.Count - dataset.Rejected.Count, dataset.Items.Count);
+                }
+                return 0;
+            }).ConfigureAwait(false);
 
-            void AnalyzePending()
+            // Detection and the networks both run a batch of images at a time; each image's face is cut from the image as
+            // `faceembed analyze` cuts it (FaceAnalyzer.Analyze(images, faces)), not as the detector crops for an encoder.
+            void AnalyzeChunk(FaceDatasetItem[] chunk)
             {
-                predictions.AddRange(analyzer.Analyze(pending));
-                pending.ForEach(crop => crop.Dispose());
-                pending.Clear();
+                var loaded = new List<(FaceDatasetItem Item, FaceImage Image)>();
+                try
+                {
+                    foreach (FaceDatasetItem item in chunk)
+                    {
+                        try
+                        {
+                            loaded.Add((item, FaceImage.Load(item.Path, batches.ImageOptions)));
+                        }
+                        catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException)
+                        {
+                            skipped.Add(e.Message);
+                        }
+                    }
+                    IReadOnlyList<FaceImage> images = loaded.Select(l => l.Image).ToList();
+                    IReadOnlyList<IReadOnlyList<DetectedFace>> faces = detector.Detect(images).Select(f => (IReadOnlyList<DetectedFace>)f.Take(1).ToArray()).ToList();
+                    IReadOnlyList<IReadOnlyList<FaceAttributes>> attributes = analyzer.Analyze(images, faces);
+                    for (int i = 0; i < loaded.Count; i++)
+                    {
+                        if (attributes[i].Count == 0)
+                        {
+                            skipped.Add($"No face was found in '{loaded[i].Item.Path}'.");
+                            continue;
+                        }
+                        FaceLabels item = loaded[i].Item.Labels;
+                        predictions.Add(attributes[i][0]);
+                        labels.Add(new AttributeLabels(double.Parse(item[UtkFaceLabels.AgeKey], CultureInfo.InvariantCulture),
+                            item[UtkFaceLabels.GenderKey] == "female" ? ApparentGender.Female : ApparentGender.Male));
+                        groups.Add(GroupLabels.Of(item, keys));
+                    }
+                }
+                finally
+                {
+                    loaded.ForEach(l => l.Image.Dispose());
+                }
             }
         }
+        foreach (string message in skipped)
+            Terminal.Warning($"skipped: {message}");
         if (predictions.Count == 0)
             throw new IOException($"No face was found in any of the {dataset.Items.Count} images.");
 
@@ -78,7 +105,7 @@ internal static class AttributeAuditTask
 
         WriteTable(result);
         Terminal.Info(string.Create(CultureInfo.InvariantCulture,
-            $"Audited {result.Faces} faces in {result.Groups.Count} groups in {auditSeconds:0.00} s; {dataset.Items.Count + dataset.Rejected.Count - result.Faces} files skipped."));
+            $"Audited {result.Faces} faces in {result.Groups.Count} groups in {auditSeconds:0.00} s; {skipped.Count} files skipped."));
         Terminal.Result(files.Html);
     }
 

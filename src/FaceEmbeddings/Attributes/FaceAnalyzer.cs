@@ -232,28 +232,64 @@ public sealed class FaceAnalyzer : IFaceAnalyzer
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
-        ThrowIfDisposed();
-        var windows = new (long Left, long Top, long Right, long Bottom)[faces.Count];
-        for (int i = 0; i < faces.Count; i++)
-        {
-            if (faces[i] is null)
-                throw new ArgumentException($"faces[{i}] is null.", nameof(faces));
-            windows[i] = CropWindow(faces[i].Box, image.Width, image.Height);
-            if (windows[i].Right <= windows[i].Left || windows[i].Bottom <= windows[i].Top)
-                throw new ArgumentException($"The box of faces[{i}], {faces[i].Box}, leaves no pixels of the {image.Width}×{image.Height} image.", nameof(faces));
-        }
-        if (faces.Count == 0) return [];
+        return Analyze([image], [faces])[0];
+    }
 
-        using var scope = NewDisposeScope();
-        Tensor rgb = image.ToTensor(); // H×W×3 bytes
-        Tensor prepared = cat(windows.Select(w =>
+    /// <summary>
+    /// Analyzes the faces a detector found in each of <paramref name="images"/> (<see cref="IFaceDetector.Detect(IReadOnlyList{FaceImage})"/>),
+    /// each cut as <see cref="Analyze(FaceImage, IReadOnlyList{DetectedFace})"/> cuts it, the faces of all images in bounded batches.
+    /// </summary>
+    /// <param name="images">The images.</param>
+    /// <param name="faces">For each image, its faces; one result per face, in order.</param>
+    /// <exception cref="ArgumentException">The counts differ, or an image, a list or a face is null, or a box leaves no pixels of its image.</exception>
+    public IReadOnlyList<IReadOnlyList<FaceAttributes>> Analyze(IReadOnlyList<FaceImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(faces);
+        ThrowIfDisposed();
+        if (faces.Count != images.Count)
+            throw new ArgumentException($"'{nameof(faces)}' must hold one list per image ({images.Count}); got {faces.Count}.", nameof(faces));
+        var windows = new List<(int Image, long Left, long Top, long Right, long Bottom)>();
+        for (int i = 0; i < images.Count; i++)
         {
-            using var faceScope = NewDisposeScope();
-            Tensor crop = rgb.narrow(0, w.Top, w.Bottom - w.Top).narrow(1, w.Left, w.Right - w.Left);  // h×w×3
-            Tensor pixels = crop.permute(2, 0, 1).unsqueeze(0).to(ScalarType.Float32).to(Device);      // 1×3×h×w
-            return Prepare(pixels).MoveToOuterDisposeScope();                                          // 1×3×112×112
-        }).ToList(), 0);
-        return ToAttributes(Outputs(prepared, x => x));
+            FaceImage image = images[i] ?? throw new ArgumentException($"images[{i}] is null.", nameof(images));
+            IReadOnlyList<DetectedFace> ofImage = faces[i] ?? throw new ArgumentException($"faces[{i}] is null.", nameof(faces));
+            for (int f = 0; f < ofImage.Count; f++)
+            {
+                string name = images.Count == 1 ? $"faces[{f}]" : $"faces[{i}][{f}]";
+                if (ofImage[f] is null)
+                    throw new ArgumentException($"{name} is null.", nameof(faces));
+                var (left, top, right, bottom) = CropWindow(ofImage[f].Box, image.Width, image.Height);
+                if (right <= left || bottom <= top)
+                    throw new ArgumentException($"The box of {name}, {ofImage[f].Box}, leaves no pixels of the {image.Width}×{image.Height} image.", nameof(faces));
+                windows.Add((i, left, top, right, bottom));
+            }
+        }
+        if (windows.Count == 0) return faces.Select(_ => (IReadOnlyList<FaceAttributes>)[]).ToArray();
+
+        List<FaceAttributes> all;
+        using (var scope = NewDisposeScope())
+        {
+            var rgb = new Dictionary<int, Tensor>();
+            Tensor prepared = cat(windows.Select(w =>
+            {
+                if (!rgb.TryGetValue(w.Image, out Tensor? pixelsOfImage))
+                    rgb[w.Image] = pixelsOfImage = images[w.Image].ToTensor();                                // H×W×3 bytes
+                using var faceScope = NewDisposeScope();
+                Tensor crop = pixelsOfImage.narrow(0, w.Top, w.Bottom - w.Top).narrow(1, w.Left, w.Right - w.Left); // h×w×3
+                Tensor pixels = crop.permute(2, 0, 1).unsqueeze(0).to(ScalarType.Float32).to(Device);             // 1×3×h×w
+                return Prepare(pixels).MoveToOuterDisposeScope();                                                 // 1×3×112×112
+            }).ToList(), 0);
+            all = ToAttributes(Outputs(prepared, x => x));
+        }
+        var results = new IReadOnlyList<FaceAttributes>[images.Count];
+        int next = 0;
+        for (int i = 0; i < images.Count; i++)
+        {
+            results[i] = all.GetRange(next, faces[i].Count);
+            next += faces[i].Count;
+        }
+        return results;
     }
 
     /// <summary>

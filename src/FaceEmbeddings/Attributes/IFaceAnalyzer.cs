@@ -19,6 +19,9 @@ public interface IFaceAnalyzer : IDisposable
     /// <summary>Analyzes the faces a detector found in an image, each cut from the image as face-api cuts it; one result per face.</summary>
     IReadOnlyList<FaceAttributes> Analyze(Imaging.FaceImage image, IReadOnlyList<DetectedFace> faces);
 
+    /// <summary>Analyzes the faces a detector found in each of several images, in bounded batches; one list per image, one result per face.</summary>
+    IReadOnlyList<IReadOnlyList<FaceAttributes>> Analyze(IReadOnlyList<Imaging.FaceImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces);
+
     /// <summary>Analyzes one crop.</summary>
     FaceAttributes Analyze(FaceCrop crop);
 

@@ -24,12 +24,7 @@ public sealed record AttributeAuditOptions
 
     internal void Validate(string parameterName)
     {
-        if (Resamples < 0)
-            throw new ArgumentException($"Resamples must be 0 or more; got {Resamples}.", parameterName);
-        if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1))
-            throw new ArgumentException($"ConfidenceLevel must lie strictly between 0 and 1; got {ConfidenceLevel}.", parameterName);
-        if (Permutations < 1)
-            throw new ArgumentException($"Permutations must be at least 1; got {Permutations}.", parameterName);
+        BootstrapSettings.Validate(Resamples, ConfidenceLevel, Permutations, parameterName);
         if (MinimumGroupSize < 2)
             throw new ArgumentException($"MinimumGroupSize must be at least 2; got {MinimumGroupSize}.", parameterName);
     }
