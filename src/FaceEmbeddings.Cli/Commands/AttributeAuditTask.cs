@@ -5,6 +5,7 @@ using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Imaging;
+using FaceEmbeddings.Runtime;
 using Spectre.Console;
 
 namespace FaceEmbeddings.Cli.Commands;
@@ -32,20 +33,24 @@ internal static class AttributeAuditTask
         {
             FaceDatasetOptions batches = pipeline.DatasetOptions(parsed);
             Terminal.Info($"Analyzing the faces of {dataset.Items.Count} images in {dataset.Source} (Ctrl+C to stop).");
+            // Every batch on the same thread, as the dataset pipeline does: one copy of a batch's native memory, not one per pool thread.
+            using var thread = new BatchThread("Attribute audit batches");
             await Terminal.WithProgressAsync("Analyzing faces", async update =>
             {
+                int done = 0;
                 foreach (FaceDatasetItem[] chunk in dataset.Items.Chunk(batches.BatchSize))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    await Task.Run(() => AnalyzeChunk(chunk), cancellationToken).ConfigureAwait(false);
-                    update(predictions.Count + skipped.Count - dataset.Rejected.Count, dataset.Items.Count);
+                    done += await thread.RunAsync(() => AnalyzeChunk(chunk), cancellationToken).ConfigureAwait(false);
+                    update(done, dataset.Items.Count);
                 }
-                return 0;
+                return done;
             }).ConfigureAwait(false);
 
             // Detection and the networks both run a batch of images at a time; each image's face is cut from the image as
             // `faceembed analyze` cuts it (FaceAnalyzer.Analyze(images, faces)), not as the detector crops for an encoder.
-            void AnalyzeChunk(FaceDatasetItem[] chunk)
+            // Returns how many images it went through.
+            int AnalyzeChunk(FaceDatasetItem[] chunk)
             {
                 var loaded = new List<(FaceDatasetItem Item, FaceImage Image)>();
                 try
@@ -82,6 +87,7 @@ internal static class AttributeAuditTask
                 {
                     loaded.ForEach(l => l.Image.Dispose());
                 }
+                return chunk.Length;
             }
         }
         foreach (string message in skipped)
