@@ -24,9 +24,11 @@ namespace FaceEmbeddings.Attributes;
 /// </para>
 /// <para>
 /// <b>Which crop.</b> face-api crops the axis-aligned box of its 68 landmarks grown by 20 %, without rotating the face.
-/// This library's detector has five landmarks, not 68, so the analyzer takes the nearest crop it can cut: the MTCNN box
-/// widened 1.2 times, unrotated (<see cref="Input"/>; set the detector up with <c>analyzer.Input.ApplyTo(options)</c>).
-/// It is the crop of the parity fixture's photographs and of <see cref="FaceApiEncoder"/>'s unaligned input. An aligned
+/// This library's detector has five landmarks, not 68, so the analyzer takes the nearest crop it can cut: a square of 1.2
+/// times the MTCNN box's longer side, unrotated, cut from the image by <see cref="Analyze(FaceImage, IReadOnlyList{DetectedFace})"/>
+/// (what <c>faceembed analyze</c> and the attribute audit use); or the detector's own crop of the box widened about 1.2
+/// times (<see cref="Input"/>; set the detector up with <c>analyzer.Input.ApplyTo(options)</c>), which stretches a box
+/// that is not square. It is the crop of the parity fixture's photographs and of <see cref="FaceApiEncoder"/>'s unaligned input. An aligned
 /// chip would rotate the face, which face-api's attribute networks never saw in face-api's own pipeline.
 /// </para>
 /// <para>
