@@ -43,6 +43,7 @@ internal static class FaceEmbedApp
         DetectCommand.Create(),
         CropCommand.Create(),
         EmbedCommand.Create(),
+        AnalyzeCommand.Create(),
         AuditCommand.Create(),
         ConvertCommand.Create(),
         ModelsCommand.Create(),

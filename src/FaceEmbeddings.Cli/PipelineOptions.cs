@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
@@ -128,15 +129,18 @@ internal sealed class PipelineOptions
     public FaceDatasetOptions DatasetOptions(ParseResult parsed, Func<FaceDatasetItem, bool>? keepCrop = null) =>
         new() { BatchSize = parsed.GetValue(_batchSize), KeepCrop = keepCrop };
 
+    /// <summary>How the command cuts faces for <paramref name="encoder"/> (see the overload for a network's input).</summary>
+    public FaceCropGeometry GeometryOf(ParseResult parsed, IFaceEncoder? encoder) => GeometryOf(parsed, encoder?.Input);
+
     /// <summary>
-    /// How the command cuts faces: <paramref name="encoder"/>'s crops (<c>Input.Crop</c>, whose alignment follows
-    /// <c>--align</c>), or the detector's defaults aligned as <c>--align</c> says when there is no encoder; <c>--size</c>
-    /// and <c>--margin</c> override size and margin.
+    /// How the command cuts faces: the crops <paramref name="input"/> describes (an encoder's follow <c>--align</c>), or
+    /// the detector's defaults aligned as <c>--align</c> says when there is no network; <c>--size</c> and <c>--margin</c>
+    /// override size and margin.
     /// </summary>
-    public FaceCropGeometry GeometryOf(ParseResult parsed, IFaceEncoder? encoder)
+    public FaceCropGeometry GeometryOf(ParseResult parsed, FaceEncoderInput? input)
     {
         var defaults = new MtcnnOptions();
-        FaceCropGeometry geometry = encoder?.Input.Crop ?? new FaceCropGeometry(defaults.ImageSize, defaults.Margin, AlignmentOf(parsed, null));
+        FaceCropGeometry geometry = input?.Crop ?? new FaceCropGeometry(defaults.ImageSize, defaults.Margin, AlignmentOf(parsed, null));
         int size = (CropGeometry ? parsed.GetValue(_size) : null) ?? geometry.Size;
         int margin = (CropGeometry ? parsed.GetValue(_margin) : null) ?? geometry.Margin;
         if (margin >= size)
@@ -145,11 +149,16 @@ internal sealed class PipelineOptions
     }
 
     /// <summary>An MTCNN detector as the command line sets it up, with weights from the store, cutting the crops of
-    /// <see cref="GeometryOf"/>.</summary>
-    public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, IFaceEncoder? encoder, CancellationToken cancellationToken)
+    /// <see cref="GeometryOf(ParseResult, IFaceEncoder?)"/>.</summary>
+    public Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, IFaceEncoder? encoder, CancellationToken cancellationToken) =>
+        CreateDetectorAsync(parsed, keepAll, encoder?.Input, cancellationToken);
+
+    /// <summary>An MTCNN detector as the command line sets it up, cutting the crops <paramref name="input"/> describes
+    /// (a network's expected input) unless <c>--size</c> or <c>--margin</c> say otherwise.</summary>
+    public async Task<MtcnnFaceDetector> CreateDetectorAsync(ParseResult parsed, bool keepAll, FaceEncoderInput? input, CancellationToken cancellationToken)
     {
         NativeLogging.Configure();
-        FaceCropGeometry geometry = GeometryOf(parsed, encoder);
+        FaceCropGeometry geometry = GeometryOf(parsed, input);
         Device device = DeviceOf(parsed);
         ModelStore store = _store.Open(parsed);
         var paths = new List<string>();
@@ -213,6 +222,20 @@ internal sealed class PipelineOptions
         await ModelFetch.GetAsync(store, ModelCatalog.FaceApiResNetWeights, cancellationToken).ConfigureAwait(false);
         // The fetch above has verified both files; the shard lies beside the manifest in the store's layout.
         return await Task.Run(() => FaceApiEncoder.FromFile(manifest, options), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>face-api's age/gender and expression networks from the store (<c>face-api-age-gender</c>, <c>face-api-expression</c>).</summary>
+    public async Task<FaceAnalyzer> CreateAnalyzerAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        NativeLogging.Configure();
+        var options = new FaceAnalyzerOptions { Device = DeviceOf(parsed) };
+        ModelStore store = _store.Open(parsed);
+        string ageGender = await ModelFetch.GetAsync(store, ModelCatalog.FaceApiAgeGenderManifest, cancellationToken).ConfigureAwait(false);
+        await ModelFetch.GetAsync(store, ModelCatalog.FaceApiAgeGenderWeights, cancellationToken).ConfigureAwait(false);
+        string expression = await ModelFetch.GetAsync(store, ModelCatalog.FaceApiExpressionManifest, cancellationToken).ConfigureAwait(false);
+        await ModelFetch.GetAsync(store, ModelCatalog.FaceApiExpressionWeights, cancellationToken).ConfigureAwait(false);
+        // The fetches above have verified the files; each shard lies beside its manifest in the store's layout.
+        return await Task.Run(() => FaceAnalyzer.FromFiles(ageGender, expression, options), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

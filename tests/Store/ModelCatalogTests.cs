@@ -18,6 +18,18 @@ public class ModelCatalogTests
             {
                 ("casia-webface", "facenet/20180408-102900-casia-webface.pt",
                     "https://github.com/timesler/facenet-pytorch/releases/download/v2.2.9/20180408-102900-casia-webface.pt", null, null),
+                ("face-api-age-gender", "face-api/age_gender_model-weights_manifest.json",
+                    $"https://raw.githubusercontent.com/vladmandic/face-api/{FaceApiCommit}/model/age_gender_model-weights_manifest.json",
+                    "74b60bf3ebf981bf4e661e9cca3a185614e10b25d797118b62e2a68d3ff2569f", 8_392),
+                ("face-api-age-gender-weights", "face-api/age_gender_model.bin",
+                    $"https://raw.githubusercontent.com/vladmandic/face-api/{FaceApiCommit}/model/age_gender_model.bin",
+                    "49f92bbc0afef2342c4385e4a2b0acb6d7a727c6f0aa539499719a81acf9abaa", 429_708),
+                ("face-api-expression", "face-api/face_expression_model-weights_manifest.json",
+                    $"https://raw.githubusercontent.com/vladmandic/face-api/{FaceApiCommit}/model/face_expression_model-weights_manifest.json",
+                    "5b349c17c7836da506e03422cd6461c74085d8bb2713ad4114647dc5d28174c8", 6_980),
+                ("face-api-expression-weights", "face-api/face_expression_model.bin",
+                    $"https://raw.githubusercontent.com/vladmandic/face-api/{FaceApiCommit}/model/face_expression_model.bin",
+                    "9a9840f2cf1f4c7eab95f197512569345c00d2426754d4608b92af30e0300f3d", 329_468),
                 ("face-api-resnet", "face-api/face_recognition_model-weights_manifest.json",
                     $"https://raw.githubusercontent.com/vladmandic/face-api/{FaceApiCommit}/model/face_recognition_model-weights_manifest.json",
                     "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b", 19_615),
@@ -59,7 +71,7 @@ public class ModelCatalogTests
         var store = new ModelStore("/tmp/unused-store-root");
 
         await store.Invoking(s => s.GetAsync("vggface3")).Should().ThrowAsync<ArgumentException>()
-            .WithMessage("Unknown model 'vggface3'. Known models: casia-webface, face-api-resnet, face-api-resnet-weights, mtcnn-onet, mtcnn-pnet, mtcnn-rnet, vggface2*");
+            .WithMessage("Unknown model 'vggface3'. Known models: casia-webface, face-api-age-gender, face-api-age-gender-weights, face-api-expression, face-api-expression-weights, face-api-resnet, face-api-resnet-weights, mtcnn-onet, mtcnn-pnet, mtcnn-rnet, vggface2*");
     }
 
     [Theory]

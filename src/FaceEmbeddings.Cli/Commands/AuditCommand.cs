@@ -7,9 +7,9 @@ using Spectre.Console;
 namespace FaceEmbeddings.Cli.Commands;
 
 /// <summary>
-/// <c>faceembed audit &lt;dir&gt; [--labels folders|utkface] [--group-by race,gender] --out &lt;dir&gt;</c>: embeds a
-/// labelled dataset, audits how tightly each group clusters and what that costs in false matches, prints the table
-/// and writes the report.
+/// <c>faceembed audit &lt;dir&gt; [--labels folders|utkface] [--group-by race,gender] [--task embeddings|attributes] --out &lt;dir&gt;</c>:
+/// embeds a labelled dataset, audits how tightly each group clusters and what that costs in false matches, prints the table
+/// and writes the report; with <c>--task attributes</c>, audits face-api's apparent gender and age instead (<see cref="AttributeAuditTask"/>).
 /// </summary>
 internal static class AuditCommand
 {
@@ -76,7 +76,16 @@ internal static class AuditCommand
             DefaultValueFactory = _ => 9999,
         };
 
-        var command = new Command("audit", "Embed a labelled set of faces and audit whether the model packs some groups tighter than others.");
+        var task = new Option<string>("--task")
+        {
+            Description = "What to audit: embeddings (how tightly each group clusters, false matches) or attributes (apparent gender "
+                + "and age predicted by face-api's networks against the labels, per group; needs age and gender labels, as --labels utkface gives).",
+            DefaultValueFactory = _ => "embeddings",
+        };
+        task.AcceptOnlyFromAmong("embeddings", "attributes");
+
+        var command = new Command("audit", "Embed a labelled set of faces and audit whether the model packs some groups tighter than others; "
+            + "with --task attributes, audit the apparent gender and age face-api predicts against the labels, per group.");
         input.AddTo(command);
         command.Add(groupBy);
         command.Add(people);
@@ -86,6 +95,7 @@ internal static class AuditCommand
         command.Add(confidence);
         command.Add(seed);
         command.Add(permutations);
+        command.Add(task);
         command.Add(output);
         pipeline.AddTo(command);
         CommandAction.Set(command, async (parsed, cancellationToken) =>
@@ -97,6 +107,20 @@ internal static class AuditCommand
                 throw new UsageException("--groups needs --labels folders (one folder per person).");
             string[] keys = peopleFile is null ? GroupKeys(parsed.GetValue(groupBy), scheme, dataset) : AttributeKeys(parsed.GetValue(groupBy), peopleFile);
             string folder = parsed.GetRequiredValue(output).FullName;
+            if (parsed.GetValue(task) == "attributes")
+            {
+                if (peopleFile is not null || parsed.GetValue(compare) is { Length: > 0 })
+                    throw new UsageException("--groups and --compare belong to --task embeddings.");
+                await AttributeAuditTask.RunAsync(parsed, pipeline, dataset, keys, folder, new AttributeAuditOptions
+                {
+                    MinimumGroupSize = parsed.GetValue(minimumGroupSize),
+                    Resamples = parsed.GetValue(resamples),
+                    ConfidenceLevel = parsed.GetValue(confidence),
+                    Seed = parsed.GetValue(seed),
+                    Permutations = parsed.GetValue(permutations),
+                }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
             var options = new BiasAuditOptions
             {
                 MinimumGroupSize = parsed.GetValue(minimumGroupSize),

@@ -23,4 +23,25 @@ internal sealed class ConvWeights : nn.Module
 
     /// <summary>O biases.</summary>
     public Tensor Bias => bias;
+
+    /// <summary>
+    /// The convolution with TensorFlow's <c>'same'</c> padding (<see cref="TfSamePadding"/>), as face-api's
+    /// <c>tf.conv2d(x, filters, stride, 'same')</c> + bias: N×I×H×W → N×O×⌈H/stride⌉×⌈W/stride⌉.
+    /// </summary>
+    public Tensor ApplySame(Tensor x, long stride)
+    {
+        using var scope = NewDisposeScope();
+        long kernelSize = filters.shape[2];
+        if (kernelSize == 1)
+        {
+            // A 1×1 convolution samples every stride-th row and column ('same' pads nothing); as a matrix product it avoids
+            // oneDNN's 1×1 channels-last kernel, which returns wrong values for batches of several faces here.
+            Tensor sampled = x.slice(2, 0, x.shape[2], stride).slice(3, 0, x.shape[3], stride); // N×I×⌈H/s⌉×⌈W/s⌉
+            return ChannelsLast.Pointwise(sampled, filters, bias).MoveToOuterDisposeScope();
+        }
+        Tensor padded = TfSamePadding.Pad(x, kernelSize, stride);
+        // The channels-last filters give channels-last output; the padding, depthwise convolutions and max pools that follow
+        // in the attribute networks return wrong values on channels-last batches of several faces, so continue in NCHW.
+        return nn.functional.conv2d(padded, filters, bias, [stride, stride]).contiguous().MoveToOuterDisposeScope();
+    }
 }

@@ -71,6 +71,7 @@ public sealed class FaceRecognitionNet : nn.Module<Tensor, Tensor>
         conv256_down_out = new ResidualLayer(nameof(conv256_down_out), 256, 256, down: true);
         fc = new Parameter(empty(256, DescriptorSize), requires_grad: false);
         RegisterComponents();
+        this.DetachParametersFromDisposeScope();
         eval();
     }
 
@@ -89,13 +90,7 @@ public sealed class FaceRecognitionNet : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(weights);
         using var scope = NewDisposeScope();
-        var stateDict = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach ((string name, Tensor tensor) in weights)
-        {
-            bool isFilter = name.EndsWith("/filters", StringComparison.Ordinal) && tensor.dim() == 4;
-            stateDict[name.Replace('/', '.')] = isFilter ? tensor.permute(3, 2, 0, 1) : tensor;
-        }
-        this.LoadStateDict(stateDict);
+        this.LoadStateDict(TfJsLayout.ToStateDict(weights));
     }
 
     /// <summary>

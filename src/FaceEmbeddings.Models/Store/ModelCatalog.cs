@@ -2,8 +2,8 @@ namespace FaceEmbeddings.Models.Store;
 
 /// <summary>
 /// The weights every <see cref="ModelStore"/> knows: facenet-pytorch's published files, in PyTorch's legacy
-/// serialization, fetched from facenet-pytorch's GitHub repository; and face-api's face-recognition network
-/// (TF.js format, MIT licence), fetched from face-api's GitHub repository.
+/// serialization, fetched from facenet-pytorch's GitHub repository; and face-api's face-recognition, age/gender and
+/// expression networks (TF.js format, MIT licence), fetched from face-api's GitHub repository.
 /// </summary>
 public static class ModelCatalog
 {
@@ -27,6 +27,18 @@ public static class ModelCatalog
 
     /// <summary>face-api's face-recognition network, the manifest's one shard (<c>face-api/face_recognition_model.bin</c>).</summary>
     public const string FaceApiResNetWeights = "face-api-resnet-weights";
+
+    /// <summary>face-api's age and gender network, its TF.js manifest (<c>face-api/age_gender_model-weights_manifest.json</c>).</summary>
+    public const string FaceApiAgeGenderManifest = "face-api-age-gender";
+
+    /// <summary>face-api's age and gender network, the manifest's one shard (<c>face-api/age_gender_model.bin</c>).</summary>
+    public const string FaceApiAgeGenderWeights = "face-api-age-gender-weights";
+
+    /// <summary>face-api's expression network, its TF.js manifest (<c>face-api/face_expression_model-weights_manifest.json</c>).</summary>
+    public const string FaceApiExpressionManifest = "face-api-expression";
+
+    /// <summary>face-api's expression network, the manifest's one shard (<c>face-api/face_expression_model.bin</c>).</summary>
+    public const string FaceApiExpressionWeights = "face-api-expression-weights";
 
     // The MTCNN files are pinned to one commit, so the address always serves the bytes the hashes describe.
     private const string MtcnnBaseUrl = "https://github.com/timesler/facenet-pytorch/raw/787da06156087cd6b616fe6608213722bddc30cd/data/";
@@ -69,6 +81,26 @@ public static class ModelCatalog
         {
             SizeInBytes = 6_444_032,
             Sha256 = "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589",
+        },
+        new(FaceApiAgeGenderManifest, "face-api/age_gender_model-weights_manifest.json", new Uri(FaceApiBaseUrl + "age_gender_model-weights_manifest.json"))
+        {
+            SizeInBytes = 8_392,
+            Sha256 = "74b60bf3ebf981bf4e661e9cca3a185614e10b25d797118b62e2a68d3ff2569f",
+        },
+        new(FaceApiAgeGenderWeights, "face-api/age_gender_model.bin", new Uri(FaceApiBaseUrl + "age_gender_model.bin"))
+        {
+            SizeInBytes = 429_708,
+            Sha256 = "49f92bbc0afef2342c4385e4a2b0acb6d7a727c6f0aa539499719a81acf9abaa",
+        },
+        new(FaceApiExpressionManifest, "face-api/face_expression_model-weights_manifest.json", new Uri(FaceApiBaseUrl + "face_expression_model-weights_manifest.json"))
+        {
+            SizeInBytes = 6_980,
+            Sha256 = "5b349c17c7836da506e03422cd6461c74085d8bb2713ad4114647dc5d28174c8",
+        },
+        new(FaceApiExpressionWeights, "face-api/face_expression_model.bin", new Uri(FaceApiBaseUrl + "face_expression_model.bin"))
+        {
+            SizeInBytes = 329_468,
+            Sha256 = "9a9840f2cf1f4c7eab95f197512569345c00d2426754d4608b92af30e0300f3d",
         },
         new(CasiaWebFace, "facenet/20180408-102900-casia-webface.pt", new Uri(FaceNetReleaseUrl + "20180408-102900-casia-webface.pt"))
         {

@@ -30,8 +30,7 @@ internal static class BiasAuditHtml
 
     public static string Write(BiasAuditResult result, IReadOnlyList<Figure> figures)
     {
-        StringBuilder html = HtmlPage.Begin(AuditText.Title, Style);
-        html.Append("<h1>").Append(Encode(AuditText.Title)).AppendLine("</h1>");
+        StringBuilder html = Begin(AuditText.Title);
         html.Append("<p>").Append(Encode(AuditText.Summary(result))).AppendLine("</p>");
 
         html.Append("<h2>").Append(Encode(AuditText.GroupsHeading)).AppendLine("</h2>");
@@ -79,6 +78,20 @@ internal static class BiasAuditHtml
             html.Append("<p class=\"note\">").Append(Encode(AuditText.DetExplanation)).AppendLine("</p>");
         }
 
+        return End(html, figures);
+    }
+
+    /// <summary>A page's head, with the report style, and its title as the first heading.</summary>
+    internal static StringBuilder Begin(string title)
+    {
+        StringBuilder html = HtmlPage.Begin(title, Style);
+        html.Append("<h1>").Append(Encode(title)).AppendLine("</h1>");
+        return html;
+    }
+
+    /// <summary>The plots, embedded, and the end of the page.</summary>
+    internal static string End(StringBuilder html, IReadOnlyList<Figure> figures)
+    {
         if (figures.Count > 0)
         {
             html.AppendLine("<h2>Plots</h2>");
@@ -93,11 +106,11 @@ internal static class BiasAuditHtml
         return HtmlPage.End(html);
     }
 
-    private static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass)> rows) =>
+    internal static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass)> rows) =>
         Table(html, header, rows.Select(row => (row.Cells, row.RowClass, (string?)null)));
 
     /// <summary>A table whose first column holds labels and the others numbers; <c>extraHtml</c> is trusted markup for a last cell.</summary>
-    private static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass, string? ExtraHtml)> rows)
+    internal static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<(string[] Cells, string? RowClass, string? ExtraHtml)> rows)
     {
         html.Append("<table><thead><tr>");
         foreach (string column in header) html.Append("<th>").Append(Encode(column)).Append("</th>");
@@ -113,5 +126,5 @@ internal static class BiasAuditHtml
         html.AppendLine("</tbody></table>");
     }
 
-    private static string Encode(string text) => HtmlPage.Encode(text);
+    internal static string Encode(string text) => HtmlPage.Encode(text);
 }

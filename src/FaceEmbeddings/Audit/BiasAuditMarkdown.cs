@@ -46,17 +46,21 @@ internal static class BiasAuditMarkdown
             text.AppendLine(AuditText.DetExplanation).AppendLine();
         }
 
-        if (images is { Count: > 0 })
-        {
-            text.AppendLine("## Plots").AppendLine();
-            foreach (var (file, caption) in images)
-                text.Append("![").Append(Escape(caption)).Append("](").Append(Uri.EscapeDataString(file)).AppendLine(")").AppendLine();
-        }
+        Images(text, images);
         return text.ToString();
     }
 
+    /// <summary>A "Plots" section linking each image with its caption; nothing when there are none.</summary>
+    internal static void Images(StringBuilder text, IReadOnlyList<(string File, string Caption)>? images)
+    {
+        if (images is not { Count: > 0 }) return;
+        text.AppendLine("## Plots").AppendLine();
+        foreach (var (file, caption) in images)
+            text.Append("![").Append(Escape(caption)).Append("](").Append(Uri.EscapeDataString(file)).AppendLine(")").AppendLine();
+    }
+
     /// <summary>A table whose first column is left-aligned and the others (numbers) right-aligned.</summary>
-    private static void Table(StringBuilder text, string[] header, IEnumerable<string[]> rows)
+    internal static void Table(StringBuilder text, string[] header, IEnumerable<string[]> rows)
     {
         text.Append("| ").AppendJoin(" | ", header.Select(Escape)).AppendLine(" |");
         text.Append("| --- |").AppendJoin("", Enumerable.Repeat(" ---: |", header.Length - 1)).AppendLine();

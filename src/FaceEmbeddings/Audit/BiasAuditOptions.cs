@@ -54,12 +54,7 @@ public sealed record BiasAuditOptions
 
     internal void Validate(string parameterName)
     {
-        if (Resamples < 0)
-            throw new ArgumentException($"Resamples must be 0 or more; got {Resamples}.", parameterName);
-        if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1))
-            throw new ArgumentException($"ConfidenceLevel must lie strictly between 0 and 1; got {ConfidenceLevel}.", parameterName);
-        if (Permutations < 1)
-            throw new ArgumentException($"Permutations must be at least 1; got {Permutations}.", parameterName);
+        BootstrapSettings.Validate(Resamples, ConfidenceLevel, Permutations, parameterName);
         ArgumentNullException.ThrowIfNull(Comparisons, parameterName + "." + nameof(Comparisons));
         if (Comparisons.Any(c => c is null || string.IsNullOrEmpty(c.First) || string.IsNullOrEmpty(c.Second) || c.First == c.Second))
             throw new ArgumentException("Each comparison names two different, non-empty groups.", parameterName);

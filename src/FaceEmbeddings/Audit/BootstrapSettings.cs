@@ -24,4 +24,16 @@ public sealed record BootstrapSettings
     /// <summary>Whether faces carried identities (several faces per person); without, every face is its own person.</summary>
     [JsonPropertyName("identities")]
     public required bool Identities { get; init; }
+
+    /// <summary>Checks the settings both audits' options share.</summary>
+    /// <exception cref="ArgumentException">One is out of range; the message names it.</exception>
+    internal static void Validate(int resamples, double confidenceLevel, int permutations, string parameterName)
+    {
+        if (resamples < 0)
+            throw new ArgumentException($"Resamples must be 0 or more; got {resamples}.", parameterName);
+        if (!(confidenceLevel > 0 && confidenceLevel < 1))
+            throw new ArgumentException($"ConfidenceLevel must lie strictly between 0 and 1; got {confidenceLevel}.", parameterName);
+        if (permutations < 1)
+            throw new ArgumentException($"Permutations must be at least 1; got {permutations}.", parameterName);
+    }
 }
