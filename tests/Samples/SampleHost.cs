@@ -21,6 +21,34 @@ internal static class SampleHost
         builder.UseSetting("Sample:MatchThreshold", "1.1");
     }
 
+    /// <summary>
+    /// What stops the service <paramref name="createService"/> makes from starting. WebApplicationFactory runs a
+    /// minimal-hosting app's start on the app's own thread; when that start fails, the thread can dispose the host before
+    /// the factory reads from it, and the factory then throws an ObjectDisposedException instead of the start's own
+    /// exception (a race inside Microsoft.AspNetCore.Mvc.Testing). A fresh service is tried again then, a few times.
+    /// </summary>
+    /// <exception cref="Xunit.Sdk.XunitException">The service started.</exception>
+    public static Exception StartFailure(Func<WebApplicationFactory<Program>> createService)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            using WebApplicationFactory<Program> service = createService();
+            try
+            {
+                service.CreateClient().Dispose();
+            }
+            catch (ObjectDisposedException) when (attempt < 5)
+            {
+                continue;
+            }
+            catch (Exception failure)
+            {
+                return failure;
+            }
+            throw new Xunit.Sdk.XunitException("The service started.");
+        }
+    }
+
     /// <summary>A key with every scope, id "admin".</summary>
     public const string AllScopes = "test-key-with-every-scope-0123456789abcdef";
 

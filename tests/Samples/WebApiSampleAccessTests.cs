@@ -60,9 +60,8 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
     [Fact]
     public async Task The_service_does_not_start_without_keys_unless_anonymous_access_is_set_explicitly()
     {
-        using var withoutKeys = Unconfigured();
-        FluentActions.Invoking(() => withoutKeys.CreateClient()).Should().Throw<OptionsValidationException>()
-            .WithMessage("*Sample:ApiKeys has no key*Sample:AllowAnonymous=true*");
+        SampleHost.StartFailure(() => Unconfigured()).Should().BeOfType<OptionsValidationException>()
+            .Which.Message.Should().Match("*Sample:ApiKeys has no key*Sample:AllowAnonymous=true*");
 
         using var anonymousService = Unconfigured(("Sample:AllowAnonymous", "true"));
         using HttpClient anonymous = SampleHost.Client(anonymousService, null);
@@ -75,12 +74,11 @@ public sealed class WebApiSampleAccessTests(WebApiSampleTests.SampleService serv
     public void Short_keys_unknown_scopes_and_repeated_keys_stop_the_start_naming_the_setting_and_never_the_key()
     {
         const string Short = "short-key";
-        using var badKeys = Unconfigured(
+        var refused = SampleHost.StartFailure(() => Unconfigured(
             ("Sample:ApiKeys:0:Key", Short), ("Sample:ApiKeys:0:Scopes", "identify"),
             ("Sample:ApiKeys:1:Key", SampleHost.AllScopes), ("Sample:ApiKeys:1:Scopes", "identify,delete"),
-            ("Sample:ApiKeys:2:Key", SampleHost.AllScopes), ("Sample:ApiKeys:2:Scopes", "erase"));
-
-        var refused = FluentActions.Invoking(() => badKeys.CreateClient()).Should().Throw<OptionsValidationException>().Which;
+            ("Sample:ApiKeys:2:Key", SampleHost.AllScopes), ("Sample:ApiKeys:2:Scopes", "erase")))
+            .Should().BeOfType<OptionsValidationException>().Which;
 
         refused.Failures.Should().Contain(failure => failure.Contains("Sample:ApiKeys:0:Key must have at least 32 characters", StringComparison.Ordinal))
             .And.Contain(failure => failure.Contains("Sample:ApiKeys:1:Scopes has 'delete'", StringComparison.Ordinal))

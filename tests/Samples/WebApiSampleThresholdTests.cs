@@ -31,10 +31,9 @@ public sealed class WebApiSampleThresholdTests
     [Fact]
     public void A_checkpoint_without_a_threshold_stops_the_start_naming_the_setting()
     {
-        using var service = Service(("FaceEmbeddings:EncoderCheckpoint", SharedData.PathOf(FaceNetReference.CheckpointPath)));
-
-        FluentActions.Invoking(() => service.CreateClient()).Should().Throw<OptionsValidationException>()
-            .WithMessage("*Sample:MatchThreshold must be set*ThresholdCalibration*");
+        SampleHost.StartFailure(() => Service(("FaceEmbeddings:EncoderCheckpoint", SharedData.PathOf(FaceNetReference.CheckpointPath))))
+            .Should().BeOfType<OptionsValidationException>()
+            .Which.Message.Should().Match("*Sample:MatchThreshold must be set*ThresholdCalibration*");
     }
 
     [Fact]
