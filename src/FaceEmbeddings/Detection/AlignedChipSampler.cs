@@ -5,7 +5,7 @@ namespace FaceEmbeddings.Detection;
 
 /// <summary>
 /// Cuts aligned face chips out of one image in one warp per group of faces: a bilinear <c>grid_sample</c> through each
-/// face's similarity transform, on the image's device. A chip that shrinks the face is sampled k×k times per chip pixel
+/// face's similarity transform, on the image's device. A chip that shrinks the face more than twice is sampled k×k times per chip pixel
 /// and averaged (a box filter as wide as a chip pixel's footprint in the image), so that a large face does not alias;
 /// beyond <see cref="MaxSupersampling"/> the image is first halved as often as needed (a pyramid level, as dlib's
 /// <c>extract_image_chips</c> does), which keeps the sampling grid small.
@@ -60,7 +60,9 @@ internal static class AlignedChipSampler
             scale /= 2;
             level++;
         }
-        return (level, Math.Max(1, (int)Math.Ceiling(scale - 1e-9)));
+        // Bilinear alone does not alias up to a shrink of two (dlib's chips are bilinear there too); supersampling
+        // every slightly shrunk face would cost four samples per chip pixel for nothing.
+        return (level, scale <= 2 ? 1 : (int)Math.Ceiling(scale - 1e-9));
     }
 
     /// <summary>
