@@ -6,8 +6,10 @@ using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -236,6 +238,19 @@ internal sealed class PipelineOptions
         await ModelFetch.GetAsync(store, ModelCatalog.FaceApiExpressionWeights, cancellationToken).ConfigureAwait(false);
         // The fetches above have verified the files; each shard lies beside its manifest in the store's layout.
         return await Task.Run(() => FaceAnalyzer.FromFiles(ageGender, expression, options), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The same-person threshold a command decides with: <paramref name="given"/> (<c>--threshold</c>), else the published one
+    /// of the encoder's model in <paramref name="metric"/>, else null. face-api's network read from a <c>--weights</c>
+    /// manifest is still face-api's network, so its threshold holds there too.
+    /// </summary>
+    public VerificationThreshold? ThresholdOf(ParseResult parsed, double? given, DistanceMetric metric)
+    {
+        if (given is { } distance)
+            return new VerificationThreshold(distance, metric, "--threshold");
+        string known = parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest ? ModelCatalog.FaceApiResNetManifest : ModelNameOf(parsed);
+        return VerificationThreshold.ForModel(known, metric);
     }
 
     /// <summary>

@@ -2,10 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FaceEmbeddings.Clustering;
 using FaceEmbeddings.Datasets;
-using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Metrics;
-using FaceEmbeddings.Models.Store;
-using FaceEmbeddings.Recognition;
 
 namespace FaceEmbeddings.Cli.Commands;
 
@@ -60,7 +57,9 @@ internal static class ClusterCommand
             string folder = Directory.CreateDirectory(parsed.GetRequiredValue(output).FullName).FullName;
             int smallest = parsed.GetValue(minSize);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
-            FaceClusteringOptions options = OptionsOf(parsed.GetValue(threshold), encoder, pipeline.ModelNameOf(parsed));
+            FaceClusteringOptions options = pipeline.ThresholdOf(parsed, parsed.GetValue(threshold), DistanceMetric.Euclidean) is { } joining
+                ? new FaceClusteringOptions { Threshold = joining }
+                : throw new UsageException($"No default threshold is known for the encoder '{pipeline.ModelNameOf(parsed)}'; give --threshold (a Euclidean distance).");
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: true, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
                 pipeline.DatasetOptions(parsed, keepCrop: _ => true), cancellationToken).ConfigureAwait(false);
@@ -80,18 +79,6 @@ internal static class ClusterCommand
             Terminal.Result(folder);
         });
         return command;
-    }
-
-    /// <summary>The clustering settings: <c>--threshold</c>, else the encoder's verification threshold.</summary>
-    private static FaceClusteringOptions OptionsOf(double? threshold, IFaceEncoder encoder, string model)
-    {
-        if (threshold is { } given)
-            return new FaceClusteringOptions { Threshold = new VerificationThreshold(given, DistanceMetric.Euclidean, "--threshold") };
-        // face-api's network from a --weights manifest is still face-api's network: its threshold holds.
-        string known = encoder is FaceApiEncoder ? ModelCatalog.FaceApiResNetManifest : model;
-        return VerificationThreshold.ForModel(known, DistanceMetric.Euclidean) is { } verification
-            ? new FaceClusteringOptions { Threshold = verification }
-            : throw new UsageException($"No default threshold is known for the encoder '{model}'; give --threshold (a Euclidean distance).");
     }
 
     /// <summary>The summary on standard error (standard output holds only the output folder, for scripts).</summary>

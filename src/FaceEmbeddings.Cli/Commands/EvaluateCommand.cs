@@ -45,9 +45,7 @@ internal static class EvaluateCommand
                 throw new FileNotFoundException($"'{path}' is neither a pairs file nor a folder.", path);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             string model = pipeline.ModelNameOf(parsed);
-            VerificationThreshold? decision = parsed.GetValue(threshold) is { } given
-                ? new VerificationThreshold(given, DistanceMetric.Euclidean, "--threshold")
-                : VerificationThreshold.ForModel(model, DistanceMetric.Euclidean);
+            VerificationThreshold? decision = pipeline.ThresholdOf(parsed, parsed.GetValue(threshold), DistanceMetric.Euclidean);
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             var options = new VerificationEvaluationOptions { MaxPairs = parsed.GetValue(maxPairs), Seed = parsed.GetValue(seed) };
             Terminal.Info($"Evaluating {model} on {(pairsFile ? "the pairs of" : "every pair of")} '{path}', faces cut as {pipeline.GeometryOf(parsed, encoder)}.");

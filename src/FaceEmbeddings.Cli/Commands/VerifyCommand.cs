@@ -31,10 +31,8 @@ internal static class VerifyCommand
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             DistanceMetric distance = parsed.GetRequiredValue(metric) == "cosine" ? DistanceMetric.Cosine : DistanceMetric.Euclidean;
             string model = pipeline.ModelNameOf(parsed);
-            VerificationThreshold decision = parsed.GetValue(threshold) is { } given
-                ? new VerificationThreshold(given, distance, "--threshold")
-                : VerificationThreshold.ForModel(model, distance)
-                    ?? throw new UsageException($"There is no published {distance} threshold for model '{model}': pass --threshold (ThresholdCalibration picks one from labelled faces).");
+            VerificationThreshold decision = pipeline.ThresholdOf(parsed, parsed.GetValue(threshold), distance)
+                ?? throw new UsageException($"There is no published {distance} threshold for model '{model}': pass --threshold (ThresholdCalibration picks one from labelled faces).");
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: true, encoder, cancellationToken).ConfigureAwait(false);
             var verifier = new FaceVerifier(encoder, decision, detector);
 
