@@ -50,6 +50,17 @@ internal sealed class PipelineOptions
         HelpName = $"{FaceAlignment.DlibMeanFace.Name}|{FaceAlignment.NoneName}",
     };
 
+    private readonly Option<string> _select = new("--select")
+    {
+        Description = $"Which face stands for a photo: {LargestConfident} (the largest face MTCNN is at least 95 % sure of, else the "
+            + $"largest: not a larger hand or half face it is less sure of) or {Largest} (facenet-pytorch's rule).",
+        HelpName = $"{LargestConfident}|{Largest}",
+        DefaultValueFactory = _ => LargestConfident,
+    };
+
+    private const string LargestConfident = "largest-confident";
+    private const string Largest = "largest";
+
     private readonly Option<int> _batchSize = new("--batch-size")
     {
         Description = "Images processed together; bounds memory.",
@@ -78,13 +89,16 @@ internal sealed class PipelineOptions
     private const string FaceNet = "facenet";
 
     private readonly bool _embeds;
+    private readonly bool _onePerPhoto;
 
     /// <param name="embeds">Whether the command embeds faces, and so takes <c>--weights</c> and <c>--pretrained</c>.</param>
     /// <param name="cropGeometry">Whether the command crops the faces of a dataset, and so takes <c>--size</c>,
     /// <c>--margin</c> and <c>--batch-size</c>.</param>
-    public PipelineOptions(bool embeds, bool cropGeometry)
+    /// <param name="onePerPhoto">Whether the command takes one face per photo, and so takes <c>--select</c>.</param>
+    public PipelineOptions(bool embeds, bool cropGeometry, bool onePerPhoto = false)
     {
         _embeds = embeds;
+        _onePerPhoto = onePerPhoto;
         CropGeometry = cropGeometry;
         _device.Validators.Add(result =>
         {
@@ -102,6 +116,7 @@ internal sealed class PipelineOptions
                 result.AddError($"--align must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{value}'.");
         });
         _batchSize.Validators.Add(result => RequireAtLeast(result, _batchSize, 1));
+        _select.AcceptOnlyFromAmong(LargestConfident, Largest);
         _pretrained.AcceptOnlyFromAmong(ModelCatalog.VggFace2, ModelCatalog.CasiaWebFace);
     }
 
@@ -119,6 +134,8 @@ internal sealed class PipelineOptions
         command.Add(_device);
         if (_embeds || CropGeometry)
             command.Add(_align);
+        if (_onePerPhoto)
+            command.Add(_select);
         if (CropGeometry)
         {
             command.Add(_size);
@@ -172,6 +189,7 @@ internal sealed class PipelineOptions
             Margin = geometry.Margin,
             Alignment = geometry.Alignment,
             KeepAll = keepAll,
+            Selection = _onePerPhoto && parsed.GetValue(_select) == Largest ? FaceSelection.Largest : FaceSelection.LargestConfident,
             Device = device,
         };
         // The fetch above has verified the files; loading them again through the store would hash them again.

@@ -95,6 +95,30 @@ public sealed class RecognitionCommandTests : IDisposable
     /// and identify take dlib's published threshold, not FaceNet's (a FaceNet threshold of 1.04 would match nearly every
     /// pair of its descriptors, whose distances lie around 0.4–0.8).
     /// </summary>
+    /// <summary>
+    /// In celebrities/mindy_kaling/train-7.jpg the largest "face" MTCNN finds is her hand (probability 0.93, at the bottom
+    /// edge): verify takes the largest face MTCNN is sure of by default, and the hand only with <c>--select largest</c>.
+    /// </summary>
+    [Fact]
+    public async Task Verify_takes_the_photos_confident_face_unless_told_to_take_the_largest()
+    {
+        string[] faceApi = ["--encoder", "face-api-resnet", "--models", SharedData.PathOf("models"), "--offline", "--json"];
+        string hand = SharedData.PathOf("data/celebrities/mindy_kaling/train-7.jpg"), face = SharedData.PathOf("data/celebrities/mindy_kaling/train-1.jpg");
+
+        ToolRun confident = await FaceEmbedTool.RunAsync(["verify", hand, face, .. faceApi]);
+        ToolRun largest = await FaceEmbedTool.RunAsync(["verify", hand, face, "--select", "largest", .. faceApi]);
+        ToolRun unknown = await FaceEmbedTool.RunAsync(["verify", hand, face, "--select", "smallest", .. faceApi]);
+
+        confident.ExitCode.Should().Be(0, confident.ToString());
+        largest.ExitCode.Should().Be(0, largest.ToString());
+        using (JsonDocument result = JsonDocument.Parse(confident.Output))
+            result.RootElement.GetProperty("match").GetBoolean().Should().BeTrue();
+        using (JsonDocument result = JsonDocument.Parse(largest.Output))
+            result.RootElement.GetProperty("match").GetBoolean().Should().BeFalse("a hand is not her face");
+        unknown.ExitCode.Should().Be(2, unknown.ToString());
+        unknown.Error.Should().Contain("'smallest' not recognized").And.Contain("largest-confident");
+    }
+
     [Fact]
     public async Task Face_apis_encoder_is_recorded_by_name_and_brings_dlibs_threshold()
     {

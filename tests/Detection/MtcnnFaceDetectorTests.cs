@@ -140,6 +140,7 @@ public sealed class MtcnnFaceDetectorTests
         options.PostProcess.Should().BeTrue();
         options.Selection.Should().Be(FaceSelection.Largest);
         options.SelectionThreshold.Should().Be(0.9f);
+        options.ConfidentProbability.Should().Be(0.95f);
         options.CenterWeight.Should().Be(2.0f);
         options.KeepAll.Should().BeFalse();
         options.CropResize.Should().Be(CropResizeMethod.Bilinear);

@@ -19,7 +19,7 @@ internal static class AuditCommand
     public static Command Create()
     {
         var input = new InputOptions(LabelScheme.Folders, LabelScheme.Folders, LabelScheme.UtkFace);
-        var pipeline = new PipelineOptions(embeds: true, cropGeometry: true);
+        var pipeline = new PipelineOptions(embeds: true, cropGeometry: true, onePerPhoto: true);
         var groupBy = new Option<string[]>("--group-by")
         {
             Description = "Labels whose values form the groups, comma-separated (default: label for folders, race,gender for utkface).",

@@ -10,7 +10,7 @@ internal static class CropCommand
     public static Command Create()
     {
         var input = new InputOptions(LabelScheme.None, LabelScheme.None);
-        var pipeline = new PipelineOptions(embeds: false, cropGeometry: true);
+        var pipeline = new PipelineOptions(embeds: false, cropGeometry: true, onePerPhoto: true);
         var output = new Option<DirectoryInfo>("--out")
         {
             Description = "Folder for the crops; each is written under the image's path relative to the input, as PNG.",

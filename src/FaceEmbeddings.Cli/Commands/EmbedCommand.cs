@@ -9,7 +9,7 @@ internal static class EmbedCommand
     public static Command Create()
     {
         var input = new InputOptions(LabelScheme.None, LabelScheme.None, LabelScheme.Folders, LabelScheme.UtkFace);
-        var pipeline = new PipelineOptions(embeds: true, cropGeometry: true);
+        var pipeline = new PipelineOptions(embeds: true, cropGeometry: true, onePerPhoto: true);
         var output = new Option<FileInfo>("--out")
         {
             Description = "Where to write the embeddings: .safetensors (embeddings, boxes, probabilities, landmarks; paths and labels in the metadata) or .csv.",

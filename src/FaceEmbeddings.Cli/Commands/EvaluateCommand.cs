@@ -25,7 +25,7 @@ internal static class EvaluateCommand
         var seed = new Option<int>("--seed") { Description = "Seeds the sample of pairs and the bootstrap.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Write the result as JSON instead of a table." };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Also write evaluation.md, evaluation.json and det.png into this folder.", HelpName = "dir" };
-        var pipeline = new PipelineOptions(embeds: true, cropGeometry: false);
+        var pipeline = new PipelineOptions(embeds: true, cropGeometry: false, onePerPhoto: true);
 
         var command = new Command("evaluate", "Measure how well the --encoder tells people apart on labelled photos: accuracy at its "
             + "threshold and at the best one, ROC AUC, equal-error rate and TAR at FAR 1e-2 and 1e-3, with bootstrap intervals over people.")

@@ -18,7 +18,7 @@ internal static class GalleryCommand
     private static Command CreateAdd()
     {
         var input = new InputOptions(LabelScheme.Folders, LabelScheme.Folders);
-        var pipeline = new PipelineOptions(embeds: true, cropGeometry: true);
+        var pipeline = new PipelineOptions(embeds: true, cropGeometry: true, onePerPhoto: true);
         var gallery = new GalleryOptions();
         var metric = new Option<string>("--metric")
         {

@@ -18,7 +18,7 @@ internal static class VerifyCommand
         var metric = new Option<string>("--metric") { Description = "The distance between the embeddings.", DefaultValueFactory = _ => "euclidean" };
         metric.AcceptOnlyFromAmong("euclidean", "cosine");
         var json = new Option<bool>("--json") { Description = "Write JSON instead of a sentence." };
-        var pipeline = new PipelineOptions(embeds: true, cropGeometry: false);
+        var pipeline = new PipelineOptions(embeds: true, cropGeometry: false, onePerPhoto: true);
 
         var command = new Command("verify", "Detect the largest face of each image (MTCNN), embed both (the --encoder) and say whether they are the same person.")
         {

@@ -54,8 +54,10 @@ public sealed record FaceEmbeddingsOptions
     /// <summary>When the detector and the encoder load (default <see cref="ModelLoading.Lazy"/>).</summary>
     public ModelLoading Loading { get; set; } = ModelLoading.Lazy;
 
-    /// <summary>The detector's settings; its <see cref="MtcnnOptions.Device"/> is replaced by <see cref="Device"/>.</summary>
-    public MtcnnOptions Detection { get; set; } = new();
+    /// <summary>The detector's settings; its <see cref="MtcnnOptions.Device"/> is replaced by <see cref="Device"/>. Unlike a
+    /// bare <see cref="MtcnnOptions"/>, a photo's face is by default the largest confident one
+    /// (<see cref="FaceSelection.LargestConfident"/>), as on the command line.</summary>
+    public MtcnnOptions Detection { get; set; } = new() { Selection = FaceSelection.LargestConfident };
 
     /// <summary>The encoder's settings; its <see cref="FaceNetEncoderOptions.Device"/> is replaced by <see cref="Device"/>.</summary>
     public FaceNetEncoderOptions Encoding { get; set; } = new();

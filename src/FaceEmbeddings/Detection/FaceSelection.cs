@@ -17,4 +17,11 @@ public enum FaceSelection
     /// <summary>The box maximizing area − <see cref="MtcnnOptions.CenterWeight"/> × squared distance of its
     /// centre from the image centre (<c>"center_weighted_size"</c>).</summary>
     CenterWeightedSize,
+
+    /// <summary>
+    /// The largest face at least <see cref="MtcnnOptions.ConfidentProbability"/> probable, else the largest of all: a
+    /// photo's subject rather than a larger detection MTCNN's last stage is less sure of (a hand, half a face at the
+    /// border). Not one of facenet-pytorch's methods; the command line's and <c>AddFaceEmbeddings</c>' default.
+    /// </summary>
+    LargestConfident,
 }

@@ -14,6 +14,15 @@ public interface IFaceDetector : IDisposable
     /// <summary>Every face in each image, in the order of <paramref name="images"/>; images may differ in size.</summary>
     IReadOnlyList<IReadOnlyList<DetectedFace>> Detect(IReadOnlyList<FaceImage> images);
 
+    /// <summary>The face that stands for <paramref name="image"/> where one face per image is wanted, among
+    /// <paramref name="faces"/> as <see cref="Detect(FaceImage)"/> found them; null when none qualifies. The default takes
+    /// the first, the largest.</summary>
+    DetectedFace? SelectFace(FaceImage image, IReadOnlyList<DetectedFace> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        return faces.Count == 0 ? null : faces[0];
+    }
+
     /// <summary>Cuts <paramref name="face"/> out of <paramref name="image"/> as a square crop, which the caller owns.</summary>
     FaceCrop Extract(FaceImage image, DetectedFace face);
 

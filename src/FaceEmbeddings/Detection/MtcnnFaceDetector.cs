@@ -176,7 +176,7 @@ public sealed class MtcnnFaceDetector : IFaceDetector
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
-        return FaceSelector.Select(faces, Options.Selection, image.Width, image.Height, Options.SelectionThreshold, Options.CenterWeight);
+        return FaceSelector.Select(faces, Options, image.Width, image.Height);
     }
 
     /// <inheritdoc />

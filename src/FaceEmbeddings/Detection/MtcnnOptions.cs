@@ -47,6 +47,10 @@ public sealed record MtcnnOptions
     /// <summary>Probability a face must exceed for <see cref="FaceSelection.LargestOverThreshold"/> (default 0.9).</summary>
     public float SelectionThreshold { get; init; } = 0.9f;
 
+    /// <summary>Probability from which <see cref="FaceSelection.LargestConfident"/> counts a face as confident (default
+    /// 0.95).</summary>
+    public float ConfidentProbability { get; init; } = 0.95f;
+
     /// <summary>Weight of the squared centre offset for <see cref="FaceSelection.CenterWeightedSize"/> (default 2.0).</summary>
     public float CenterWeight { get; init; } = 2.0f;
 
@@ -119,6 +123,7 @@ public sealed record MtcnnOptions
         CheckProbability(Thresholds.RNet, "Thresholds.RNet");
         CheckProbability(Thresholds.ONet, "Thresholds.ONet");
         CheckProbability(SelectionThreshold, nameof(SelectionThreshold));
+        CheckProbability(ConfidentProbability, nameof(ConfidentProbability));
         if (!float.IsFinite(CenterWeight) || CenterWeight < 0)
             throw new ArgumentOutOfRangeException(nameof(CenterWeight), CenterWeight, "CenterWeight must be a finite number of at least 0.");
         if (WorkerThreads is < 0)

@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace FaceEmbeddings.Recognition;
 
 /// <summary>
-/// Answers "are these two faces the same person?" (1:1) for two embeddings, two crops or two images (the largest
-/// face of each), by comparing their distance with a threshold. Uses the encoder and detector it is given without
+/// Answers "are these two faces the same person?" (1:1) for two embeddings, two crops or two images (the face the
+/// detector selects in each), by comparing their distance with a threshold. Uses the encoder and detector it is given without
 /// owning them: dispose those yourself. As thread-safe as they are.
 /// </summary>
 public sealed class FaceVerifier
@@ -57,7 +57,8 @@ public sealed class FaceVerifier
         return Verify(embeddings[0], embeddings[1]);
     }
 
-    /// <summary>Detects the largest face of each image, and embeds and compares the two.</summary>
+    /// <summary>Detects each image's face (the one the detector's <see cref="IFaceDetector.SelectFace"/> picks, by default
+    /// the largest), and embeds and compares the two.</summary>
     /// <exception cref="InvalidOperationException">The verifier was made without a detector.</exception>
     /// <exception cref="ArgumentException">An image has no face; the message names which.</exception>
     public FaceVerification Verify(FaceImage a, FaceImage b)
@@ -66,17 +67,16 @@ public sealed class FaceVerifier
         ArgumentNullException.ThrowIfNull(b);
         if (detector is null)
             throw new InvalidOperationException("Verifying images needs a face detector: pass one to the FaceVerifier constructor.");
-        using FaceCrop left = LargestFace(a, nameof(a));
-        using FaceCrop right = LargestFace(b, nameof(b));
+        using FaceCrop left = SelectedFace(a, nameof(a));
+        using FaceCrop right = SelectedFace(b, nameof(b));
         return Verify(left, right);
     }
 
-    private FaceCrop LargestFace(FaceImage image, string name)
+    private FaceCrop SelectedFace(FaceImage image, string name)
     {
-        IReadOnlyList<DetectedFace> faces = detector!.Detect(image);
-        if (faces.Count == 0)
-            throw new ArgumentException($"No face was found in image '{name}' ({image.Width}×{image.Height}).", name);
-        return detector.Extract(image, faces.MaxBy(face => face.Box.Area)!, encoder.Input.CropFor(detector.Geometry));
+        DetectedFace face = detector!.SelectFace(image, detector.Detect(image))
+            ?? throw new ArgumentException($"No face was found in image '{name}' ({image.Width}×{image.Height}).", name);
+        return detector.Extract(image, face, encoder.Input.CropFor(detector.Geometry));
     }
 
     private Tensor AsRow(Tensor embedding, string name)
