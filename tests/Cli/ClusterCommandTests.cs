@@ -160,6 +160,16 @@ public sealed partial class ClusterCommandTests(PeopleClusters clusters) : IClas
         File.Exists(gallery).Should().BeFalse("nothing was enrolled");
     }
 
+    [Fact]
+    public async Task A_min_probability_outside_zero_to_one_is_a_usage_error()
+    {
+        ToolRun run = await FaceEmbedTool.RunAsync(["cluster", People, "--min-probability", "1.5", "--out", Path.Combine(clusters.Scratch, "refused")]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.Error.Should().Contain("--min-probability must lie between 0 and 1");
+        Directory.Exists(Path.Combine(clusters.Scratch, "refused")).Should().BeFalse();
+    }
+
     [GeneratedRegex("<img src=\"data:image/jpeg;base64,")]
     private static partial Regex JpegImage();
 }

@@ -1,4 +1,6 @@
 using FaceEmbeddings.Clustering;
+using FaceEmbeddings.Datasets;
+using FaceEmbeddings.Detection;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
 using TorchSharp;
@@ -173,5 +175,41 @@ public sealed class FaceClusteringTests
         result.Labels.Should().Equal(0);
         result.Clusters.Should().ContainSingle().Which.Should().BeEquivalentTo(new FaceCluster(0, [0], 0));
         result.Singletons.Should().Equal(0);
+    }
+
+    [Fact]
+    public void A_doubtful_detection_joins_no_one_even_when_its_embedding_is_close()
+    {
+        // Five faces of one person, all within 0.3 of each other; face 1 a hand MTCNN is 93 % sure of, face 3 a 15-pixel
+        // face cut by the border: both stay alone, the other three form the cluster.
+        var (embeddings, _) = SyntheticFaces.Clustered(people: 1, facesEach: 5, features: 16, spread: 0.05, seed: 4);
+        DetectedFace Face(float side, float probability) =>
+            new(new BoundingBox(10, 10, 10 + side, 10 + side), probability, Enumerable.Repeat(new FacePoint(20, 20), DetectedFace.LandmarkCount).ToArray());
+        DetectedFace[] detections = [Face(80, 0.999f), Face(90, 0.93f), Face(60, 0.97f), Face(15, 0.99f), Face(50, 0.95f)];
+        var faces = detections.Select((face, i) => new EmbeddedFace(new FaceDatasetItem($"photo-{i}.jpg", FaceLabels.Of("person", "a")), 0, face)).ToArray();
+        using var set = new FaceEmbeddingSet("synthetic", ["person"], faces, embeddings, [], null, []);
+
+        FaceClusterResult result = FaceClustering.Cluster(set, Options());
+        FaceClusterResult everyone = FaceClustering.Cluster(set, Options() with { MinProbability = 0, MinFaceSide = 0 });
+
+        result.Clusters[0].Members.Should().Equal(0, 2, 4);
+        result.Singletons.Should().Equal(1, 3);
+        everyone.Clusters.Should().ContainSingle().Which.Members.Should().Equal(0, 1, 2, 3, 4);
+    }
+
+    [Fact]
+    public void A_face_is_doubtful_below_the_probability_or_the_side_and_not_at_them()
+    {
+        FaceClusteringOptions options = Options();
+        DetectedFace Face(float width, float height, float probability) =>
+            new(new BoundingBox(0, 0, width, height), probability, Enumerable.Repeat(new FacePoint(1, 1), DetectedFace.LandmarkCount).ToArray());
+
+        options.IsDoubtful(Face(20, 30, 0.95f)).Should().BeFalse();
+        options.IsDoubtful(Face(30, 19.5f, 0.99f)).Should().BeTrue();
+        options.IsDoubtful(Face(100, 100, 0.9499f)).Should().BeTrue();
+        Action invalid = () => (options with { MinProbability = 1.01f }).Validate();
+        invalid.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(FaceClusteringOptions.MinProbability));
+        Action negative = () => (options with { MinFaceSide = -1 }).Validate();
+        negative.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(FaceClusteringOptions.MinFaceSide));
     }
 }

@@ -41,6 +41,16 @@ internal static class ClusterCommand
             if (result.GetValueOrDefault<int>() < 1)
                 result.AddError($"--min-size must be at least 1; got {result.GetValueOrDefault<int>()}.");
         });
+        var minProbability = new Option<float?>("--min-probability")
+        {
+            Description = "Faces MTCNN is less sure of than this (hands, half faces) are joined to no other face and listed as unclustered (default 0.95).",
+            HelpName = "probability",
+        };
+        minProbability.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<float?>() is { } value && !(value >= 0 && value <= 1))
+                result.AddError($"--min-probability must lie between 0 and 1; got {value.ToString(CultureInfo.InvariantCulture)}.");
+        });
         var copy = new Option<bool>("--copy") { Description = "Copy each cluster's photos into a folder of its own (cluster-1, …) under --out; no file there is ever overwritten." };
 
         var command = new Command("cluster", "Group the faces of a photo collection by person, without labels: every face of every photo is detected (MTCNN), "
@@ -49,6 +59,7 @@ internal static class ClusterCommand
         command.Add(output);
         command.Add(threshold);
         command.Add(minSize);
+        command.Add(minProbability);
         command.Add(copy);
         pipeline.AddTo(command);
         CommandAction.Set(command, async (parsed, cancellationToken) =>
@@ -60,6 +71,8 @@ internal static class ClusterCommand
             FaceClusteringOptions options = pipeline.ThresholdOf(parsed, parsed.GetValue(threshold), DistanceMetric.Euclidean) is { } joining
                 ? new FaceClusteringOptions { Threshold = joining }
                 : throw new UsageException($"No default threshold is known for the encoder '{pipeline.ModelNameOf(parsed)}'; give --threshold (a Euclidean distance).");
+            if (parsed.GetValue(minProbability) is { } least)
+                options = options with { MinProbability = least };
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: true, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
                 pipeline.DatasetOptions(parsed, keepCrop: _ => true), cancellationToken).ConfigureAwait(false);

@@ -15,12 +15,15 @@ namespace FaceEmbeddings.Clustering;
 public static class FaceClustering
 {
     /// <summary>Clusters the faces of <paramref name="set"/>; face i of <see cref="FaceEmbeddingSet.Faces"/> gets
-    /// <see cref="FaceClusterResult.Labels"/>[i].</summary>
+    /// <see cref="FaceClusterResult.Labels"/>[i]. A doubtful detection (see <see cref="FaceClusteringOptions.IsDoubtful"/>)
+    /// is joined to no other face: it stays a singleton.</summary>
     /// <inheritdoc cref="Cluster(Tensor, FaceClusteringOptions)"/>
     public static FaceClusterResult Cluster(FaceEmbeddingSet set, FaceClusteringOptions options)
     {
         ArgumentNullException.ThrowIfNull(set);
-        return Cluster(set.Embeddings, options);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return Cluster(set.Embeddings, options, set.Faces.Select(face => !options.IsDoubtful(face.Face)).ToArray());
     }
 
     /// <summary>Clusters the rows of <paramref name="embeddings"/> (one face each).</summary>
@@ -29,7 +32,9 @@ public static class FaceClustering
     /// <returns>A cluster for every face; the same for the same embeddings and seed.</returns>
     /// <exception cref="ArgumentException"><paramref name="embeddings"/> is not a non-empty N×D floating-point matrix of
     /// finite values (with no all-zero row under the cosine distance), or the options are invalid.</exception>
-    public static FaceClusterResult Cluster(Tensor embeddings, FaceClusteringOptions options)
+    public static FaceClusterResult Cluster(Tensor embeddings, FaceClusteringOptions options) => Cluster(embeddings, options, joinable: null);
+
+    private static FaceClusterResult Cluster(Tensor embeddings, FaceClusteringOptions options, IReadOnlyList<bool>? joinable)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -37,7 +42,7 @@ public static class FaceClustering
         if (embeddings.shape[0] > int.MaxValue)
             throw new ArgumentException($"'{nameof(embeddings)}' has {embeddings.shape[0]} rows; at most {int.MaxValue} faces can be clustered.", nameof(embeddings));
 
-        var graph = NeighbourGraph.Build(embeddings, options.Neighbours, options.Threshold.Distance, options.Threshold.Metric, options.BlockBytes);
+        var graph = NeighbourGraph.Build(embeddings, options.Neighbours, options.Threshold.Distance, options.Threshold.Metric, options.BlockBytes, joinable);
         var (walkLabels, passes) = ChineseWhispers.Run(graph, options.Iterations, options.Seed);
         int[][] members = MembersLargestFirst(walkLabels);
         var labels = new int[walkLabels.Length];

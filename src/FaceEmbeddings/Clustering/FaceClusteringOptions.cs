@@ -1,3 +1,4 @@
+using FaceEmbeddings.Detection;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
 
@@ -34,6 +35,28 @@ public sealed record FaceClusteringOptions
     public long BlockBytes { get; init; } = Distances.DefaultChunkBytes;
 
     /// <summary>
+    /// Detection probability below which a face of a <see cref="Datasets.FaceEmbeddingSet"/> is doubtful (default 0.95, as
+    /// <see cref="MtcnnOptions.ConfidentProbability"/>): MTCNN's last stage lets through hands and half faces at this
+    /// level, whose embeddings lie close to other poor ones and would join people's clusters together.
+    /// </summary>
+    public float MinProbability { get; init; } = 0.95f;
+
+    /// <summary>
+    /// Shorter side of its box, in image pixels, below which a detected face is doubtful (default 20, MTCNN's smallest
+    /// face, <see cref="MtcnnOptions.MinFaceSize"/>): smaller boxes are faces cut by the image's border or blurred
+    /// background faces, enlarged many times into the encoder's chip, whose embeddings lie close to anyone's.
+    /// </summary>
+    public float MinFaceSide { get; init; } = 20;
+
+    /// <summary>Whether <paramref name="face"/> is too doubtful a detection to join others: less probable than
+    /// <see cref="MinProbability"/>, or smaller than <see cref="MinFaceSide"/>.</summary>
+    public bool IsDoubtful(DetectedFace face)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        return face.Probability < MinProbability || Math.Min(face.Box.Width, face.Box.Height) < MinFaceSide;
+    }
+
+    /// <summary>
     /// The options for embeddings of <paramref name="model"/> (a <see cref="Models.Store.ModelCatalog"/> name), joined
     /// below <see cref="VerificationThreshold.ForModel"/>'s threshold in <paramref name="metric"/>.
     /// </summary>
@@ -58,6 +81,10 @@ public sealed record FaceClusteringOptions
             throw new ArgumentOutOfRangeException(nameof(Neighbours), Neighbours, "Neighbours must be at least 1.");
         if (Iterations < 1)
             throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "Iterations must be at least 1.");
+        if (!(MinProbability >= 0 && MinProbability <= 1))
+            throw new ArgumentOutOfRangeException(nameof(MinProbability), MinProbability, "MinProbability must lie between 0 and 1.");
+        if (!(MinFaceSide >= 0 && float.IsFinite(MinFaceSide)))
+            throw new ArgumentOutOfRangeException(nameof(MinFaceSide), MinFaceSide, "MinFaceSide must be a finite size of at least 0 pixels.");
         if (BlockBytes < 1L << 20)
             throw new ArgumentOutOfRangeException(nameof(BlockBytes), BlockBytes, "BlockBytes must be at least 1 MiB.");
     }

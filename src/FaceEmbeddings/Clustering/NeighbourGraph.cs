@@ -26,9 +26,11 @@ internal sealed class NeighbourGraph
 
     /// <summary>
     /// Builds the graph of <paramref name="embeddings"/> (N×D, checked by <see cref="Distances.Nearest"/>) from their
-    /// <paramref name="neighbours"/> nearest neighbours, found in blocks of at most <paramref name="blockBytes"/>.
+    /// <paramref name="neighbours"/> nearest neighbours, found in blocks of at most <paramref name="blockBytes"/>; faces
+    /// that <paramref name="joinable"/> (when given) marks false get no edge.
     /// </summary>
-    public static NeighbourGraph Build(Tensor embeddings, int neighbours, double threshold, DistanceMetric metric, long blockBytes)
+    public static NeighbourGraph Build(Tensor embeddings, int neighbours, double threshold, DistanceMetric metric, long blockBytes,
+                                       IReadOnlyList<bool>? joinable = null)
     {
         int nodes = checked((int)embeddings.shape[0]);
         int k = (int)Math.Min(nodes, (long)neighbours + 1);   // + 1: each face finds itself
@@ -42,7 +44,8 @@ internal sealed class NeighbourGraph
         }
 
         var degrees = new int[nodes + 1];
-        ForEachEdge(nodes, k, threshold, distances, indices, (from, to) =>
+        Func<int, bool> joins = joinable is null ? _ => true : node => joinable[node];
+        ForEachEdge(nodes, k, threshold, distances, indices, joins, (from, to) =>
         {
             degrees[from]++;
             degrees[to]++;
@@ -52,7 +55,7 @@ internal sealed class NeighbourGraph
             offsets[node + 1] = offsets[node] + degrees[node];
         var targets = new int[offsets[nodes]];
         var filled = (int[])offsets.Clone();
-        ForEachEdge(nodes, k, threshold, distances, indices, (from, to) =>
+        ForEachEdge(nodes, k, threshold, distances, indices, joins, (from, to) =>
         {
             targets[filled[from]++] = to;
             targets[filled[to]++] = from;
@@ -60,18 +63,22 @@ internal sealed class NeighbourGraph
         return Deduplicated(offsets, targets);
     }
 
-    /// <summary>Each neighbour pair (i, j ≠ i) closer than the threshold, once per direction it was found in.</summary>
-    private static void ForEachEdge(int nodes, int k, double threshold, double[] distances, long[] indices, Action<int, int> edge)
+    /// <summary>Each neighbour pair (i, j ≠ i) of joinable faces closer than the threshold, once per direction it was
+    /// found in.</summary>
+    private static void ForEachEdge(int nodes, int k, double threshold, double[] distances, long[] indices, Func<int, bool> joins,
+                                    Action<int, int> edge)
     {
         for (int node = 0; node < nodes; node++)
         {
+            if (!joins(node))
+                continue;
             for (int rank = 0; rank < k; rank++)
             {
                 int position = node * k + rank;
                 if (distances[position] >= threshold)
                     break;   // closest first: the rest are no closer
                 int other = (int)indices[position];
-                if (other != node)
+                if (other != node && joins(other))
                     edge(node, other);
             }
         }
