@@ -25,15 +25,11 @@ internal static class FaceEndpoints
         {
             using FaceCropBatch first = await uploads.ReadFaceAsync(request, "first", cancellationToken);
             using FaceCropBatch second = await uploads.ReadFaceAsync(request, "second", cancellationToken);
-            double distance;
-            using (NewDisposeScope())
-            {
-                Tensor embeddings = encoder.Embed([first[0], second[0]]);
-                distance = Distances.Pairwise(embeddings)[0, 1].item<float>();
-            }
-            double threshold = options.Value.MatchThreshold!.Value;   // set or defaulted, and checked, at start-up
-            audit.Verified(user, distance < threshold);
-            return Results.Ok(new VerifyResponse(distance < threshold, distance, threshold));
+            // Set or defaulted, and checked, at start-up.
+            var threshold = new VerificationThreshold(options.Value.MatchThreshold!.Value, DistanceMetric.Euclidean, "Sample:MatchThreshold");
+            FaceVerification result = new FaceVerifier(encoder, threshold).Verify(first[0], second[0]);
+            audit.Verified(user, result.IsMatch);
+            return Results.Ok(new VerifyResponse(result.IsMatch, result.Distance, result.Threshold));
         }).RequireAuthorization(SampleScopes.Verify);
 
         // One photo in field "photo": adds its face to the person named in the route.

@@ -57,5 +57,5 @@ public sealed class SampleOptions
 
     /// <summary>The published threshold of the encoder the FaceEmbeddings settings choose, or null when there is none.</summary>
     public static double? PublishedThresholdOf(FaceEmbeddingsOptions faces) =>
-        VerificationThreshold.ForModel(faces.EncoderName, DistanceMetric.Euclidean)?.Distance;
+        faces.ModelSource.PublishedThreshold(DistanceMetric.Euclidean)?.Distance;
 }

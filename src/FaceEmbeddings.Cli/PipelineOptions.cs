@@ -103,7 +103,7 @@ internal sealed class PipelineOptions
         _device.Validators.Add(result =>
         {
             string? value = result.GetValueOrDefault<string>();
-            if (value is not null && !TryParseDevice(value, out _))
+            if (value is not null && !DeviceCheck.TryParse(value, out _))
                 result.AddError($"--device must be cpu, cuda or cuda:N; got '{value}'.");
         });
         _size.Validators.Add(result => RequireAtLeast(result, _size, 1));
@@ -196,52 +196,37 @@ internal sealed class PipelineOptions
         return MtcnnFaceDetector.FromFiles(paths[0], paths[1], paths[2], options);
     }
 
+    /// <summary>The encoder the options choose: <c>--encoder</c> (with <c>--pretrained</c> for facenet), <c>--weights</c>,
+    /// <c>--align</c> and <c>--device</c>, for the library to decide the rest.</summary>
+    public FaceModelSource SourceOf(ParseResult parsed) => new()
+    {
+        Model = parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest
+            ? ModelCatalog.FaceApiResNetManifest
+            : parsed.GetRequiredValue(_pretrained),
+        Weights = parsed.GetValue(_weights)?.FullName,
+        Alignment = parsed.GetValue(_align),
+        Device = parsed.GetRequiredValue(_device),
+    };
+
     /// <summary>The <c>--encoder</c>: from the <c>--weights</c> file, or from the store.</summary>
     public async Task<IFaceEncoder> CreateEncoderAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
         NativeLogging.Configure();
-        if (parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest)
-            return await CreateFaceApiEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
-        var options = new FaceNetEncoderOptions { Device = DeviceOf(parsed) };
-        options = options with { Alignment = AlignmentOf(parsed, options.Alignment) };
-        if (parsed.GetValue(_weights) is { } weights)
-        {
-            if (!weights.Exists)
-                throw new FileNotFoundException($"The weights file '{weights.FullName}' does not exist.", weights.FullName);
-            try
-            {
-                return FaceNetEncoder.FromFile(weights.FullName, options);
-            }
-            catch (StateDictMismatchException mismatch)
-            {
-                throw new InvalidDataException($"'{weights.FullName}' is not an InceptionResnetV1 state dict with facenet-pytorch's keys: "
-                    + $"{Describe(mismatch.MissingKeys, "missing")}, {Describe(mismatch.UnexpectedKeys, "unexpected")}, "
-                    + $"{Describe(mismatch.ShapeMismatches, "of another shape")}.", mismatch);
-            }
-        }
-        ModelStore store = _store.Open(parsed);
-        string path = await ModelFetch.GetAsync(store, parsed.GetRequiredValue(_pretrained), cancellationToken).ConfigureAwait(false);
-        return await Task.Run(() => FaceNetEncoder.FromFile(path, options), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>face-api's encoder: the <c>--weights</c> manifest, or the store's <c>face-api-resnet</c> files.</summary>
-    private async Task<FaceApiEncoder> CreateFaceApiEncoderAsync(ParseResult parsed, CancellationToken cancellationToken)
-    {
-        if (parsed.GetResult(_pretrained) is { Implicit: false })
+        FaceModelSource source = SourceOf(parsed);
+        if (source.IsFaceApi && parsed.GetResult(_pretrained) is { Implicit: false })
             throw new UsageException($"--pretrained chooses facenet weights; it does not apply to --encoder {ModelCatalog.FaceApiResNetManifest}.");
-        var options = new FaceApiEncoderOptions { Device = DeviceOf(parsed) };
-        options = options with { Alignment = AlignmentOf(parsed, options.Alignment) };
-        if (parsed.GetValue(_weights) is { } weights)
-        {
-            if (!weights.Exists)
-                throw new FileNotFoundException($"The weights file '{weights.FullName}' does not exist.", weights.FullName);
-            return await Task.Run(() => FaceApiEncoder.FromFile(weights.FullName, options), cancellationToken).ConfigureAwait(false);
-        }
         ModelStore store = _store.Open(parsed);
-        string manifest = await ModelFetch.GetAsync(store, ModelCatalog.FaceApiResNetManifest, cancellationToken).ConfigureAwait(false);
-        await ModelFetch.GetAsync(store, ModelCatalog.FaceApiResNetWeights, cancellationToken).ConfigureAwait(false);
-        // The fetch above has verified both files; the shard lies beside the manifest in the store's layout.
-        return await Task.Run(() => FaceApiEncoder.FromFile(manifest, options), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Terminal.WithProgressAsync($"Loading {source.Name}", update => source.CreateEncoderAsync(store, settings: null,
+                new SynchronousProgress<DownloadProgress>(progress => update(progress.BytesReceived, progress.TotalBytes ?? 0)), cancellationToken)).ConfigureAwait(false);
+        }
+        catch (StateDictMismatchException mismatch) when (!source.IsFaceApi && source.Weights is { } weights)
+        {
+            throw new InvalidDataException($"'{weights}' is not an InceptionResnetV1 state dict with facenet-pytorch's keys: "
+                + $"{Describe(mismatch.MissingKeys, "missing")}, {Describe(mismatch.UnexpectedKeys, "unexpected")}, "
+                + $"{Describe(mismatch.ShapeMismatches, "of another shape")}.", mismatch);
+        }
     }
 
     /// <summary>face-api's age/gender and expression networks from the store (<c>face-api-age-gender</c>, <c>face-api-expression</c>).</summary>
@@ -258,31 +243,15 @@ internal sealed class PipelineOptions
         return await Task.Run(() => FaceAnalyzer.FromFiles(ageGender, expression, options), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The same-person threshold a command decides with: <paramref name="given"/> (<c>--threshold</c>), else the published one
-    /// of the encoder's model in <paramref name="metric"/>, else null. face-api's network read from a <c>--weights</c>
-    /// manifest is still face-api's network, so its threshold holds there too.
-    /// </summary>
-    public VerificationThreshold? ThresholdOf(ParseResult parsed, double? given, DistanceMetric metric)
-    {
-        if (given is { } distance)
-            return new VerificationThreshold(distance, metric, "--threshold");
-        string known = parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest ? ModelCatalog.FaceApiResNetManifest : ModelNameOf(parsed);
-        return VerificationThreshold.ForModel(known, metric);
-    }
+    /// <summary>The same-person threshold a command decides with: <paramref name="given"/> (<c>--threshold</c>), else the
+    /// published one of the encoder's model in <paramref name="metric"/> (<see cref="FaceModelSource.PublishedThreshold"/>),
+    /// else null.</summary>
+    public VerificationThreshold? ThresholdOf(ParseResult parsed, double? given, DistanceMetric metric) =>
+        given is { } distance ? new VerificationThreshold(distance, metric, "--threshold") : SourceOf(parsed).PublishedThreshold(metric);
 
-    /// <summary>
-    /// The encoder's name as a gallery records it and as <see cref="Recognition.VerificationThreshold.ForModel"/> knows it: the
-    /// <c>--weights</c> file's name, else the store's name of the weights (<c>--pretrained</c> for facenet,
-    /// <c>face-api-resnet</c> for face-api's network), so that a gallery refuses embeddings of another encoder.
-    /// </summary>
-    public string ModelNameOf(ParseResult parsed)
-    {
-        if (parsed.GetValue(_weights) is { } weights) return weights.Name;
-        return parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest
-            ? ModelCatalog.FaceApiResNetManifest
-            : parsed.GetRequiredValue(_pretrained);
-    }
+    /// <summary>The encoder's name as a gallery records it and as <see cref="VerificationThreshold.ForModel"/> knows it
+    /// (<see cref="FaceModelSource.Name"/>), so that a gallery refuses embeddings of another encoder.</summary>
+    public string ModelNameOf(ParseResult parsed) => SourceOf(parsed).Name;
 
     /// <summary>The <c>--align</c> value, or <paramref name="encoderDefault"/> when it is not given.</summary>
     private FaceAlignment? AlignmentOf(ParseResult parsed, FaceAlignment? encoderDefault)
@@ -298,7 +267,7 @@ internal sealed class PipelineOptions
     private Device DeviceOf(ParseResult parsed)
     {
         string text = parsed.GetRequiredValue(_device);
-        if (!TryParseDevice(text, out Device? device))
+        if (!DeviceCheck.TryParse(text, out Device? device))
             throw new UsageException($"--device must be cpu, cuda or cuda:N; got '{text}'.");
         return DeviceCheck.Require(device, "--device");
     }
@@ -309,19 +278,6 @@ internal sealed class PipelineOptions
         0 => $"no key {what}",
         _ => $"{keys.Count} {(keys.Count == 1 ? "key" : "keys")} {what} ({string.Join(", ", keys.Take(3))}{(keys.Count > 3 ? ", …" : "")})",
     };
-
-    private static bool TryParseDevice(string text, [NotNullWhen(true)] out Device? device)
-    {
-        device = null;
-        if (string.Equals(text, "cpu", StringComparison.OrdinalIgnoreCase))
-            device = CPU;
-        else if (string.Equals(text, "cuda", StringComparison.OrdinalIgnoreCase))
-            device = CUDA;
-        else if (text.StartsWith("cuda:", StringComparison.OrdinalIgnoreCase)
-            && int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
-            device = new Device(DeviceType.CUDA, index);
-        return device is not null;
-    }
 
     private static void RequireAtLeast(OptionResult result, Option<int?> option, int minimum) =>
         RequireAtLeast(result, option.Name, result.GetValueOrDefault<int?>() ?? minimum, minimum);

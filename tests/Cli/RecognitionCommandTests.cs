@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceEmbeddings.DependencyInjection;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Tests.Store;
@@ -45,7 +46,10 @@ public sealed class RecognitionCommandTests : IDisposable
             identities.Select(identity => identity.GetProperty("name").GetString()).Should().Equal(folders, "labels come from the folder names");
             identities.Select(identity => identity.GetProperty("faces").GetInt32()).Should()
                 .Equal(folders.Select(name => Directory.GetFiles(Path.Combine(People, name)).Length), "each photo shows one face");
-            listed.RootElement.GetProperty("model").GetString().Should().Be(Path.GetFileName(FaceNetReference.CheckpointPath));
+            // The name a service configured with the same checkpoint gives its encoder, so that it reads this gallery.
+            string checkpoint = SharedData.PathOf(FaceNetReference.CheckpointPath);
+            listed.RootElement.GetProperty("model").GetString().Should().Be(Path.GetFileNameWithoutExtension(checkpoint))
+                .And.Be(new FaceEmbeddingsOptions { EncoderCheckpoint = checkpoint }.EncoderName);
         }
 
         identify.ExitCode.Should().Be(0, identify.ToString());

@@ -218,13 +218,13 @@ public sealed class AddFaceEmbeddingsTests
     }
 
     [Fact]
-    public async Task A_FaceNet_checkpoint_with_face_apis_encoder_is_refused_at_start_naming_both_settings()
+    public async Task A_FaceNet_checkpoint_as_face_apis_weights_is_refused_at_start_naming_both_settings()
     {
         using IHost host = BuildHost(OfflineSettings(("FaceEmbeddings:EncoderModel", ModelCatalog.FaceApiResNetManifest)), new LogCapture());
 
         var failure = (await FluentActions.Awaiting(() => host.StartAsync()).Should().ThrowAsync<OptionsValidationException>()).Which;
 
-        failure.Failures.Should().ContainSingle().Which.Should().Match("FaceEmbeddings:EncoderCheckpoint*InceptionResnetV1*EncoderModel 'face-api-resnet'*");
+        failure.Failures.Should().ContainSingle().Which.Should().Match("FaceEmbeddings:EncoderCheckpoint*'face-api-resnet'*TF.js manifest*.pt' is not one.");
     }
 
     [Fact]

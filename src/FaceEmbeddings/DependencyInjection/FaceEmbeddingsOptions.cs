@@ -35,21 +35,21 @@ public sealed record FaceEmbeddingsOptions
     /// alignment). FaceNet's choices are ignored when <see cref="EncoderCheckpoint"/> is set.</summary>
     public string EncoderModel { get; set; } = ModelCatalog.VggFace2;
 
-    /// <summary>A local InceptionResnetV1 checkpoint (<c>.pt</c> or <c>.safetensors</c>) to load instead of
-    /// <see cref="EncoderModel"/>; null uses the store.</summary>
+    /// <summary>A local weights file to load instead of the store's <see cref="EncoderModel"/>: an InceptionResnetV1
+    /// checkpoint (<c>.pt</c> or <c>.safetensors</c>) for FaceNet, face-api's TF.js manifest for <c>face-api-resnet</c>;
+    /// null uses the store (<see cref="FaceModelSource.Weights"/>).</summary>
     public string? EncoderCheckpoint { get; set; }
 
     /// <summary>How faces are cut for the encoder: <c>dlib-mean-face</c> (aligned chips) or <c>none</c> (unaligned box
     /// crops); null (the default) takes the encoder's own: aligned for face-api-resnet, unaligned for FaceNet.</summary>
     public string? Alignment { get; set; }
 
-    /// <summary>True when <see cref="EncoderModel"/> chooses face-api's network (which no checkpoint replaces).</summary>
-    internal bool UsesFaceApiEncoder => EncoderModel == ModelCatalog.FaceApiResNetManifest;
+    /// <summary>The encoder these settings choose, as the library decides it for every front end.</summary>
+    public FaceModelSource ModelSource => new() { Model = EncoderModel, Weights = EncoderCheckpoint, Alignment = Alignment, Device = Device };
 
-    /// <summary>The encoder's name, as the gallery's descriptor and <c>VerificationThreshold.ForModel</c> know it: the
-    /// checkpoint's file name without its extension when <see cref="EncoderCheckpoint"/> is set, otherwise
-    /// <see cref="EncoderModel"/>.</summary>
-    public string EncoderName => EncoderCheckpoint is { } checkpoint ? Path.GetFileNameWithoutExtension(checkpoint) : EncoderModel;
+    /// <summary>The encoder's name, as the gallery's descriptor and <c>VerificationThreshold.ForModel</c> know it
+    /// (<see cref="FaceModelSource.Name"/>: the weights file's name without its extension, else <see cref="EncoderModel"/>).</summary>
+    public string EncoderName => ModelSource.Name;
 
     /// <summary>When the detector and the encoder load (default <see cref="ModelLoading.Lazy"/>).</summary>
     public ModelLoading Loading { get; set; } = ModelLoading.Lazy;

@@ -1,6 +1,5 @@
-using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
 using Microsoft.Extensions.Options;
-using TorchSharp;
 
 namespace FaceEmbeddings.DependencyInjection;
 
@@ -11,16 +10,8 @@ internal sealed class FaceEmbeddingsOptionsValidator : IValidateOptions<FaceEmbe
     public ValidateOptionsResult Validate(string? name, FaceEmbeddingsOptions options)
     {
         var failures = new List<string>();
-        if (!TryParseDevice(options.Device, out _))
-            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.Device)} must be cpu, cuda or cuda:N; got '{options.Device}'.");
-        if (options.Alignment is not null && !FaceAlignment.TryParse(options.Alignment, out _))
-            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.Alignment)} must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{options.Alignment}'.");
-        if (options.EncoderCheckpoint is null && string.IsNullOrWhiteSpace(options.EncoderModel))
-            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.EncoderModel)} must name a model of the store when no {nameof(options.EncoderCheckpoint)} is set.");
-        if (options.EncoderCheckpoint is not null && options.UsesFaceApiEncoder)
-            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.EncoderCheckpoint)} is an InceptionResnetV1 checkpoint; it does not apply to {nameof(options.EncoderModel)} '{options.EncoderModel}' (remove one of the two).");
-        if (options.EncoderCheckpoint is { } checkpoint && !File.Exists(checkpoint))
-            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.EncoderCheckpoint)}: there is no file at '{checkpoint}'.");
+        foreach (FaceModelSourceException problem in options.ModelSource.Problems())
+            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{SettingName(problem.Setting)}: {problem.Message}");
         if (!Enum.IsDefined(options.Loading))
             failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.Loading)} must be Lazy or AtStartup; got '{options.Loading}'.");
         if (options.Detection is null)
@@ -34,21 +25,15 @@ internal sealed class FaceEmbeddingsOptionsValidator : IValidateOptions<FaceEmbe
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>The device the settings name, parsed by TorchSharp (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</summary>
-    internal static bool TryParseDevice(string? text, out torch.Device? device)
+    /// <summary>The configuration key of a <see cref="FaceModelSource"/> setting.</summary>
+    internal static string SettingName(FaceModelSetting setting) => setting switch
     {
-        device = null;
-        if (string.IsNullOrWhiteSpace(text)) return false;
-        try
-        {
-            device = new torch.Device(text.Trim().ToLowerInvariant());
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        return device.type is DeviceType.CPU or DeviceType.CUDA;
-    }
+        FaceModelSetting.Model => nameof(FaceEmbeddingsOptions.EncoderModel),
+        FaceModelSetting.Weights => nameof(FaceEmbeddingsOptions.EncoderCheckpoint),
+        FaceModelSetting.Alignment => nameof(FaceEmbeddingsOptions.Alignment),
+        FaceModelSetting.Device => nameof(FaceEmbeddingsOptions.Device),
+        _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "Unknown setting."),
+    };
 
     private static void Collect(List<string> failures, string section, Action validate)
     {

@@ -49,12 +49,7 @@ internal sealed class FaceModels
     private async Task<MtcnnFaceDetector> LoadDetectorAsync()
     {
         var started = Stopwatch.StartNew();
-        // face-api's network needs its own crops; FaceNet's match the detector's defaults, and a configured size or margin
-        // is kept for it.
-        MtcnnOptions detection = _options.UsesFaceApiEncoder
-            ? FaceApiEncoder.InputFor(FaceApiOptions()).ApplyTo(_options.Detection)
-            : _options.Detection with { Alignment = FaceNetOptions().Alignment };
-        MtcnnOptions options = detection with { Device = Device() };
+        MtcnnOptions options = Resolve(source => source.DetectorOptions(_options.Detection));
         MtcnnFaceDetector detector = await MtcnnFaceDetector.CreateAsync(options, _store).ConfigureAwait(false);
         FaceEmbeddingsLog.DetectorLoaded(_logger, options.Device!.ToString(), started.Elapsed);
         return detector;
@@ -63,55 +58,25 @@ internal sealed class FaceModels
     private async Task<IFaceEncoder> LoadEncoderAsync()
     {
         var started = Stopwatch.StartNew();
-        FaceNetEncoderOptions options = FaceNetOptions();
-        IFaceEncoder encoder;
-        string source;
-        if (_options.UsesFaceApiEncoder)
-        {
-            encoder = await FaceApiEncoder.CreateAsync(FaceApiOptions(), _store).ConfigureAwait(false);
-            source = _options.EncoderModel;
-        }
-        else if (_options.EncoderCheckpoint is { } checkpoint)
-        {
-            encoder = FaceNetEncoder.FromFile(checkpoint, options);
-            source = checkpoint;
-        }
-        else
-        {
-            encoder = await FaceNetEncoder.CreateAsync(options with { Pretrained = _options.EncoderModel }, _store).ConfigureAwait(false);
-            source = _options.EncoderModel;
-        }
-        FaceEmbeddingsLog.EncoderLoaded(_logger, encoder.GetType().Name, source, encoder.Device.ToString(), options.Precision, started.Elapsed);
+        FaceModelSource source = _options.ModelSource;
+        IFaceEncoder encoder = await Resolve(source => source.CreateEncoderAsync(_store, _options.Encoding)).ConfigureAwait(false);
+        FaceEmbeddingsLog.EncoderLoaded(_logger, encoder.GetType().Name, source.Weights ?? source.Model, encoder.Device.ToString(),
+            _options.Encoding.Precision, started.Elapsed);
         return encoder;
     }
 
-    /// <summary>The configured encoder settings for FaceNet, with the device and alignment settings applied.</summary>
-    private FaceNetEncoderOptions FaceNetOptions() =>
-        _options.Encoding with { Device = Device(), Alignment = _options.Alignment is null ? _options.Encoding.Alignment : ConfiguredAlignment() };
-
-    /// <summary>The same settings for face-api's encoder, whose alignment defaults to its own.</summary>
-    private FaceApiEncoderOptions FaceApiOptions()
+    /// <summary>Runs <paramref name="use"/> on the configured model source; a setting at fault surfaces as the options
+    /// pattern's <see cref="OptionsValidationException"/>, naming its configuration key.</summary>
+    private T Resolve<T>(Func<FaceModelSource, T> use)
     {
-        var defaults = new FaceApiEncoderOptions();
-        FaceNetEncoderOptions common = _options.Encoding;
-        return new FaceApiEncoderOptions
+        try
         {
-            Device = Device(),
-            MaxBatchSize = common.MaxBatchSize,
-            Precision = common.Precision,
-            Alignment = _options.Alignment is null ? defaults.Alignment : ConfiguredAlignment(),
-        };
+            return use(_options.ModelSource);
+        }
+        catch (FaceModelSourceException invalid)
+        {
+            throw new OptionsValidationException(FaceEmbeddingsOptions.SectionName, typeof(FaceEmbeddingsOptions),
+                [$"{FaceEmbeddingsOptions.SectionName}:{FaceEmbeddingsOptionsValidator.SettingName(invalid.Setting)}: {invalid.Message}"]);
+        }
     }
-
-    private FaceAlignment? ConfiguredAlignment() =>
-        FaceAlignment.TryParse(_options.Alignment, out FaceAlignment? alignment)
-            ? alignment
-            : throw new OptionsValidationException(FaceEmbeddingsOptions.SectionName, typeof(FaceEmbeddingsOptions),
-                [$"{FaceEmbeddingsOptions.SectionName}:Alignment must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{_options.Alignment}'."]);
-
-    private TorchSharp.torch.Device Device() =>
-        FaceEmbeddingsOptionsValidator.TryParseDevice(_options.Device, out TorchSharp.torch.Device? device)
-            ? device!
-            : throw new OptionsValidationException(FaceEmbeddingsOptions.SectionName, typeof(FaceEmbeddingsOptions),
-                [$"{FaceEmbeddingsOptions.SectionName}:Device must be cpu, cuda or cuda:N; got '{_options.Device}'."]);
 }

@@ -99,12 +99,18 @@ public sealed class FaceApiEncoder : IFaceEncoder
         options ??= new FaceApiEncoderOptions();
         options.Validate();
         DeviceCheck.Require(options.Device, nameof(options));
-        store ??= new ModelStore();
-        string manifest = await store.GetAsync(ModelCatalog.FaceApiResNetManifest, cancellationToken: cancellationToken).ConfigureAwait(false);
-        string weights = await store.GetAsync(ModelCatalog.FaceApiResNetWeights, cancellationToken: cancellationToken).ConfigureAwait(false);
+        string manifest = await FetchAsync(store ?? new ModelStore(), progress: null, cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => FromFile(manifest, options), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gets face-api's manifest and its shard from <paramref name="store"/>; returns the manifest's path.</summary>
+    internal static async Task<string> FetchAsync(ModelStore store, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        string manifest = await store.GetAsync(ModelCatalog.FaceApiResNetManifest, progress, cancellationToken).ConfigureAwait(false);
+        string weights = await store.GetAsync(ModelCatalog.FaceApiResNetWeights, progress, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(Path.GetDirectoryName(manifest), Path.GetDirectoryName(weights), StringComparison.Ordinal))
             throw new InvalidOperationException($"The store placed face-api's manifest '{manifest}' and its shard '{weights}' in different folders.");
-        return await Task.Run(() => FromFile(manifest, options), cancellationToken).ConfigureAwait(false);
+        return manifest;
     }
 
     /// <summary>Loads face-api's weights from its TF.js manifest (<c>face_recognition_model-weights_manifest.json</c>) and the

@@ -9,6 +9,23 @@ namespace FaceEmbeddings.Runtime;
 /// </summary>
 public static class DeviceCheck
 {
+    /// <summary>Reads a device as settings and the command line write it: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>
+    /// (case-insensitive). Whether the device exists is <see cref="Require"/>'s question.</summary>
+    /// <returns>False when <paramref name="text"/> names no such device.</returns>
+    public static bool TryParse(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Device? device)
+    {
+        device = null;
+        string trimmed = text?.Trim() ?? "";
+        if (string.Equals(trimmed, "cpu", StringComparison.OrdinalIgnoreCase))
+            device = CPU;
+        else if (string.Equals(trimmed, "cuda", StringComparison.OrdinalIgnoreCase))
+            device = new Device(DeviceType.CUDA);   // not torch.CUDA, which initializes the CUDA backend
+        else if (trimmed.StartsWith("cuda:", StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(trimmed.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+            device = new Device(DeviceType.CUDA, index);
+        return device is not null;
+    }
+
     /// <summary>The device to run on: the CPU for null, otherwise <paramref name="device"/> once it is known to exist.</summary>
     /// <param name="device">The requested device: null or a CPU device, or a CUDA device.</param>
     /// <param name="parameterName">The argument or setting that requested it, for the exception.</param>
