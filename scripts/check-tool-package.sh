@@ -7,7 +7,7 @@
 # --reuse checks and installs the packages already in out-dir instead of packing again.
 #
 # Not part of `dotnet test` or CI: it packs libtorch for three platforms (about 1.2 GB read, 345 MB of packages
-# written) and installs 763 MB, as measured in README "The faceembed tool package". Needs ../shared (or
+# written) and installs 763 MB, as measured in docs/cli.md, "The faceembed tool package". Needs ../shared (or
 # FACEEMBEDDINGS_SHARED) for the MTCNN weights and the image. Exit status 0 only when every check passed.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"

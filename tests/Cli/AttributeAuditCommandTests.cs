@@ -29,7 +29,7 @@ public sealed class AttributeAuditCommandTests : IDisposable
         skipped.Should().BeInRange(0, 3, "MTCNN finds the face of nearly every UTKFace chip");
         result.Groups.Sum(g => g.Confusion.MaleAsMale + g.Confusion.MaleAsFemale).Should().Be(result.Groups.Single(g => g.Group == "male").Faces);
         result.Groups.Single(g => g.Group == "female").Confusion.MaleAsMale.Should().Be(0, "every face in the female group is labelled female");
-        // face-api's networks saw UTKFace in training: on adults its errors are small (the README's table has the full set).
+        // face-api's networks saw UTKFace in training: on adults its errors are small (docs/attributes.md's table has the full set).
         result.GenderErrorRate.Should().BeLessThan(0.15);
         result.AgeMeanAbsoluteError.Should().BeInRange(1, 12);
         result.Bootstrap.Resamples.Should().Be(200);

@@ -44,7 +44,7 @@ public sealed class AuditMainJobTests : IClassFixture<AuditMainJobTests.MainJob>
     public void The_readme_shows_this_command_as_the_main_job()
     {
         string readme = File.ReadAllText(Path.Combine(RepositorySources.Root(), "README.md"));
-        string setUp = readme[readme.IndexOf("## Set-up: the main job", StringComparison.Ordinal)..];
+        string setUp = readme[readme.IndexOf("## The main job and the tests", StringComparison.Ordinal)..];
         string firstCommand = setUp.Split('\n').First(line => line.StartsWith("dotnet run", StringComparison.Ordinal));
 
         // The arguments RunMainJobAsync passes, with the shared folder beside the clone and the README's output folder.

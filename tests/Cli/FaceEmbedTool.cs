@@ -70,8 +70,9 @@ public static class FaceEmbedTool
     /// <inheritdoc cref="RunAsync(IEnumerable{string}, string?)"/>
     public static Task<ToolRun> RunAsync(params string[] arguments) => RunAsync(arguments, null);
 
-    /// <summary>Runs the README's offline main job (UTKFace labels grouped by race and gender, the fixture encoder
-    /// checkpoint, the shared MTCNN weights) on <paramref name="input"/>, writing the report to <paramref name="output"/>.</summary>
+    /// <summary>Runs the offline FaceNet form of the main job (docs/audit.md: UTKFace labels grouped by race and gender,
+    /// the fixture encoder checkpoint, the shared MTCNN weights) on <paramref name="input"/>, writing the report to
+    /// <paramref name="output"/>.</summary>
     public static Task<ToolRun> RunOfflineAuditAsync(string input, string output, params string[] extraArguments) =>
         RunAsync([
             "audit", input, "--labels", "utkface", "--group-by", "race,gender", .. extraArguments,

@@ -4,14 +4,15 @@ using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Models.Store;
+using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Tests.Infrastructure;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Readme;
 
 /// <summary>
-/// Runs the README's quick start on multiface.png, with the shared MTCNN weights and the fixture encoder
-/// checkpoint in place of the pretrained download, and checks that the README shows the same code.
+/// Runs the README's quick start (detect, embed, compare and verify) on multiface.png, with the shared MTCNN weights and
+/// the fixture encoder checkpoint in place of the pretrained download, and checks that the README shows the same code.
 /// </summary>
 [Collection(ConsoleOutputTests.Name)]
 public class QuickStartTests
@@ -24,11 +25,14 @@ public class QuickStartTests
         foreach (FaceCrop crop in crops)
             Console.WriteLine($"face at {crop.Face.Box} (p = {crop.Face.Probability:F3})");
 
+        // Verify: one person when the distance is below the model's published threshold (1.04 for VGGFace2).
+        double threshold = VerificationThreshold.ForModel("vggface2", DistanceMetric.Euclidean)!.Distance;
         using (NewDisposeScope())
         {
             Tensor embeddings = encoder.Embed(crops);              // N × 512, L2-normalized
             Tensor distances = Distances.Pairwise(embeddings);     // N × N, Euclidean
-            Console.WriteLine($"distance between faces 0 and 1: {distances[0, 1].item<float>():F4}");
+            float distance = distances[0, 1].item<float>();
+            Console.WriteLine($"distance between faces 0 and 1: {distance:F4}, same person: {distance < threshold}");
         }
         // quick-start:end
     }
@@ -54,11 +58,13 @@ public class QuickStartTests
         double expected = Math.Sqrt(first.Zip(second, (a, b) => (a - b) * (a - b)).Sum());
 
         double.Parse(printed.Groups["d"].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeApproximately(expected, 1e-3);
+        // VGGFace2's published Euclidean threshold (deepface's figure for these weights), written out here.
+        output.Should().Contain($"same person: {expected < 1.04}");
     }
 
     [Fact]
     public void Readme_shows_the_quick_start_that_this_test_runs() =>
-        ReadmeSnippet.AssertReadmeShows("## Quick start", "QuickStartTests.cs", "quick-start");
+        ReadmeSnippet.AssertDocumentShows("README.md", "## Quick start", "QuickStartTests.cs", "quick-start");
 
     /// <summary>The values of a D-element embedding, which this frees.</summary>
     private static double[] Values(Tensor embedding)

@@ -12,9 +12,9 @@ using static TorchSharp.torch;
 namespace FaceEmbeddings.Tests.Readme;
 
 /// <summary>
-/// Runs the README's recognition quick start on ../shared/data/people (5 people, 9 photos) with the shared MTCNN weights
-/// and the random-weight encoder checkpoint in place of the pretrained download, and checks that the README shows the
-/// same code. Random weights make this plumbing only: the test identifies a photo that was enrolled (distance 0), which
+/// Runs the recognition quick start of docs/recognition.md on ../shared/data/people (5 people, 9 photos) with the shared
+/// MTCNN weights and the random-weight encoder checkpoint in place of the pretrained download, and checks that the guide
+/// shows the same code. Random weights make this plumbing only: the test identifies a photo that was enrolled (distance 0), which
 /// any encoder must get right, and says nothing about recognizing new photos.
 /// </summary>
 [Collection(ConsoleOutputTests.Name)]
@@ -78,6 +78,6 @@ public sealed class RecognitionQuickStartTests
     }
 
     [Fact]
-    public void Readme_shows_the_recognition_quick_start_that_this_test_runs() =>
-        ReadmeSnippet.AssertReadmeShows("## Recognition quick start", "RecognitionQuickStartTests.cs", "recognition-quick-start");
+    public void The_recognition_guide_shows_the_quick_start_that_this_test_runs() =>
+        ReadmeSnippet.AssertDocumentShows("docs/recognition.md", "## Recognition quick start", "RecognitionQuickStartTests.cs", "recognition-quick-start");
 }

@@ -34,7 +34,7 @@ namespace FaceEmbeddings.Attributes;
 /// <para>
 /// <b>Limits.</b> The networks were trained by face-api.js's author on public age/gender datasets (UTKFace among them) with
 /// binary gender labels assigned by annotators; ages are apparent ages. Their errors differ between groups of people (the
-/// README's attribute audit measures how much). The predictions must not be used to make decisions about people.
+/// attribute audit in docs/attributes.md measures how much). The predictions must not be used to make decisions about people.
 /// </para>
 /// <para>
 /// Thread safety: after construction nothing in the analyzer changes; any number of threads may call it at once. Do not
