@@ -185,7 +185,7 @@ public sealed class AttributeAuditTests : IDisposable
         predictions[4] = Predicted(float.PositiveInfinity, ApparentGender.Male);
         FluentActions.Invoking(() => AttributeAudit.Run(predictions, labels, set.Groups)).Should().Throw<ArgumentException>().WithMessage("*predictions*index 4*");
         FluentActions.Invoking(() => AttributeAudit.Run(set.Predictions, set.Labels, set.Groups, options: new AttributeAuditOptions { MinimumGroupSize = 500 }))
-            .Should().Throw<ArgumentException>().WithParameterName("groups").WithMessage("*No group has at least 500 people*'A' 200*");
+            .Should().Throw<AuditGroupsException>().WithParameterName("groups").WithMessage("*No group has at least 500 people*'A' 200*");
         foreach (AttributeAuditOptions bad in new AttributeAuditOptions[]
                  { new() { Resamples = -1 }, new() { ConfidenceLevel = 1 }, new() { Permutations = 0 }, new() { MinimumGroupSize = 1 } })
             FluentActions.Invoking(() => AttributeAudit.Run(set.Predictions, set.Labels, set.Groups, options: bad)).Should().Throw<ArgumentException>().WithParameterName("options");

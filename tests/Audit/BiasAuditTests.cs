@@ -252,9 +252,9 @@ public class BiasAuditTests
         FluentActions.Invoking(() => BiasAudit.Run(x, groups.Select((g, i) => i == 7 ? null! : g).ToArray()))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups" && e.Message.Contains("index 7"));
         FluentActions.Invoking(() => BiasAudit.Run(x, Enumerable.Range(0, 40).Select(i => $"alone {i}").ToArray()))
-            .Should().Throw<ArgumentException>().Where(e => e.ParamName == "groups" && e.Message.Contains("No group has at least 2 people"));
+            .Should().Throw<AuditGroupsException>().Where(e => e.ParamName == "groups" && e.Message.Contains("No group has at least 2 people"));
         FluentActions.Invoking(() => BiasAudit.Run(x, groups, new BiasAuditOptions { Comparisons = [new GroupComparison("A", "Z")] }))
-            .Should().Throw<ArgumentException>().Where(e => e.ParamName == "options" && e.Message.Contains("'Z'"));
+            .Should().Throw<AuditGroupsException>().Where(e => e.ParamName == "options" && e.Message.Contains("'Z'"));
         FluentActions.Invoking(() => BiasAudit.Run(x, groups, groups.Select((g, i) => i < 2 ? "same person" : $"p{i}").ToArray()))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "identities" && e.Message.Contains("'same person'"));
         foreach (double rate in new[] { 0.0, 1.0, -0.1, double.NaN })

@@ -124,6 +124,21 @@ public sealed class RecognitionCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_names_the_photo_without_a_face()
+    {
+        string blank = SharedData.PathOf("fixtures/images/blank.png"), obama = Path.Combine(People, "obama", "obama.jpg");
+
+        ToolRun second = await FaceEmbedTool.RunAsync(["verify", obama, blank, "--threshold", "1", .. Encoder]);
+        ToolRun first = await FaceEmbedTool.RunAsync(["verify", blank, obama, "--threshold", "1", .. Encoder]);
+
+        foreach (ToolRun run in new[] { second, first })
+        {
+            run.ExitCode.Should().Be(1, run.ToString());
+            run.ErrorLines.Should().ContainSingle().Which.Should().Be($"faceembed: No face was found in '{blank}'.");
+        }
+    }
+
+    [Fact]
     public async Task Face_apis_encoder_is_recorded_by_name_and_brings_dlibs_threshold()
     {
         string[] faceApi = ["--encoder", "face-api-resnet", "--models", SharedData.PathOf("models"), "--offline"];

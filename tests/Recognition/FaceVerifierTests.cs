@@ -83,6 +83,7 @@ public sealed class FaceVerifierTests
         different.Distance.Should().BeApproximately(Math.Sqrt(left.Zip(right, (p, q) => (p - q) * (p - q)).Sum()), 1e-4);
         same.Distance.Should().BeLessThan(1e-5);
         same.IsMatch.Should().BeTrue();
-        FluentActions.Invoking(() => verifier.Verify(portrait, blank)).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("b");
+        FluentActions.Invoking(() => verifier.Verify(portrait, blank)).Should().Throw<NoFaceFoundException>().Which.Image.Should().BeSameAs(blank);
+        FluentActions.Invoking(() => verifier.Verify(blank, portrait)).Should().Throw<NoFaceFoundException>().Which.Image.Should().BeSameAs(blank);
     }
 }

@@ -102,7 +102,7 @@ internal static class AttributeAuditTask
             result = await Task.Run(() => AttributeAudit.Run(predictions, labels, groups, identities: null, options, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (ArgumentException e) when (e.ParamName is "options" or "groups")
+        catch (AuditGroupsException e)
         {
             throw new UsageException(e.Message);
         }

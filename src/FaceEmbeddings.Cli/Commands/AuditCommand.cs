@@ -145,7 +145,7 @@ internal static class AuditCommand
                 result = await Task.Run(() => BiasAudit.Run(set.Embeddings, groups, identities, options, cancellationToken), cancellationToken)
                     .ConfigureAwait(false);
             }
-            catch (ArgumentException e) when (e.ParamName == "options")
+            catch (AuditGroupsException e)
             {
                 throw new UsageException(e.Message);
             }

@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using FaceEmbeddings.Detection;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
 
 namespace FaceEmbeddings.Cli.Commands;
 
-/// <summary><c>faceembed verify &lt;a&gt; &lt;b&gt;</c>: are the largest faces of two images the same person?</summary>
+/// <summary><c>faceembed verify &lt;a&gt; &lt;b&gt;</c>: are the faces of two images (one each, as <c>--select</c> picks) the same person?</summary>
 internal static class VerifyCommand
 {
     public static Command Create()
@@ -43,9 +44,9 @@ internal static class VerifyCommand
             {
                 result = await Task.Run(() => verifier.Verify(left, right), cancellationToken).ConfigureAwait(false);
             }
-            catch (ArgumentException noFace) when (noFace.ParamName is "a" or "b")
+            catch (NoFaceFoundException noFace)
             {
-                throw new InvalidOperationException($"No face was found in '{(noFace.ParamName == "a" ? a : b)}'.", noFace);
+                throw new InvalidOperationException($"No face was found in '{(ReferenceEquals(noFace.Image, left) ? a : b)}'.", noFace);
             }
 
             if (parsed.GetValue(json))

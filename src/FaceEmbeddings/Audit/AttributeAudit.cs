@@ -62,7 +62,7 @@ public static class AttributeAudit
             .Select(g => new TooSmallGroup { Group = index.Names[g], Count = index.Members[g].Count, People = members[g].Length, MinimumPeople = options.MinimumGroupSize })
             .ToArray();
         if (audited.Length == 0)
-            throw new ArgumentException(
+            throw new AuditGroupsException(
                 $"No group has at least {options.MinimumGroupSize} people; the groups have {string.Join(", ", tooSmall.Select(t => $"'{t.Group}' {t.People}"))}.", nameof(groups));
 
         var random = new Random(options.Seed);

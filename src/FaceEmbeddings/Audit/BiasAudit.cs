@@ -67,7 +67,7 @@ public static class BiasAudit
             .Select(g => new TooSmallGroup { Group = index.Names[g], Count = index.Members[g].Count, People = peoplePerGroup[g], MinimumPeople = options.MinimumGroupSize })
             .ToArray();
         if (audited.Length == 0)
-            throw new ArgumentException(
+            throw new AuditGroupsException(
                 $"No group has at least {options.MinimumGroupSize} people; the groups have {string.Join(", ", tooSmall.Select(t => $"'{t.Group}' {t.People}"))}.", nameof(groups));
         foreach (GroupComparison comparison in options.Comparisons)
         {
@@ -75,9 +75,9 @@ public static class BiasAudit
             {
                 int g = index.Names.ToList().IndexOf(name);
                 if (g < 0)
-                    throw new ArgumentException($"Cannot compare group '{name}': there is no such group; the groups are {string.Join(", ", index.Names.Select(n => $"'{n}'"))}.", nameof(options));
+                    throw new AuditGroupsException($"Cannot compare group '{name}': there is no such group; the groups are {string.Join(", ", index.Names.Select(n => $"'{n}'"))}.", nameof(options));
                 if (!audited.Contains(g))
-                    throw new ArgumentException($"Cannot compare group '{name}': it has {peoplePerGroup[g]} people, fewer than the {options.MinimumGroupSize} the audit needs.", nameof(options));
+                    throw new AuditGroupsException($"Cannot compare group '{name}': it has {peoplePerGroup[g]} people, fewer than the {options.MinimumGroupSize} the audit needs.", nameof(options));
             }
         }
 

@@ -60,7 +60,7 @@ public sealed class FaceVerifier
     /// <summary>Detects each image's face (the one the detector's <see cref="IFaceDetector.SelectFace"/> picks, by default
     /// the largest), and embeds and compares the two.</summary>
     /// <exception cref="InvalidOperationException">The verifier was made without a detector.</exception>
-    /// <exception cref="ArgumentException">An image has no face; the message names which.</exception>
+    /// <exception cref="NoFaceFoundException">An image has no face; <see cref="NoFaceFoundException.Image"/> says which.</exception>
     public FaceVerification Verify(FaceImage a, FaceImage b)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -75,7 +75,7 @@ public sealed class FaceVerifier
     private FaceCrop SelectedFace(FaceImage image, string name)
     {
         DetectedFace face = detector!.SelectFace(image, detector.Detect(image))
-            ?? throw new ArgumentException($"No face was found in image '{name}' ({image.Width}×{image.Height}).", name);
+            ?? throw new NoFaceFoundException(image, name);
         return detector.Extract(image, face, encoder.Input.CropFor(detector.Geometry));
     }
 
