@@ -45,7 +45,8 @@ internal static class AuditCommand
         };
         var compare = new Option<string[]>("--compare")
         {
-            Description = "Two groups to test for a difference in WSS per member and mean intra-group distance (permutation test), e.g. "
+            Description = "Two groups to test for a difference in WSS per member and mean intra-group distance (a bootstrap test read from the "
+                + "difference's interval; a permutation test with --resamples 0), e.g. "
                 + "--compare \"Black, female\" \"White, female\"; the default with --labels utkface grouped by race and gender.",
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
@@ -72,7 +73,7 @@ internal static class AuditCommand
         };
         var permutations = new Option<int>("--permutations")
         {
-            Description = "Random relabellings of the permutation test.",
+            Description = "Random relabellings of the permutation tests (the attribute audit's gaps; --compare with --resamples 0).",
             DefaultValueFactory = _ => 9999,
         };
 

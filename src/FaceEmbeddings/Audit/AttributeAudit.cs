@@ -263,7 +263,7 @@ public static class AttributeAudit
                     options.ConfidenceLevel, values[highest] - values[lowest]),
             PValue = (1.0 + asLarge) / (options.Permutations + 1),
             Permutations = options.Permutations,
-            SignificanceLevel = 1 - options.ConfidenceLevel,
+            SignificanceLevel = BootstrapSettings.SignificanceLevelOf(options.ConfidenceLevel),
         };
     }
 }

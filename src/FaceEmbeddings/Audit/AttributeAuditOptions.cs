@@ -6,7 +6,7 @@ public sealed record AttributeAuditOptions
     /// <summary>Bootstrap resamples of each group's people for the intervals; 1,000 unless set; 0 leaves out every interval.</summary>
     public int Resamples { get; init; } = 1000;
 
-    /// <summary>The level of every confidence interval, in (0, 1); 0.95 unless set. The tests' significance level is 1 − this.</summary>
+    /// <summary>The level of every confidence interval, in (0, 1); 0.95 unless set. The tests' significance level is 1 − this, as written (0.05 for 0.95).</summary>
     public double ConfidenceLevel { get; init; } = 0.95;
 
     /// <summary>The seed of the resamples and permutations, so that a report reproduces; 20240 unless set.</summary>

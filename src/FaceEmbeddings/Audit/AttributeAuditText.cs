@@ -79,15 +79,24 @@ internal static class AttributeAuditText
         yield return GenderShadesSentence(result);
     }
 
+    /// <summary>
+    /// The gap, its interval and its test. The p-value is the permutation test's over all groups, the interval the two
+    /// groups' alone: where one calls the gap significant and the other does not, the sentence says so and why.
+    /// </summary>
     public static string GapSentence(AttributeGap gap)
     {
         Func<double, string> format = gap.Figure == AttributeFigure.GenderErrorRate ? Rate : Years;
         string figure = gap.Figure == AttributeFigure.GenderErrorRate ? "gender error rate" : "age MAE (years)";
         string level = AuditText.Percent(gap.SignificanceLevel);
         string test = $"permutation test of the largest gap over all groups, p = {AuditText.PValue(gap.PValue)}, {AuditText.Count(gap.Permutations)} permutations";
-        return $"Largest gap in {figure}: {gap.HighestGroup} {format(gap.HighestValue)} − {gap.LowestGroup} {format(gap.LowestValue)} = " +
+        string sentence = $"Largest gap in {figure}: {gap.HighestGroup} {format(gap.HighestValue)} − {gap.LowestGroup} {format(gap.LowestValue)} = " +
             $"{format(gap.Gap)}{AuditText.Interval(gap.GapInterval, format)}; " +
             (gap.Significant ? $"significant at the {level} level ({test})." : $"not significant at the {level} level ({test}).");
+        if (gap.GapInterval is not { } interval || interval.Contains(0) != gap.Significant) return sentence;
+        return sentence + $" The {AuditText.Percent(1 - gap.SignificanceLevel)} interval, of these two groups' difference alone (their people " +
+            $"resampled), {(gap.Significant ? "holds" : "leaves out")} 0: the test asks whether any groups differ more than chance would make " +
+            "them, relabelling the people of all groups, and can " +
+            (gap.Significant ? "find a difference that two groups' resamples alone do not pin down." : "find no more than chance in a gap of two groups picked as the extremes.");
     }
 
     /// <summary>The audit against the best-known one of its kind, in words.</summary>

@@ -7,7 +7,10 @@ namespace FaceEmbeddings.Audit;
 /// people resampled on their own), and a permutation test of whether the groups differ more than chance would make them:
 /// people are relabelled at random across all audited groups (group sizes kept) and the p-value counts relabellings whose
 /// largest gap is at least as large, p = (1 + that count) / (1 + permutations). Testing the range over all groups, not
-/// the two extreme groups alone, accounts for having picked the extremes after seeing the data.
+/// the two extreme groups alone, accounts for having picked the extremes after seeing the data. So the test and the interval
+/// answer different questions and can disagree: <see cref="Significant"/> with an interval that holds zero (the test pools
+/// every group's people), or the reverse (two groups picked as the extremes differ by more than chance allows a pair, not
+/// a range); the report's sentence says which happened.
 /// </summary>
 public sealed record AttributeGap
 {
@@ -48,11 +51,11 @@ public sealed record AttributeGap
     [JsonPropertyName("permutations")]
     public required int Permutations { get; init; }
 
-    /// <summary>The significance level the report's sentence uses, 1 − the confidence level.</summary>
+    /// <summary>The significance level the report's sentence uses: 1 − the confidence level, as written (0.05 for 0.95).</summary>
     [JsonPropertyName("significanceLevel")]
     public required double SignificanceLevel { get; init; }
 
-    /// <summary>Whether <see cref="PValue"/> is below <see cref="SignificanceLevel"/>.</summary>
+    /// <summary>Whether <see cref="PValue"/> is below <see cref="SignificanceLevel"/>: the permutation test's verdict, not the interval's.</summary>
     [JsonIgnore]
     public bool Significant => PValue < SignificanceLevel;
 }

@@ -132,7 +132,7 @@ internal static class AuditText
             $"resamples of each group's people (seed {settings.Seed.ToString(CultureInfo.InvariantCulture)}; " +
             (settings.Identities ? "all of a person's faces travel together" : "every face is its own person") +
             "), thresholds held at their values on the whole sample: a group's own figures get bias-corrected and accelerated (BCa) " +
-            "percentile intervals, widened for small groups, and differences and ratios between groups plain percentile ones. A rate with no event (or only events) has no interval: no resample of the same people can change it." +
+            "percentile intervals, widened for small groups, as do the differences tested between two groups; ratios between groups get plain percentile ones. A rate with no event (or only events) has no interval: no resample of the same people can change it." +
             (few.Length == 0 ? "" : $" Groups with fewer than {FewPeople} people have wide, rough intervals: {string.Join("; ", few)}.");
     }
 
@@ -141,7 +141,7 @@ internal static class AuditText
         : $"Too small to audit (fewer than {result.TooSmallGroups[0].MinimumPeople} people), left out of the tables but counted in the thresholds: " +
           string.Join("; ", result.TooSmallGroups.Select(g => $"{g.Group} ({Count(g.Count)} {(g.Count == 1 ? "face" : "faces")}, {Count(g.People)} {(g.People == 1 ? "person" : "people")})")) + ".";
 
-    /// <summary>The plain sentence of a test of a difference.</summary>
+    /// <summary>The plain sentence of a test of a difference, naming the test the p-value comes from.</summary>
     public static string DifferenceSentence(GroupDifference difference)
     {
         Func<double, string> format = Quantity;
@@ -149,7 +149,9 @@ internal static class AuditText
         string level = Percent(difference.SignificanceLevel);
         string values = $"{figure}: {difference.First} {format(difference.FirstValue)}, {difference.Second} {format(difference.SecondValue)}";
         string interval = difference.DifferenceInterval is null ? "" : $" ({Percent(1 - difference.SignificanceLevel)} CI{Interval(difference.DifferenceInterval, format)})";
-        string test = $"permutation test, p = {PValue(difference.PValue)}, {Count(difference.Permutations)} permutations";
+        string test = difference.Test == DifferenceTest.Bootstrap
+            ? $"bootstrap test read from the interval's resamples, p = {PValue(difference.PValue)}"
+            : $"permutation test, p = {PValue(difference.PValue)}, {Count(difference.Permutations)} permutations";
         return difference.Significant
             ? $"{values}. The difference, {Signed(difference.Difference)}{interval}, is significant at the {level} level ({test})."
             : $"{values}: no significant difference at the {level} level ({test}); the difference is {Signed(difference.Difference)}{interval}.";

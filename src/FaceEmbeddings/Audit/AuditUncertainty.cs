@@ -7,8 +7,8 @@ namespace FaceEmbeddings.Audit;
 /// The intervals, tests and identity-aware error rates of a bias audit, from the pair sums of each audited group
 /// (<see cref="PersonPairSums"/>): each group's people are resampled with replacement, on their own, B times, and every
 /// figure recomputed as weighted sums; thresholds stay at their values on the whole sample. A group's own figures get
-/// bias-corrected and accelerated intervals (<see cref="PercentileBootstrap.BiasCorrectedInterval"/>); differences and
-/// ratios across groups get plain percentile intervals.
+/// bias-corrected and accelerated intervals (<see cref="PercentileBootstrap.BiasCorrectedInterval"/>), and so do the differences
+/// that <see cref="Compare"/> tests; ratios across groups get plain percentile intervals.
 /// </summary>
 internal sealed class AuditUncertainty
 {
@@ -145,29 +145,86 @@ internal sealed class AuditUncertainty
     }
 
     /// <summary>
-    /// Tests <paramref name="comparison"/> on both compared figures: a permutation test over the two groups' people
-    /// (relabelled at random, group sizes kept) for the p-value, and the groups' own resamples for the interval.
+    /// Tests <paramref name="comparison"/> on both compared figures. With resamples, the interval of the difference is a BCa
+    /// interval of the two groups' own resamples and the p-value inverts those intervals (<see cref="BiasCorrectedReplicates"/>),
+    /// so that the test calls a difference significant exactly when its interval leaves zero out. Without resamples there
+    /// is no interval and the p-value comes from a permutation test over the two groups' people (relabelled at random, group
+    /// sizes kept).
     /// </summary>
     public IReadOnlyList<GroupDifference> Compare(Tensor embeddings, GroupIndex index, AuditPeople people, GroupComparison comparison,
         int comparisonNumber, BiasAuditOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         int first = IndexOf(index, comparison.First), second = IndexOf(index, comparison.Second);
-        using var scope = NewDisposeScope();
-        int[] firstPeople = people.InGroup(first), secondPeople = people.InGroup(second);
-        int[] union = firstPeople.Concat(secondPeople).ToArray();
-        PersonPairSums sums = PersonPairSums.Of(embeddings, people, union, options.Metric, [], keepDistances: false);
-
-        // Row 0: the real labels; then random relabellings with the first group's size. A seed of its own per comparison.
-        // Relabellings go through the sums a chunk at a time, in the same order, so that memory stays bounded
-        // whatever the number of permutations and the p-values do not depend on the chunk size.
-        var random = new Random(unchecked(options.Seed * 7919 + comparisonNumber + 1));
-        int rows = options.Permutations + 1;
+        Group a = Groups[first], b = Groups[second];
+        double significanceLevel = BootstrapSettings.SignificanceLevelOf(options.ConfidenceLevel);
         (ComparedFigure Figure, Func<GroupFigureSamples, Func<int, double>> Of)[] figures =
         [
             (ComparedFigure.WithinSumOfSquaresPerMember, s => s.WithinSumOfSquaresPerMember),
             (ComparedFigure.MeanIntraGroupDistance, s => s.MeanIntraGroupDistance),
         ];
+        GroupDifference?[] bootstrapped = figures.Select(figure => Bootstrapped(figure.Figure, figure.Of)).ToArray();
+        if (bootstrapped.All(difference => difference is not null)) return bootstrapped!;
+        double[][] permuted = PermutedDifferences(embeddings, people, people.InGroup(first), people.InGroup(second),
+            figures.Select(figure => figure.Of).ToArray(), comparisonNumber, options, cancellationToken);
+        return figures.Select((figure, f) => bootstrapped[f] ?? Permuted(figure.Figure, figure.Of, permuted[f])).ToArray();
+
+        GroupDifference Difference(ComparedFigure figure, Func<GroupFigureSamples, Func<int, double>> of, ConfidenceInterval? interval,
+            DifferenceTest test, double pValue, int permutations) => new()
+        {
+            First = comparison.First,
+            Second = comparison.Second,
+            Figure = figure,
+            FirstValue = of(a.Point)(0),
+            SecondValue = of(b.Point)(0),
+            Difference = of(a.Point)(0) - of(b.Point)(0),
+            DifferenceInterval = interval,
+            Test = test,
+            PValue = pValue,
+            Permutations = permutations,
+            SignificanceLevel = significanceLevel,
+        };
+
+        // Null without resamples, or when no resample can form the figure.
+        GroupDifference? Bootstrapped(ComparedFigure figure, Func<GroupFigureSamples, Func<int, double>> of)
+        {
+            if (a.Resamples is not { } aResamples || b.Resamples is not { } bResamples) return null;
+            double firstValue = of(a.Point)(0), secondValue = of(b.Point)(0);
+            // Person i of the first group left out moves the difference as it moves the first figure, person j of the second
+            // as it moves the second figure, with the opposite sign.
+            BiasCorrectedReplicates? replicates = BiasCorrectedReplicates.Of(
+                Enumerable.Range(0, aResamples.Count).Select(r => of(aResamples)(r) - of(bResamples)(r)), firstValue - secondValue,
+                [a.LeaveOneOut.Each(i => of(a.LeaveOneOut)(i) - secondValue), b.LeaveOneOut.Each(j => firstValue - of(b.LeaveOneOut)(j))],
+                Math.Min(a.People, b.People));
+            return replicates is null ? null
+                : Difference(figure, of, replicates.Interval(options.ConfidenceLevel), DifferenceTest.Bootstrap,
+                    replicates.PValue(options.ConfidenceLevel, significanceLevel), permutations: 0);
+        }
+
+        GroupDifference Permuted(ComparedFigure figure, Func<GroupFigureSamples, Func<int, double>> of, double[] differences)
+        {
+            // At least as large in size as observed, with a relative allowance for the rounding of sums taken in another order.
+            double observed = Math.Abs(differences[0]) * (1 - 1e-9);
+            int asLarge = differences.Skip(1).Count(d => Math.Abs(d) >= observed);
+            return Difference(figure, of, interval: null, DifferenceTest.Permutation, (1.0 + asLarge) / differences.Length, options.Permutations);
+        }
+    }
+
+    /// <summary>
+    /// Each figure's difference (first − second) on the two groups' people as labelled (row 0), then on each random relabelling
+    /// of them into groups of the same sizes.
+    /// </summary>
+    private static double[][] PermutedDifferences(Tensor embeddings, AuditPeople people, int[] firstPeople, int[] secondPeople,
+        Func<GroupFigureSamples, Func<int, double>>[] figures, int comparisonNumber, BiasAuditOptions options, CancellationToken cancellationToken)
+    {
+        using var scope = NewDisposeScope();
+        int[] union = firstPeople.Concat(secondPeople).ToArray();
+        PersonPairSums sums = PersonPairSums.Of(embeddings, people, union, options.Metric, [], keepDistances: false);
+
+        // A seed of its own per comparison. Relabellings go through the sums a chunk at a time, in the same order, so that
+        // memory stays bounded whatever the number of permutations and the p-values do not depend on the chunk size.
+        var random = new Random(unchecked(options.Seed * 7919 + comparisonNumber + 1));
+        int rows = options.Permutations + 1;
         double[][] differences = figures.Select(_ => new double[rows]).ToArray();
         int[] order = Enumerable.Range(0, union.Length).ToArray();
         int chunkRows = Math.Min(rows, sums.WeightingsWithin(PermutationChunkElements));
@@ -188,35 +245,9 @@ internal sealed class AuditUncertainty
             GroupFigureSamples secondFigures = sums.Figures(ones_like(inFirst) - inFirst);
             for (int f = 0; f < figures.Length; f++)
                 for (int r = 0; r < count; r++)
-                    differences[f][start + r] = figures[f].Of(firstFigures)(r) - figures[f].Of(secondFigures)(r);
+                    differences[f][start + r] = figures[f](firstFigures)(r) - figures[f](secondFigures)(r);
         }
-
-        Group a = Groups[first], b = Groups[second];
-        return figures.Select((figure, f) => Difference(figure.Figure, figure.Of, differences[f])).ToArray();
-
-        GroupDifference Difference(ComparedFigure figure, Func<GroupFigureSamples, Func<int, double>> of, double[] permuted)
-        {
-            // At least as large in size as observed, with a relative allowance for the rounding of sums taken in another order.
-            double observed = Math.Abs(permuted[0]) * (1 - 1e-9);
-            int asLarge = permuted.Skip(1).Count(d => Math.Abs(d) >= observed);
-            double firstValue = of(a.Point)(0), secondValue = of(b.Point)(0);
-            ConfidenceInterval? interval = a.Resamples is null || b.Resamples is null ? null
-                : PercentileBootstrap.Interval(Enumerable.Range(0, a.Resamples.Count).Select(r => of(a.Resamples)(r) - of(b.Resamples)(r)),
-                    options.ConfidenceLevel, firstValue - secondValue);
-            return new GroupDifference
-            {
-                First = comparison.First,
-                Second = comparison.Second,
-                Figure = figure,
-                FirstValue = firstValue,
-                SecondValue = secondValue,
-                Difference = firstValue - secondValue,
-                DifferenceInterval = interval,
-                PValue = (1.0 + asLarge) / rows,
-                Permutations = options.Permutations,
-                SignificanceLevel = 1 - options.ConfidenceLevel,
-            };
-        }
+        return differences;
     }
 
     /// <summary>Values of one chunk's intermediate products in the permutation test: 8 MiB of float64.</summary>

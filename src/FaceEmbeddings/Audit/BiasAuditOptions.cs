@@ -31,13 +31,16 @@ public sealed record BiasAuditOptions
     /// </summary>
     public int Resamples { get; init; } = 1000;
 
-    /// <summary>The level of every confidence interval, in (0, 1); 0.95 unless set. The tests' significance level is 1 − this.</summary>
+    /// <summary>The level of every confidence interval, in (0, 1); 0.95 unless set. The tests' significance level is 1 − this, as written (0.05 for 0.95).</summary>
     public double ConfidenceLevel { get; init; } = 0.95;
 
     /// <summary>The seed of the resamples and permutations, so that a report reproduces; 20240 unless set.</summary>
     public int Seed { get; init; } = 20240;
 
-    /// <summary>Random relabellings of each permutation test in <see cref="Comparisons"/>; 9,999 unless set (at least 1).</summary>
+    /// <summary>
+    /// Random relabellings of each permutation test in <see cref="Comparisons"/>, which test with a permutation test only without
+    /// <see cref="Resamples"/> (with them, the p-value is read from the difference's interval); 9,999 unless set (at least 1).
+    /// </summary>
     public int Permutations { get; init; } = 9999;
 
     /// <summary>Pairs of groups to test for a difference in WSS per member and mean intra-group distance; none unless set.</summary>

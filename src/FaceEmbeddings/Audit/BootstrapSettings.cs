@@ -25,6 +25,12 @@ public sealed record BootstrapSettings
     [JsonPropertyName("identities")]
     public required bool Identities { get; init; }
 
+    /// <summary>
+    /// The tests' significance level for <paramref name="confidenceLevel"/>: 1 − it as written in decimal, 0.05 for 0.95,
+    /// where the subtraction in binary floating point would give 0.050000000000000044.
+    /// </summary>
+    internal static double SignificanceLevelOf(double confidenceLevel) => (double)(1m - (decimal)confidenceLevel);
+
     /// <summary>Checks the settings both audits' options share.</summary>
     /// <exception cref="ArgumentException">One is out of range; the message names it.</exception>
     internal static void Validate(int resamples, double confidenceLevel, int permutations, string parameterName)

@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Audit;
@@ -46,14 +45,10 @@ internal static class PercentileBootstrap
 
     /// <summary>
     /// The bias-corrected and accelerated (BCa) percentile interval of one group's figure at <paramref name="level"/>, read
-    /// at levels expanded for a sample of <paramref name="people"/> people. Plain percentile intervals of the audit's
-    /// figures under-cover in groups of a few dozen people (measured: WSS per member of 40 people from a 2-D normal,
-    /// 92 % for a nominal 95 %; these intervals 94 %): the figure's sampling distribution is skewed and the bootstrap's spread is too narrow
-    /// by about √((n − 1)/n). BCa corrects the skew and median bias: z₀ = Φ⁻¹(share of replicates below the point
-    /// estimate, ties half), acceleration a = Σ d³ / (6 (Σ d²)^{3/2}) over the leave-one-person-out (jackknife) figures
-    /// d = mean − figure without person i; each tail z is read at Φ(z₀ + (z₀ + z)/(1 − a(z₀ + z))). The expansion
-    /// replaces the normal tail quantile z_{α/2} by √(n/(n − 1)) t_{α/2, n − 1}, as Hesterberg's expanded percentile
-    /// interval does; it vanishes as the group grows.
+    /// at levels expanded for a sample of <paramref name="people"/> people (<see cref="BiasCorrectedReplicates"/>). Plain
+    /// percentile intervals of the audit's figures under-cover in groups of a few dozen people (WSS per member of 40 people
+    /// from a 2-D normal): the figure's sampling distribution is skewed and the bootstrap's spread is too narrow by about
+    /// √((n − 1)/n); BCa corrects the skew and median bias, the expansion the narrowness, and it vanishes as the group grows.
     /// </summary>
     /// <param name="replicates">The figure on each resample; NaN (a figure the resample cannot form) is left out.</param>
     /// <param name="pointEstimate">The figure on the group itself.</param>
@@ -62,43 +57,8 @@ internal static class PercentileBootstrap
     /// <param name="level">The confidence level, in (0, 1).</param>
     /// <returns>Null when no replicate is a number.</returns>
     public static ConfidenceInterval? BiasCorrectedInterval(IEnumerable<double> replicates, double pointEstimate,
-        IEnumerable<double> leaveOneOut, int people, double level)
-    {
-        double[] sorted = replicates.Where(value => !double.IsNaN(value)).Order().ToArray();
-        if (sorted.Length == 0) return null;
-        // A point estimate beyond every replicate would make z₀ infinite: hold the share half a replicate from 0 and 1.
-        double below = sorted.Count(value => value < pointEstimate) + 0.5 * sorted.Count(value => value == pointEstimate);
-        double z0 = Normal.InvCDF(0, 1, Math.Clamp(below / sorted.Length, 0.5 / sorted.Length, 1 - 0.5 / sorted.Length));
-        double acceleration = Acceleration(leaveOneOut.Where(double.IsFinite).ToArray());
-        double tail = Math.Sqrt(people / (people - 1.0)) * StudentT.InvCDF(0, 1, people - 1, (1 - level) / 2);
-        return new ConfidenceInterval
-        {
-            Lower = Quantile(sorted, Adjusted(-Math.Abs(tail))),
-            Upper = Quantile(sorted, Adjusted(Math.Abs(tail))),
-            Kind = IntervalKind.BiasCorrectedAccelerated,
-        };
-
-        double Adjusted(double z)
-        {
-            double shifted = z0 + z, denominator = 1 - acceleration * shifted;
-            // A denominator at or below zero (extreme acceleration) sends the level to the end it leans towards.
-            return denominator <= 0 ? (shifted > 0 ? 1 : 0) : Normal.CDF(0, 1, z0 + shifted / denominator);
-        }
-    }
-
-    /// <summary>The jackknife estimate of the acceleration, Σ d³ / (6 (Σ d²)^{3/2}), d = mean − each value; 0 when they are all equal.</summary>
-    private static double Acceleration(double[] leaveOneOut)
-    {
-        if (leaveOneOut.Length < 2) return 0;
-        double mean = leaveOneOut.Average(), squares = 0, cubes = 0;
-        foreach (double value in leaveOneOut)
-        {
-            double d = mean - value;
-            squares += d * d;
-            cubes += d * d * d;
-        }
-        return squares == 0 ? 0 : cubes / (6 * Math.Pow(squares, 1.5));
-    }
+        IEnumerable<double> leaveOneOut, int people, double level) =>
+        BiasCorrectedReplicates.Of(replicates, pointEstimate, [leaveOneOut], people)?.Interval(level);
 
     /// <summary>The <paramref name="q"/>-quantile of sorted values, interpolating linearly between neighbours (R's type 7).</summary>
     internal static double Quantile(IReadOnlyList<double> sorted, double q)
