@@ -1,5 +1,6 @@
 using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Audit;
+using FaceEmbeddings.Metrics;
 using SkiaSharp;
 
 namespace FaceEmbeddings.Tests.Audit;

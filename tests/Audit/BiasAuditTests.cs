@@ -207,10 +207,10 @@ public class BiasAuditTests
     [Fact]
     public void Threshold_rank_is_the_floor_of_rate_times_pairs_without_binary_rounding()
     {
-        BiasAudit.ThresholdRank(1e-3, 1_000_000).Should().Be(1000);
-        BiasAudit.ThresholdRank(1e-2, 4753).Should().Be(47);
-        BiasAudit.ThresholdRank(0.3, 10).Should().Be(3);
-        BiasAudit.ThresholdRank(1e-3, 999).Should().Be(0);
+        PairDistanceQuantiles.ThresholdRank(1e-3, 1_000_000).Should().Be(1000);
+        PairDistanceQuantiles.ThresholdRank(1e-2, 4753).Should().Be(47);
+        PairDistanceQuantiles.ThresholdRank(0.3, 10).Should().Be(3);
+        PairDistanceQuantiles.ThresholdRank(1e-3, 999).Should().Be(0);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Audit;
 using TorchSharp;

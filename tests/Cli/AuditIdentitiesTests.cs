@@ -1,4 +1,5 @@
 using FaceEmbeddings.Audit;
+using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using Xunit.Abstractions;

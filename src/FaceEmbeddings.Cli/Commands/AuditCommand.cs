@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
+using FaceEmbeddings.Metrics;
 using Spectre.Console;
 
 namespace FaceEmbeddings.Cli.Commands;

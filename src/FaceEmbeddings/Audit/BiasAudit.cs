@@ -146,16 +146,13 @@ public static class BiasAudit
         };
     }
 
-    /// <summary>⌊f·M⌋, the 0-based rank of the threshold among M pair distances (decimal arithmetic, so 1e-3 · 10⁶ is 1000, not 999).</summary>
-    internal static long ThresholdRank(double rate, long pairs) => (long)Math.Floor((decimal)rate * pairs);
-
     /// <summary>The threshold of each rate, and the false matches at each. Pairs few enough to hold are gathered with their
     /// groups in one pass, and thresholds and false matches read from memory; otherwise the thresholds take refinement passes
     /// and the false matches at all of them one more.</summary>
     private static (double[] Thresholds, FalseMatchCounts Counts) Thresholds(DifferentPersonPairs pairs, IReadOnlyList<double> rates,
         int groupCount, long exactLimit, CancellationToken cancellationToken)
     {
-        long[] ranks = rates.Select(rate => ThresholdRank(rate, pairs.Count)).ToArray();
+        long[] ranks = rates.Select(rate => PairDistanceQuantiles.ThresholdRank(rate, pairs.Count)).ToArray();
         using (NewDisposeScope())
         {
             if (pairs.Count <= exactLimit)

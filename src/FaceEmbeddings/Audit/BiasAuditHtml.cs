@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FaceEmbeddings.IO;
+using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

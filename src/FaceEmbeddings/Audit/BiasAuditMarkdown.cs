@@ -1,4 +1,5 @@
 using System.Text;
+using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

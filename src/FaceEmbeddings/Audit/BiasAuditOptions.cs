@@ -20,10 +20,10 @@ public sealed record BiasAuditOptions
     /// float32 embeddings); above, the thresholds are found by histogram refinement passes, still exactly (see
     /// <see cref="VerificationAtFalseMatchRate"/>), and the false matches counted in one more pass.
     /// </summary>
-    public long ExactQuantileMaxPairs { get; init; } = 50_000_000;
+    public long ExactQuantileMaxPairs { get; init; } = PairDistanceQuantiles.DefaultExactLimit;
 
     /// <summary>The most pair distances computed at once (rows × columns of one chunk); 4 million unless set.</summary>
-    public long MaxChunkDistances { get; init; } = 4L << 20;
+    public long MaxChunkDistances { get; init; } = PairDistanceQuantiles.DefaultChunkDistances;
 
     /// <summary>
     /// Bootstrap resamples per group for the confidence intervals; 1,000 unless set. Each resample draws the group's people

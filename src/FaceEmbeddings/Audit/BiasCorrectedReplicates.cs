@@ -1,4 +1,5 @@
 using MathNet.Numerics.Distributions;
+using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

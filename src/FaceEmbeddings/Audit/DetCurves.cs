@@ -1,3 +1,4 @@
+using FaceEmbeddings.Metrics;
 namespace FaceEmbeddings.Audit;
 
 /// <summary>Builds a <see cref="GroupDetCurve"/> from a group's same-person and different-person pair distances.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

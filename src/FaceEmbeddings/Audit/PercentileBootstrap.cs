@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

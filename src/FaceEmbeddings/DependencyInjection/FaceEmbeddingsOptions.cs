@@ -1,5 +1,6 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Models.Store;
 
 namespace FaceEmbeddings.DependencyInjection;

@@ -1,4 +1,5 @@
 using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Recognition;
 using Microsoft.Extensions.Options;
 
 namespace FaceEmbeddings.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
+using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Models.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

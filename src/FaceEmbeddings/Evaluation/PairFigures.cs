@@ -1,4 +1,5 @@
 using FaceEmbeddings.Audit;
+using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Evaluation;
 
@@ -115,7 +116,7 @@ internal sealed class PairFigures
     /// The true-match rate at the threshold of a false-match rate <paramref name="falseMatchRate"/>, and that threshold:
     /// the first different-person distance at which the weight of different-person pairs strictly below it is at most
     /// <c>f·W</c> and, with it, more: with unit weights the (⌊f·M⌋ + 1)-th smallest of M distances, the audit's rule
-    /// (<see cref="BiasAudit.ThresholdRank"/>).
+    /// (<see cref="PairDistanceQuantiles.ThresholdRank"/>).
     /// </summary>
     public (double TrueMatchRate, double Threshold) TrueMatchRateAt(double falseMatchRate, double[] weights)
     {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FaceEmbeddings.Audit;
+using FaceEmbeddings.Metrics;
 using ScottPlot;
 
 namespace FaceEmbeddings.Plots;

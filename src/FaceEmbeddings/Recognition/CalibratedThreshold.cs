@@ -1,3 +1,4 @@
+using FaceEmbeddings.Metrics;
 namespace FaceEmbeddings.Recognition;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using FaceEmbeddings.Audit;
 using FaceEmbeddings.Metrics;
-using FaceEmbeddings.Plots;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,17 +31,16 @@ public static class ThresholdCalibration
         if (!Enum.IsDefined(metric))
             throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown distance metric.");
 
-        var limits = new BiasAuditOptions();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var pairs = new DifferentPersonPairs(
             embeddings,
             zeros(embeddings.shape[0], ScalarType.Int64, embeddings.device),
             (rows, columns) => Distances.Pairwise(rows, columns, metric),
-            limits.MaxChunkDistances,
+            PairDistanceQuantiles.DefaultChunkDistances,
             tensor(index.Codes.Select(code => (long)code).ToArray(), device: embeddings.device));
-        double threshold = PairDistanceQuantiles.Select(pairs, [BiasAudit.ThresholdRank(falseMatchRate, pairs.Count)],
-            limits.ExactQuantileMaxPairs, cancellationToken)[0];
+        double threshold = PairDistanceQuantiles.Select(pairs, [PairDistanceQuantiles.ThresholdRank(falseMatchRate, pairs.Count)],
+            PairDistanceQuantiles.DefaultExactLimit, cancellationToken)[0];
         long falseMatches = FalseMatchCounts.Count(pairs, [threshold], groupCount: 1, cancellationToken).Overall[0];
         (long samePersonPairs, long trueMatches) = SamePersonMatches(embeddings, index, threshold, metric, cancellationToken);
 

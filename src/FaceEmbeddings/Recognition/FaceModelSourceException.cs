@@ -1,4 +1,4 @@
-namespace FaceEmbeddings.Encoding;
+namespace FaceEmbeddings.Recognition;
 
 /// <summary>A <see cref="FaceModelSource"/> setting that names no usable model, file, alignment or device. The setting
 /// is <see cref="Setting"/>, not <see cref="ArgumentException.ParamName"/>, whose name would be the library's and not the

@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 
-namespace FaceEmbeddings.Audit;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>
-/// A bootstrap confidence interval of one audit figure, at the level of <see cref="BootstrapSettings.ConfidenceLevel"/>: the
+/// A bootstrap confidence interval of one figure, at the level it was asked for (e.g. <c>BiasAuditOptions.ConfidenceLevel</c>): the
 /// figure recomputed on resamples of the people of each group, and two quantiles of the resamples, the plain (1 − level)/2 and
 /// (1 + level)/2 ones or bias-corrected ones (<see cref="Kind"/> says which).
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace FaceEmbeddings.Audit;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>One operating point of a group's DET curve: a pair is a match when its distance is strictly below the threshold.</summary>
 public sealed record DetPoint

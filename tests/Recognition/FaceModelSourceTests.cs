@@ -1,13 +1,14 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Metrics;
+using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Tests.FaceApi;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using FluentAssertions;
 using Xunit;
 
-namespace FaceEmbeddings.Tests.Encoding;
+namespace FaceEmbeddings.Tests.Recognition;
 
 /// <summary>The one place the front ends' model settings are decided.</summary>
 public sealed class FaceModelSourceTests

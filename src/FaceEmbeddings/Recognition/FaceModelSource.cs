@@ -1,11 +1,11 @@
 using FaceEmbeddings.Detection;
+using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Models.Store;
-using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Runtime;
 using static TorchSharp.torch;
 
-namespace FaceEmbeddings.Encoding;
+namespace FaceEmbeddings.Recognition;
 
 /// <summary>
 /// Which face encoder runs, from which weights, on which device and cutting which crops, as a front end's settings

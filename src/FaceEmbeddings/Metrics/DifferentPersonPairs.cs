@@ -2,7 +2,7 @@ using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceEmbeddings.Audit;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>
 /// All pairs (i, j), i &lt; j, of N embeddings of different people, visited as chunks of distances so

@@ -1,4 +1,4 @@
-namespace FaceEmbeddings.Audit;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>What a <see cref="ConfidenceInterval"/> holds.</summary>
 public enum IntervalKind

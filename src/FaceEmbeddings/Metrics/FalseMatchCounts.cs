@@ -2,7 +2,7 @@ using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceEmbeddings.Audit;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>
 /// False matches among different-person pairs at given distance thresholds: a pair matches when its distance

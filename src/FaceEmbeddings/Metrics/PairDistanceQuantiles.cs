@@ -2,7 +2,7 @@ using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceEmbeddings.Audit;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>
 /// Order statistics of all pair distances, exact at any scale. When the pairs are few enough to hold
@@ -18,6 +18,17 @@ internal static class PairDistanceQuantiles
 {
     /// <summary>Bins of one refinement pass: each pass shrinks the range about 4000-fold.</summary>
     public const int HistogramBins = 4096;
+
+    /// <summary>The most pair distances held in memory at once by default (<c>BiasAuditOptions.ExactQuantileMaxPairs</c>,
+    /// <c>ThresholdCalibration</c>).</summary>
+    public const long DefaultExactLimit = 50_000_000;
+
+    /// <summary>The most pair distances computed at once by default (rows × columns of one chunk).</summary>
+    public const long DefaultChunkDistances = 4L << 20;
+
+    /// <summary>⌊f·M⌋, the 0-based rank of the threshold for false-match rate f among M different-person pair distances
+    /// (decimal arithmetic, so 1e-3 · 10⁶ is 1000, not 999): the audit's, the evaluation's and the calibration's rule.</summary>
+    public static long ThresholdRank(double rate, long pairs) => (long)Math.Floor((decimal)rate * pairs);
 
     /// <summary>Refinement passes allowed before giving up; float64 ranges collapse to one value long before.</summary>
     private const int MaxRefinements = 64;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace FaceEmbeddings.Audit;
+namespace FaceEmbeddings.Metrics;
 
 /// <summary>
 /// A group's detection error trade-off: its false-match rate against its false non-match rate as the threshold sweeps
@@ -9,7 +9,7 @@ namespace FaceEmbeddings.Audit;
 /// <remarks>
 /// The operating points are the thresholds at each distinct distance of the group's pairs and one above the largest.
 /// Between two neighbouring points the curve is taken as a straight line (as the ROC's); the equal-error rate is where
-/// that line crosses FMR = FNMR. Long curves are thinned to <see cref="BiasAuditOptions.DetCurvePoints"/> points for
+/// that line crosses FMR = FNMR. Long curves are thinned to <c>BiasAuditOptions.DetCurvePoints</c> points for
 /// the report; the equal-error rate always comes from the full curve.
 /// </remarks>
 public sealed record GroupDetCurve

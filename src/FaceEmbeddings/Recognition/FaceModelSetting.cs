@@ -1,4 +1,4 @@
-namespace FaceEmbeddings.Encoding;
+namespace FaceEmbeddings.Recognition;
 
 /// <summary>A setting of a <see cref="FaceModelSource"/>, named by <see cref="FaceModelSourceException.Setting"/> so
 /// that each front end can report it under its own name (a command-line option, a configuration key).</summary>
