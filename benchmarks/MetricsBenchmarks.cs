@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using FaceEmbeddings.Metrics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Benchmarks;

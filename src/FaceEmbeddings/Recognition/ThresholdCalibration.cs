@@ -1,6 +1,5 @@
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Metrics;
-using FaceEmbeddings.Plots;
 using TorchSharp;
 using static TorchSharp.torch;
 
