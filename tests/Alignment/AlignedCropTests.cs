@@ -4,7 +4,6 @@ using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Tests.Detection;
 using FaceEmbeddings.Tests.FaceApi;
 using FaceEmbeddings.Tests.Infrastructure;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Alignment;

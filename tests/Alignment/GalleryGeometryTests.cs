@@ -1,6 +1,5 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Recognition;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Alignment;

@@ -1,5 +1,4 @@
 using FaceEmbeddings.Detection;
-using Xunit;
 
 namespace FaceEmbeddings.Tests.Alignment;
 

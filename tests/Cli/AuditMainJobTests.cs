@@ -1,5 +1,4 @@
 using FaceEmbeddings.Audit;
-using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
 using Xunit.Abstractions;
 

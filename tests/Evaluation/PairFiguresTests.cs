@@ -1,5 +1,4 @@
 using FaceEmbeddings.Evaluation;
-using Xunit;
 
 namespace FaceEmbeddings.Tests.Evaluation;
 

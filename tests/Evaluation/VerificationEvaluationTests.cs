@@ -1,7 +1,6 @@
 using FaceEmbeddings.Evaluation;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Evaluation;
