@@ -108,7 +108,8 @@ public sealed record MtcnnOptions
     /// </summary>
     public const long DefaultMaxBatchPixels = 1L << 24;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the exception names the first.</exception>
     public void Validate()
     {
         if (ImageSize < 1)
