@@ -47,9 +47,8 @@ internal static class PercentileBootstrap
     /// <summary>
     /// The bias-corrected and accelerated (BCa) percentile interval of one group's figure at <paramref name="level"/>, read
     /// at levels expanded for a sample of <paramref name="people"/> people. Plain percentile intervals of the audit's
-    /// figures under-cover in groups of a few dozen people (measured: WSS per member of 40 people from a 2-D normal,
-    /// 92 % for a nominal 95 %; these intervals 94 %): the figure's sampling distribution is skewed and the bootstrap's spread is too narrow
-    /// by about √((n − 1)/n). BCa corrects the skew and median bias: z₀ = Φ⁻¹(share of replicates below the point
+    /// figures under-cover in groups of a few dozen people: the figure's sampling distribution is skewed and the
+    /// bootstrap's spread is too narrow by about √((n − 1)/n). BCa corrects the skew and median bias: z₀ = Φ⁻¹(share of replicates below the point
     /// estimate, ties half), acceleration a = Σ d³ / (6 (Σ d²)^{3/2}) over the leave-one-person-out (jackknife) figures
     /// d = mean − figure without person i; each tail z is read at Φ(z₀ + (z₀ + z)/(1 − a(z₀ + z))). The expansion
     /// replaces the normal tail quantile z_{α/2} by √(n/(n − 1)) t_{α/2, n − 1}, as Hesterberg's expanded percentile
