@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
-using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Benchmarks;
 

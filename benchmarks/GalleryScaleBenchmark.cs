@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Benchmarks;

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using FaceEmbeddings.Metrics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Benchmarks;
@@ -21,34 +20,34 @@ public class MetricsBenchmarks : IDisposable
 {
     private const int Features = 512;
 
-    private Tensor? _embeddings;
-    private Tensor? _queries;
-    private Tensor? _gallery;
-    private Tensor? _population;
+    private Tensor? embeddings;
+    private Tensor? queries;
+    private Tensor? gallery;
+    private Tensor? population;
 
     [GlobalSetup(Target = nameof(Pairwise10000))]
-    public void SetupPairwise() => _embeddings = UnitRows(10_000, seed: 1);
+    public void SetupPairwise() => embeddings = UnitRows(10_000, seed: 1);
 
     [GlobalSetup(Target = nameof(Nearest5Of10000In200000))]
     public void SetupNearest()
     {
-        _queries = UnitRows(10_000, seed: 2);
-        _gallery = UnitRows(200_000, seed: 3);
+        queries = UnitRows(10_000, seed: 2);
+        gallery = UnitRows(200_000, seed: 3);
     }
 
     [GlobalSetup(Targets = [nameof(PcaExact100000), nameof(PcaRandomized100000)])]
-    public void SetupPca() => _population = UnitRows(100_000, seed: 4);
+    public void SetupPca() => population = UnitRows(100_000, seed: 4);
 
     [Benchmark(Description = "Pairwise 10,000×512")]
     public void Pairwise10000()
     {
-        using var distances = Distances.Pairwise(_embeddings!);
+        using var distances = Distances.Pairwise(embeddings!);
     }
 
     [Benchmark(Description = "Nearest k=5, 10,000 queries × 200,000 rows")]
     public void Nearest5Of10000In200000()
     {
-        var (distances, indices) = Distances.Nearest(_queries!, _gallery!, k: 5);
+        var (distances, indices) = Distances.Nearest(queries!, gallery!, k: 5);
         distances.Dispose();
         indices.Dispose();
     }
@@ -56,23 +55,23 @@ public class MetricsBenchmarks : IDisposable
     [Benchmark(Description = "PCA exact, 100,000×512 → 2")]
     public void PcaExact100000()
     {
-        using var model = Pca.Fit(_population!, 2);
+        using var model = Pca.Fit(population!, 2);
     }
 
     [Benchmark(Description = "PCA randomized, 100,000×512 → 2")]
     public void PcaRandomized100000()
     {
-        using var model = Pca.Fit(_population!, 2, new PcaOptions { Solver = PcaSolver.Randomized });
+        using var model = Pca.Fit(population!, 2, new PcaOptions { Solver = PcaSolver.Randomized });
     }
 
     [GlobalCleanup]
     public void Dispose()
     {
         Console.WriteLine($"// Peak resident set of this benchmark process (VmHWM): {ProcessMemory.Mebibytes("VmHWM")} MiB");
-        _embeddings?.Dispose();
-        _queries?.Dispose();
-        _gallery?.Dispose();
-        _population?.Dispose();
+        embeddings?.Dispose();
+        queries?.Dispose();
+        gallery?.Dispose();
+        population?.Dispose();
         GC.SuppressFinalize(this);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FaceEmbeddings.Clustering;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.IO;

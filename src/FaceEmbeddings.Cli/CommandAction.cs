@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Store;
 using FaceEmbeddings.PostgreSql;

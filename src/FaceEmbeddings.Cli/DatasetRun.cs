@@ -10,8 +10,8 @@ namespace FaceEmbeddings.Cli;
 /// </summary>
 internal sealed class DatasetRun
 {
-    private readonly List<SkippedImage> _pending = [];
-    private int _skipped;
+    private readonly List<SkippedImage> pending = [];
+    private int skipped;
 
     private DatasetRun()
     {
@@ -55,9 +55,9 @@ internal sealed class DatasetRun
         update(report.Completed, report.Total);
         if (report.LastSkipped is { } skipped)
         {
-            _skipped++;
+            this.skipped++;
             if (Terminal.ShowsProgress)
-                _pending.Add(skipped);
+                pending.Add(skipped);
             else
                 Warn(skipped);
         }
@@ -65,10 +65,10 @@ internal sealed class DatasetRun
 
     private void Finish(FaceDataset dataset)
     {
-        foreach (SkippedImage skipped in _pending)
+        foreach (SkippedImage skipped in pending)
             Warn(skipped);
-        if (_skipped > 0)
-            Terminal.Warning($"{_skipped} of {dataset.Items.Count + dataset.Rejected.Count} files were skipped.");
+        if (skipped > 0)
+            Terminal.Warning($"{skipped} of {dataset.Items.Count + dataset.Rejected.Count} files were skipped.");
     }
 
     private static void Announce(string what, FaceDataset dataset) =>

@@ -38,7 +38,7 @@ internal static class FaceEmbedApp
         }
     }
 
-    public static RootCommand CreateRootCommand() => new("faceembed: detect, align, crop, embed, recognize, evaluate and audit faces (MTCNN; FaceNet's InceptionResnetV1 or face-api's dlib ResNet).")
+    public static RootCommand CreateRootCommand() => new("faceembed: detect (MTCNN), align and embed faces (FaceNet's InceptionResnetV1 or face-api's dlib ResNet); verify, identify and enrol them in galleries (a file or PostgreSQL); evaluate accuracy, cluster photos by person, estimate age, gender and expression, and audit a model for demographic bias.")
     {
         DetectCommand.Create(),
         CropCommand.Create(),

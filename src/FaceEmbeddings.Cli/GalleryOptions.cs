@@ -15,7 +15,7 @@ internal sealed class GalleryOptions
     /// <summary>The environment variable that may hold a gallery file's key (base64), when no key file is named.</summary>
     public const string KeyEnvironmentVariable = "FACEEMBEDDINGS_GALLERY_KEY";
 
-    private readonly Option<string> _gallery = new("--gallery")
+    private readonly Option<string> gallery = new("--gallery")
     {
         Description = "The gallery: a file (created by 'faceembed gallery add'), or a PostgreSQL connection string (Host=…;Database=…;Username=…;Password=…) for a gallery in the database's face_gallery_* tables.",
         HelpName = "file|connection-string",
@@ -23,7 +23,7 @@ internal sealed class GalleryOptions
     };
 
     // The key itself is never an option: a command line is visible to every user of the machine and kept in shell history.
-    private readonly Option<FileInfo> _keyFile = new("--gallery-key-file")
+    private readonly Option<FileInfo> keyFile = new("--gallery-key-file")
     {
         Description = $"A file holding the key a gallery file is encrypted with (base64 of 32 random bytes, e.g. from 'openssl rand -base64 32'); or set {KeyEnvironmentVariable}. A new gallery is created encrypted; an existing one must have been saved with this key.",
         HelpName = "file",
@@ -31,15 +31,15 @@ internal sealed class GalleryOptions
 
     public void AddTo(Command command)
     {
-        command.Add(_gallery);
-        command.Add(_keyFile);
+        command.Add(gallery);
+        command.Add(keyFile);
     }
 
     /// <summary>Opens the gallery the command line names (see <see cref="OpenLocationAsync"/>).</summary>
     public async Task<OpenedGallery> OpenAsync(ParseResult parsed, GalleryDescriptor? createAs, torch.Device? device, CancellationToken cancellationToken)
     {
-        string location = parsed.GetRequiredValue(_gallery);
-        FileInfo? keyFile = parsed.GetValue(_keyFile);
+        string location = parsed.GetRequiredValue(gallery);
+        FileInfo? keyFile = parsed.GetValue(this.keyFile);
         if (keyFile is not null && IsConnectionString(location))
             throw new UsageException("--gallery-key-file encrypts gallery files; a PostgreSQL gallery is protected by the database (its own encryption at rest and access rights).");
         GalleryEncryptionKey? key = IsConnectionString(location) ? null : ReadKey(keyFile);

@@ -19,51 +19,51 @@ internal enum LabelScheme
 /// <summary>The input of a dataset command: a folder or glob, and <c>--labels</c>.</summary>
 internal sealed class InputOptions
 {
-    private readonly Argument<string> _input = new("input")
+    private readonly Argument<string> input = new("input")
     {
         Description = "Folder of images, or a glob in quotes such as 'faces/*/*.jpg' (* within a name, ** for any depth).",
         HelpName = "dir",
     };
 
-    private readonly Option<string> _labels;
-    private readonly int _schemeCount;
-    private readonly LabelScheme _defaultScheme;
+    private readonly Option<string> labels;
+    private readonly int schemeCount;
+    private readonly LabelScheme defaultScheme;
 
     /// <param name="defaultScheme">The scheme when <c>--labels</c> is not given.</param>
     /// <param name="schemes">The schemes the command accepts; with only one, there is no <c>--labels</c> option.</param>
     public InputOptions(LabelScheme defaultScheme, params LabelScheme[] schemes)
     {
-        _schemeCount = schemes.Length;
-        _defaultScheme = defaultScheme;
-        _labels = new Option<string>("--labels")
+        schemeCount = schemes.Length;
+        this.defaultScheme = defaultScheme;
+        labels = new Option<string>("--labels")
         {
             Description = "How images are labelled: " + string.Join(", ", schemes.Select(Describe)) + ".",
             DefaultValueFactory = _ => NameOf(defaultScheme),
         };
-        _labels.AcceptOnlyFromAmong(schemes.Select(NameOf).ToArray());
+        labels.AcceptOnlyFromAmong(schemes.Select(NameOf).ToArray());
     }
 
     /// <summary>Lets the command run without the input, when another option replaces it; see <see cref="HasInput"/>.</summary>
-    public void MakeOptional() => _input.Arity = ArgumentArity.ZeroOrOne;
+    public void MakeOptional() => input.Arity = ArgumentArity.ZeroOrOne;
 
     /// <summary>Whether the command line names an input.</summary>
-    public bool HasInput(ParseResult parsed) => parsed.GetValue(_input) is not null;
+    public bool HasInput(ParseResult parsed) => parsed.GetValue(input) is not null;
 
     /// <summary>The <c>--labels</c> scheme the command line names.</summary>
     public LabelScheme SchemeOf(ParseResult parsed) =>
-        _schemeCount > 1 ? Enum.Parse<LabelScheme>(parsed.GetRequiredValue(_labels), ignoreCase: true) : _defaultScheme;
+        schemeCount > 1 ? Enum.Parse<LabelScheme>(parsed.GetRequiredValue(labels), ignoreCase: true) : defaultScheme;
 
     public void AddTo(Command command)
     {
-        command.Add(_input);
-        if (_schemeCount > 1)
-            command.Add(_labels);
+        command.Add(input);
+        if (schemeCount > 1)
+            command.Add(labels);
     }
 
     /// <summary>The dataset the command line names. Fails when it holds no images at all.</summary>
     public FaceDataset Open(ParseResult parsed)
     {
-        string input = parsed.GetValue(_input) ?? throw new UsageException("Give a folder of images (or a glob in quotes).");
+        string input = parsed.GetValue(this.input) ?? throw new UsageException("Give a folder of images (or a glob in quotes).");
         bool isGlob = input.Contains('*', StringComparison.Ordinal);
         FaceDataset dataset = SchemeOf(parsed) switch
         {

@@ -8,13 +8,13 @@ internal sealed class PeopleFile
 {
     public const string IdentityColumn = "identity";
 
-    private readonly Dictionary<string, string[]> _rows;
+    private readonly Dictionary<string, string[]> rows;
 
     private PeopleFile(string path, string[] attributes, Dictionary<string, string[]> rows)
     {
         Path = path;
         Attributes = attributes;
-        _rows = rows;
+        this.rows = rows;
     }
 
     public string Path { get; }
@@ -54,9 +54,9 @@ internal sealed class PeopleFile
     public string[] ValuesOf(string attribute, IReadOnlyList<string> people)
     {
         int column = Attributes.ToList().IndexOf(attribute);
-        string[] missing = people.Where(p => !_rows.ContainsKey(p)).Distinct().ToArray();
+        string[] missing = people.Where(p => !rows.ContainsKey(p)).Distinct().ToArray();
         if (missing.Length > 0)
             throw new UsageException($"--groups {Path}: no row for {string.Join(", ", missing.Take(5).Select(m => $"'{m}'"))}{(missing.Length > 5 ? $" and {missing.Length - 5} more" : "")}.");
-        return people.Select(p => _rows[p][column]).ToArray();
+        return people.Select(p => rows[p][column]).ToArray();
     }
 }

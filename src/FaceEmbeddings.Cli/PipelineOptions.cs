@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Diagnostics.CodeAnalysis;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
@@ -11,7 +9,6 @@ using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.Store;
 using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Cli;
@@ -23,26 +20,26 @@ namespace FaceEmbeddings.Cli;
 /// </summary>
 internal sealed class PipelineOptions
 {
-    private readonly StoreOptions _store = new();
+    private readonly StoreOptions store = new();
 
-    private readonly Option<string> _device = new("--device")
+    private readonly Option<string> device = new("--device")
     {
         Description = "Where the networks run: cpu, cuda or cuda:N.",
         HelpName = "cpu|cuda|cuda:N",
         DefaultValueFactory = _ => "cpu",
     };
 
-    private readonly Option<int?> _size = new("--size")
+    private readonly Option<int?> size = new("--size")
     {
         Description = "Side of the square face crops in pixels (MTCNN image_size; default: the encoder's, 160 for facenet and 150 for face-api-resnet, else 160).",
     };
 
-    private readonly Option<int?> _margin = new("--margin")
+    private readonly Option<int?> margin = new("--margin")
     {
         Description = "Margin around each face box, in pixels of the crop (MTCNN margin; default: the encoder's, 0 for facenet and 25 for face-api-resnet, else 0).",
     };
 
-    private readonly Option<string?> _align = new("--align")
+    private readonly Option<string?> align = new("--align")
     {
         Description = $"How faces are cut: {FaceAlignment.DlibMeanFace.Name} (chips aligned through the five landmarks onto dlib's mean face) "
             + $"or {FaceAlignment.NoneName} (unaligned box crops, as before alignment). Default: the encoder's own, aligned for "
@@ -50,7 +47,7 @@ internal sealed class PipelineOptions
         HelpName = $"{FaceAlignment.DlibMeanFace.Name}|{FaceAlignment.NoneName}",
     };
 
-    private readonly Option<string> _select = new("--select")
+    private readonly Option<string> select = new("--select")
     {
         Description = $"Which face stands for a photo: {LargestConfident} (the largest face MTCNN is at least 95 % sure of, else the "
             + $"largest: not a larger hand or half face it is less sure of) or {Largest} (facenet-pytorch's rule).",
@@ -61,26 +58,26 @@ internal sealed class PipelineOptions
     private const string LargestConfident = "largest-confident";
     private const string Largest = "largest";
 
-    private readonly Option<int> _batchSize = new("--batch-size")
+    private readonly Option<int> batchSize = new("--batch-size")
     {
         Description = "Images processed together; bounds memory.",
         DefaultValueFactory = _ => 32,
     };
 
-    private readonly Option<string> _encoder = new("--encoder")
+    private readonly Option<string> encoder = new("--encoder")
     {
         Description = $"The face encoder: {FaceNet} (InceptionResnetV1, 512-d) or {ModelCatalog.FaceApiResNetManifest} (face-api's dlib ResNet, 128-d, Euclidean distance).",
         DefaultValueFactory = _ => FaceNet,
     };
 
-    private readonly Option<FileInfo?> _weights = new("--weights")
+    private readonly Option<FileInfo?> weights = new("--weights")
     {
         Description = "Local weights instead of the model store's: for facenet an InceptionResnetV1 checkpoint (.pt or .safetensors, "
             + $"facenet-pytorch key names); for {ModelCatalog.FaceApiResNetManifest} face-api's TF.js manifest, with its shard beside it.",
         HelpName = "file",
     };
 
-    private readonly Option<string> _pretrained = new("--pretrained")
+    private readonly Option<string> pretrained = new("--pretrained")
     {
         Description = "Pretrained facenet weights fetched through the model store when --weights is not given.",
         DefaultValueFactory = _ => ModelCatalog.VggFace2,
@@ -88,8 +85,8 @@ internal sealed class PipelineOptions
 
     private const string FaceNet = "facenet";
 
-    private readonly bool _embeds;
-    private readonly bool _onePerPhoto;
+    private readonly bool embeds;
+    private readonly bool onePerPhoto;
 
     /// <param name="embeds">Whether the command embeds faces, and so takes <c>--weights</c> and <c>--pretrained</c>.</param>
     /// <param name="cropGeometry">Whether the command crops the faces of a dataset, and so takes <c>--size</c>,
@@ -97,56 +94,56 @@ internal sealed class PipelineOptions
     /// <param name="onePerPhoto">Whether the command takes one face per photo, and so takes <c>--select</c>.</param>
     public PipelineOptions(bool embeds, bool cropGeometry, bool onePerPhoto = false)
     {
-        _embeds = embeds;
-        _onePerPhoto = onePerPhoto;
+        this.embeds = embeds;
+        this.onePerPhoto = onePerPhoto;
         CropGeometry = cropGeometry;
-        _device.Validators.Add(result =>
+        this.device.Validators.Add(result =>
         {
             string? value = result.GetValueOrDefault<string>();
             if (value is not null && !DeviceCheck.TryParse(value, out _))
                 result.AddError($"--device must be cpu, cuda or cuda:N; got '{value}'.");
         });
-        _size.Validators.Add(result => RequireAtLeast(result, _size, 1));
-        _margin.Validators.Add(result => RequireAtLeast(result, _margin, 0));
-        _encoder.AcceptOnlyFromAmong(FaceNet, ModelCatalog.FaceApiResNetManifest);
-        _align.Validators.Add(result =>
+        this.size.Validators.Add(result => RequireAtLeast(result, this.size, 1));
+        this.margin.Validators.Add(result => RequireAtLeast(result, this.margin, 0));
+        this.encoder.AcceptOnlyFromAmong(FaceNet, ModelCatalog.FaceApiResNetManifest);
+        this.align.Validators.Add(result =>
         {
             string? value = result.GetValueOrDefault<string?>();
             if (value is not null && !FaceAlignment.TryParse(value, out _))
                 result.AddError($"--align must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{value}'.");
         });
-        _batchSize.Validators.Add(result => RequireAtLeast(result, _batchSize, 1));
-        _select.AcceptOnlyFromAmong(LargestConfident, Largest);
-        _pretrained.AcceptOnlyFromAmong(ModelCatalog.VggFace2, ModelCatalog.CasiaWebFace);
+        this.batchSize.Validators.Add(result => RequireAtLeast(result, this.batchSize, 1));
+        this.select.AcceptOnlyFromAmong(LargestConfident, Largest);
+        this.pretrained.AcceptOnlyFromAmong(ModelCatalog.VggFace2, ModelCatalog.CasiaWebFace);
     }
 
     private bool CropGeometry { get; }
 
     public void AddTo(Command command)
     {
-        if (_embeds)
+        if (this.embeds)
         {
-            command.Add(_encoder);
-            command.Add(_weights);
-            command.Add(_pretrained);
+            command.Add(this.encoder);
+            command.Add(this.weights);
+            command.Add(this.pretrained);
         }
-        _store.AddTo(command);
-        command.Add(_device);
-        if (_embeds || CropGeometry)
-            command.Add(_align);
-        if (_onePerPhoto)
-            command.Add(_select);
+        this.store.AddTo(command);
+        command.Add(this.device);
+        if (this.embeds || CropGeometry)
+            command.Add(this.align);
+        if (this.onePerPhoto)
+            command.Add(this.select);
         if (CropGeometry)
         {
-            command.Add(_size);
-            command.Add(_margin);
-            command.Add(_batchSize);
+            command.Add(this.size);
+            command.Add(this.margin);
+            command.Add(this.batchSize);
         }
     }
 
     /// <summary>The dataset settings: the batch size, and which crops to keep.</summary>
     public FaceDatasetOptions DatasetOptions(ParseResult parsed, Func<FaceDatasetItem, bool>? keepCrop = null) =>
-        new() { BatchSize = parsed.GetValue(_batchSize), KeepCrop = keepCrop };
+        new() { BatchSize = parsed.GetValue(this.batchSize), KeepCrop = keepCrop };
 
     /// <summary>How the command cuts faces for <paramref name="encoder"/> (see the overload for a network's input).</summary>
     public FaceCropGeometry GeometryOf(ParseResult parsed, IFaceEncoder? encoder) => GeometryOf(parsed, encoder?.Input);
@@ -160,8 +157,8 @@ internal sealed class PipelineOptions
     {
         var defaults = new MtcnnOptions();
         FaceCropGeometry geometry = input?.Crop ?? new FaceCropGeometry(defaults.ImageSize, defaults.Margin, AlignmentOf(parsed, null));
-        int size = (CropGeometry ? parsed.GetValue(_size) : null) ?? geometry.Size;
-        int margin = (CropGeometry ? parsed.GetValue(_margin) : null) ?? geometry.Margin;
+        int size = (CropGeometry ? parsed.GetValue(this.size) : null) ?? geometry.Size;
+        int margin = (CropGeometry ? parsed.GetValue(this.margin) : null) ?? geometry.Margin;
         if (margin >= size)
             throw new UsageException($"--margin ({margin}) must be smaller than --size ({size}).");
         return geometry with { Size = size, Margin = margin };
@@ -179,7 +176,7 @@ internal sealed class PipelineOptions
         NativeLogging.Configure();
         FaceCropGeometry geometry = GeometryOf(parsed, input);
         Device device = DeviceOf(parsed);
-        ModelStore store = _store.Open(parsed);
+        ModelStore store = this.store.Open(parsed);
         var paths = new List<string>();
         foreach (string name in new[] { ModelCatalog.MtcnnPNet, ModelCatalog.MtcnnRNet, ModelCatalog.MtcnnONet })
             paths.Add(await ModelFetch.GetAsync(store, name, cancellationToken).ConfigureAwait(false));
@@ -189,7 +186,7 @@ internal sealed class PipelineOptions
             Margin = geometry.Margin,
             Alignment = geometry.Alignment,
             KeepAll = keepAll,
-            Selection = _onePerPhoto && parsed.GetValue(_select) == Largest ? FaceSelection.Largest : FaceSelection.LargestConfident,
+            Selection = this.onePerPhoto && parsed.GetValue(this.select) == Largest ? FaceSelection.Largest : FaceSelection.LargestConfident,
             Device = device,
         };
         // The fetch above has verified the files; loading them again through the store would hash them again.
@@ -200,12 +197,12 @@ internal sealed class PipelineOptions
     /// <c>--align</c> and <c>--device</c>, for the library to decide the rest.</summary>
     public FaceModelSource SourceOf(ParseResult parsed) => new()
     {
-        Model = parsed.GetRequiredValue(_encoder) == ModelCatalog.FaceApiResNetManifest
+        Model = parsed.GetRequiredValue(this.encoder) == ModelCatalog.FaceApiResNetManifest
             ? ModelCatalog.FaceApiResNetManifest
-            : parsed.GetRequiredValue(_pretrained),
-        Weights = parsed.GetValue(_weights)?.FullName,
-        Alignment = parsed.GetValue(_align),
-        Device = parsed.GetRequiredValue(_device),
+            : parsed.GetRequiredValue(this.pretrained),
+        Weights = parsed.GetValue(this.weights)?.FullName,
+        Alignment = parsed.GetValue(this.align),
+        Device = parsed.GetRequiredValue(this.device),
     };
 
     /// <summary>The <c>--encoder</c>: from the <c>--weights</c> file, or from the store.</summary>
@@ -213,9 +210,9 @@ internal sealed class PipelineOptions
     {
         NativeLogging.Configure();
         FaceModelSource source = SourceOf(parsed);
-        if (source.IsFaceApi && parsed.GetResult(_pretrained) is { Implicit: false })
+        if (source.IsFaceApi && parsed.GetResult(this.pretrained) is { Implicit: false })
             throw new UsageException($"--pretrained chooses facenet weights; it does not apply to --encoder {ModelCatalog.FaceApiResNetManifest}.");
-        ModelStore store = _store.Open(parsed);
+        ModelStore store = this.store.Open(parsed);
         try
         {
             return await Terminal.WithProgressAsync($"Loading {source.Name}", update => source.CreateEncoderAsync(store, settings: null,
@@ -234,7 +231,7 @@ internal sealed class PipelineOptions
     {
         NativeLogging.Configure();
         var options = new FaceAnalyzerOptions { Device = DeviceOf(parsed) };
-        ModelStore store = _store.Open(parsed);
+        ModelStore store = this.store.Open(parsed);
         string ageGender = await ModelFetch.GetAsync(store, ModelCatalog.FaceApiAgeGenderManifest, cancellationToken).ConfigureAwait(false);
         await ModelFetch.GetAsync(store, ModelCatalog.FaceApiAgeGenderWeights, cancellationToken).ConfigureAwait(false);
         string expression = await ModelFetch.GetAsync(store, ModelCatalog.FaceApiExpressionManifest, cancellationToken).ConfigureAwait(false);
@@ -256,7 +253,7 @@ internal sealed class PipelineOptions
     /// <summary>The <c>--align</c> value, or <paramref name="encoderDefault"/> when it is not given.</summary>
     private FaceAlignment? AlignmentOf(ParseResult parsed, FaceAlignment? encoderDefault)
     {
-        if (!(_embeds || CropGeometry) || parsed.GetValue(_align) is not { } text)
+        if (!(this.embeds || CropGeometry) || parsed.GetValue(this.align) is not { } text)
             return encoderDefault;
         return FaceAlignment.TryParse(text, out FaceAlignment? alignment)
             ? alignment
@@ -266,7 +263,7 @@ internal sealed class PipelineOptions
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>
     private Device DeviceOf(ParseResult parsed)
     {
-        string text = parsed.GetRequiredValue(_device);
+        string text = parsed.GetRequiredValue(this.device);
         if (!DeviceCheck.TryParse(text, out Device? device))
             throw new UsageException($"--device must be cpu, cuda or cuda:N; got '{text}'.");
         return DeviceCheck.Require(device, "--device");

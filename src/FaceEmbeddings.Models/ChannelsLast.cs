@@ -4,7 +4,7 @@ namespace FaceEmbeddings.Models;
 
 /// <summary>
 /// Channels-last (NHWC) memory layout for 4-D tensors, with the logical NCHW shape unchanged. libtorch's CPU
-/// convolutions (oneDNN) run InceptionResnetV1 about 1.7× faster on channels-last activations and weights than on
+/// convolutions (oneDNN) run InceptionResnetV1 markedly faster on channels-last activations and weights than on
 /// NCHW ones, and every operation keeps the layout of its input. TorchSharp has no <c>memory_format</c> argument,
 /// so the layout is made by permuting, copying and permuting back.
 /// </summary>

@@ -1,6 +1,5 @@
 using FaceEmbeddings.Recognition;
 using Pgvector;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.PostgreSql;

@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
-using Pgvector.Npgsql;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.PostgreSql;

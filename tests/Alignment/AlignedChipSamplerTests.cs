@@ -1,7 +1,5 @@
 using FaceEmbeddings.Detection;
-using FluentAssertions;
 using TorchSharp;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Alignment;

@@ -4,8 +4,6 @@ using FaceEmbeddings.Imaging;
 using FaceEmbeddings.Tests.Detection;
 using FaceEmbeddings.Tests.FaceApi;
 using FaceEmbeddings.Tests.Infrastructure;
-using FluentAssertions;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Alignment;

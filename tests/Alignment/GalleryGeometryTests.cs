@@ -1,7 +1,5 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Recognition;
-using FluentAssertions;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Alignment;

@@ -1,7 +1,6 @@
 using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Metrics;
-using FaceEmbeddings.Plots;
 using TorchSharp;
 using static TorchSharp.torch;
 

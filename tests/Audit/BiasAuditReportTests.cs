@@ -4,7 +4,6 @@ using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Tests.Plots;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Audit;

@@ -1,7 +1,6 @@
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Metrics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Audit;

@@ -1,7 +1,5 @@
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Tests.Infrastructure;
-using FaceEmbeddings.Audit;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Audit;

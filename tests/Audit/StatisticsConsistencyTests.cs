@@ -1,7 +1,6 @@
 using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Metrics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Audit;

@@ -1,7 +1,6 @@
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Checkpoints;
 

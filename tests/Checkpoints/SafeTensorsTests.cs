@@ -1,6 +1,5 @@
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Checkpoints;

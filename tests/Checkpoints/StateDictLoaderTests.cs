@@ -1,5 +1,4 @@
 using FaceEmbeddings.Models.Checkpoints;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Checkpoints;

@@ -1,5 +1,4 @@
 using FaceEmbeddings.Audit;
-using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
 using Xunit.Abstractions;

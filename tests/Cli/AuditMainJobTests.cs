@@ -1,9 +1,6 @@
 using FaceEmbeddings.Audit;
-using FaceEmbeddings.Metrics;
-using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Cli;
 

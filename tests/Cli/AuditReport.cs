@@ -63,7 +63,7 @@ public sealed class AuditReport : IDisposable
     }
 
     /// <summary>
-    /// The verification view equals a recount from all pair distances (<see cref="Distances.Pairwise(Tensor, DistanceMetric)"/>):
+    /// The verification view equals a recount from all pair distances (<see cref="Distances.Pairwise(Tensor, Tensor?, DistanceMetric)"/>):
     /// the threshold is the (⌊f·M⌋ + 1)-th smallest of the M pair distances, a false match is a pair strictly below it.
     /// </summary>
     public void ShouldMatchRecountedFalseMatches()

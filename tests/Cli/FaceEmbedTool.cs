@@ -67,7 +67,7 @@ public static class FaceEmbedTool
         return new RunningTool(Process.Start(start) ?? throw new InvalidOperationException("faceembed did not start."));
     }
 
-    /// <inheritdoc cref="RunAsync(IEnumerable{string}, string?)"/>
+    /// <inheritdoc cref="RunAsync(IEnumerable{string}, string?, IReadOnlyDictionary{string, string}?)"/>
     public static Task<ToolRun> RunAsync(params string[] arguments) => RunAsync(arguments, null);
 
     /// <summary>Runs the offline FaceNet form of the main job (docs/audit.md: UTKFace labels grouped by race and gender,

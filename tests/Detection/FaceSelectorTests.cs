@@ -1,6 +1,4 @@
 using FaceEmbeddings.Detection;
-using FluentAssertions;
-using Xunit;
 
 namespace FaceEmbeddings.Tests.Detection;
 

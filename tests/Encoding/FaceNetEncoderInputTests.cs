@@ -2,7 +2,6 @@ using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Tests.FaceNet;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Encoding;

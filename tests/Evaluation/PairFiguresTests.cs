@@ -1,6 +1,4 @@
 using FaceEmbeddings.Evaluation;
-using FluentAssertions;
-using Xunit;
 
 namespace FaceEmbeddings.Tests.Evaluation;
 

@@ -7,8 +7,6 @@ using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Tests.FaceApi;
 using FaceEmbeddings.Tests.Infrastructure;
-using FluentAssertions;
-using Xunit;
 
 namespace FaceEmbeddings.Tests.Evaluation;
 

@@ -1,8 +1,6 @@
 using FaceEmbeddings.Evaluation;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
-using FluentAssertions;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Evaluation;

@@ -2,7 +2,6 @@ using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.FaceNet;

@@ -1,6 +1,5 @@
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Models.FaceNet;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using FaceEmbeddings.Tests.Infrastructure;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Foundation;

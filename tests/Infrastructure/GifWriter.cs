@@ -14,7 +14,10 @@ public static class GifWriter
     private const int EndCode = 257;
 
     /// <summary>A looping animation of <paramref name="frames"/> (palette indices, row by row), 0.1 s each.</summary>
+    /// <param name="width">Frame width in pixels.</param>
+    /// <param name="height">Frame height in pixels.</param>
     /// <param name="palette">256 RGB triples.</param>
+    /// <param name="frames">Palette indices per frame, row by row.</param>
     public static byte[] Encode(int width, int height, byte[] palette, IReadOnlyList<byte[]> frames)
     {
         if (palette.Length != 256 * 3) throw new ArgumentException("256 RGB entries.", nameof(palette));

@@ -1,4 +1,3 @@
-using FaceEmbeddings.Tests.Infrastructure;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

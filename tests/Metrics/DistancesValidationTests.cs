@@ -1,5 +1,4 @@
 using FaceEmbeddings.Metrics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Metrics;

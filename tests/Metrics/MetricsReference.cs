@@ -1,7 +1,6 @@
 using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Tests.Infrastructure;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Metrics;

@@ -1,7 +1,6 @@
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Plots;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Plots;

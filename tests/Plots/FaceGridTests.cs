@@ -2,7 +2,6 @@ using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Plots;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Plots;

@@ -1,6 +1,5 @@
 using FaceEmbeddings.Tests.Infrastructure;
 using FaceEmbeddings.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.PostgreSql;

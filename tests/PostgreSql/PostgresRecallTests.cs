@@ -2,7 +2,6 @@ using FaceEmbeddings.Metrics;
 using FaceEmbeddings.PostgreSql;
 using FaceEmbeddings.Recognition;
 using Npgsql;
-using Pgvector.Npgsql;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.PostgreSql;

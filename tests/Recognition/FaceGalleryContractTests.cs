@@ -1,6 +1,5 @@
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Recognition;

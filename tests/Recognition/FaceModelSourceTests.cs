@@ -1,12 +1,9 @@
 using FaceEmbeddings.Detection;
-using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Tests.FaceApi;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
-using FluentAssertions;
-using Xunit;
 
 namespace FaceEmbeddings.Tests.Recognition;
 

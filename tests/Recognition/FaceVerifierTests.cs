@@ -6,7 +6,6 @@ using FaceEmbeddings.Models.Store;
 using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Recognition;

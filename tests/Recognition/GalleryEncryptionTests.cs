@@ -1,6 +1,5 @@
 using FaceEmbeddings.Recognition;
 using FaceEmbeddings.Tests.Store;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Recognition;

@@ -1,7 +1,6 @@
 using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Recognition;

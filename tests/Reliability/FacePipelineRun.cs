@@ -1,7 +1,6 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Imaging;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Tests.Reliability;

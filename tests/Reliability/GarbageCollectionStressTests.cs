@@ -7,7 +7,6 @@ using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Tests.Detection;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

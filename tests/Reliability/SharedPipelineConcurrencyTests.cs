@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace FaceEmbeddings.Tests.Reliability;
 
 /// <summary>
-/// One <see cref="Detection.MtcnnFaceDetector"/> and one <see cref="FaceNetEncoder"/> shared by 8 threads × 50
+/// One <see cref="FaceEmbeddings.Detection.MtcnnFaceDetector"/> and one <see cref="FaceNetEncoder"/> shared by 8 threads × 50
 /// detect-and-embed calls over four different faces: every call gives bit for bit what the same call gives alone.
 /// </summary>
 [Collection(FaceNetTestGroup.Name)]

@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Security.Cryptography;
 using FaceEmbeddings.Samples.WebApi;
 using FaceEmbeddings.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

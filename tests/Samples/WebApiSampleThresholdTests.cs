@@ -5,7 +5,6 @@ using System.Text.Json;
 using FaceEmbeddings.Models.Store;
 using FaceEmbeddings.Tests.FaceNet;
 using FaceEmbeddings.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
 

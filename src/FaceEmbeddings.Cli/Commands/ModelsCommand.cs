@@ -34,7 +34,7 @@ internal static class ModelsCommand
             Terminal.Result(path);
         });
 
-        return new Command("models", "Manage the model store (MTCNN and FaceNet weights).") { list, fetch };
+        return new Command("models", "Manage the model store (MTCNN, FaceNet and face-api weights).") { list, fetch };
     }
 
     private static void WriteList(ModelStore store)

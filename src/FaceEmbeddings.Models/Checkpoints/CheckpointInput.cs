@@ -15,11 +15,11 @@ internal sealed class CheckpointInput
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[BufferSize];
-    private int _start;
-    private int _end;
-    private long _unbuffered;
+    private readonly Stream stream;
+    private readonly byte[] buffer = new byte[BufferSize];
+    private int start;
+    private int end;
+    private long unbuffered;
 
     /// <summary>Reads the next <paramref name="length"/> bytes of <paramref name="stream"/>.</summary>
     /// <param name="stream">The input, positioned at its first byte.</param>
@@ -27,8 +27,8 @@ internal sealed class CheckpointInput
     /// <param name="source">How messages name the input, e.g. <c>'/path/pnet.pt'</c>.</param>
     public CheckpointInput(Stream stream, long length, string source)
     {
-        _stream = stream;
-        _unbuffered = length;
+        this.stream = stream;
+        unbuffered = length;
         Length = length;
         Source = source;
     }
@@ -40,7 +40,7 @@ internal sealed class CheckpointInput
     public long Length { get; }
 
     /// <summary>Bytes not yet consumed.</summary>
-    public long Remaining => _unbuffered + (_end - _start);
+    public long Remaining => unbuffered + (end - start);
 
     /// <summary>Bytes consumed so far.</summary>
     public long Position => Length - Remaining;
@@ -64,9 +64,9 @@ internal sealed class CheckpointInput
     /// <summary>Reads one byte.</summary>
     public byte ReadByte(string what)
     {
-        if (_start == _end)
+        if (start == end)
             Fill(1, what);
-        return _buffer[_start++];
+        return buffer[start++];
     }
 
     /// <summary>Reads a little-endian unsigned 16-bit integer.</summary>
@@ -87,10 +87,10 @@ internal sealed class CheckpointInput
     /// <summary>Reads <paramref name="count"/> bytes (at most the buffer size); valid until the next read.</summary>
     public ReadOnlySpan<byte> ReadSmall(int count, string what)
     {
-        if (_end - _start < count)
+        if (end - start < count)
             Fill(count, what);
-        var span = _buffer.AsSpan(_start, count);
-        _start += count;
+        var span = buffer.AsSpan(start, count);
+        start += count;
         return span;
     }
 
@@ -145,29 +145,29 @@ internal sealed class CheckpointInput
     public void ReadInto(Span<byte> destination, string what)
     {
         Require(destination.Length, what);
-        int buffered = Math.Min(destination.Length, _end - _start);
-        _buffer.AsSpan(_start, buffered).CopyTo(destination);
-        _start += buffered;
+        int buffered = Math.Min(destination.Length, end - start);
+        buffer.AsSpan(start, buffered).CopyTo(destination);
+        start += buffered;
         var rest = destination[buffered..];
         if (rest.IsEmpty)
             return;
         if (rest.Length < BufferSize)
         {
             Fill(rest.Length, what);
-            _buffer.AsSpan(_start, rest.Length).CopyTo(rest);
-            _start += rest.Length;
+            buffer.AsSpan(start, rest.Length).CopyTo(rest);
+            start += rest.Length;
             return;
         }
         // Large reads bypass the buffer: the bytes go straight from the stream to their destination.
         try
         {
-            _stream.ReadExactly(rest);
+            stream.ReadExactly(rest);
         }
         catch (EndOfStreamException e)
         {
             throw Error($"the data ended early while reading {what} (the stream is shorter than its declared length).", e);
         }
-        _unbuffered -= rest.Length;
+        unbuffered -= rest.Length;
     }
 
     /// <summary>Fills the contiguous <paramref name="storage"/> tensor with the next bytes.</summary>
@@ -176,18 +176,18 @@ internal sealed class CheckpointInput
     private void Fill(int needed, string what)
     {
         Require(needed, what);
-        int buffered = _end - _start;
-        Array.Copy(_buffer, _start, _buffer, 0, buffered);
-        _start = 0;
-        _end = buffered;
-        while (_end < needed)
+        int buffered = end - start;
+        Array.Copy(buffer, start, buffer, 0, buffered);
+        start = 0;
+        end = buffered;
+        while (end < needed)
         {
-            int wanted = (int)Math.Min(BufferSize - _end, _unbuffered);
-            int read = _stream.Read(_buffer, _end, wanted);
+            int wanted = (int)Math.Min(BufferSize - end, unbuffered);
+            int read = stream.Read(buffer, end, wanted);
             if (read == 0)
                 throw Error($"the data ended early while reading {what} (the stream is shorter than its declared length).");
-            _end += read;
-            _unbuffered -= read;
+            end += read;
+            unbuffered -= read;
         }
     }
 }

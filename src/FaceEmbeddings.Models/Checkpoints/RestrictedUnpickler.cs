@@ -28,21 +28,21 @@ internal sealed class RestrictedUnpickler
     // Tensors in PyTorch have at most 64 dimensions.
     private const int MaxDimensions = 64;
 
-    private readonly CheckpointInput _input;
-    private readonly string _what;
-    private readonly string _stringWhat;
-    private readonly Func<object?[], StorageSlice>? _persistentLoad;
-    private readonly List<object?> _stack = [];
-    private readonly List<int> _marks = [];
-    private readonly Dictionary<long, object?> _memo = [];
+    private readonly CheckpointInput input;
+    private readonly string what;
+    private readonly string stringWhat;
+    private readonly Func<object?[], StorageSlice>? persistentLoad;
+    private readonly List<object?> stack = [];
+    private readonly List<int> marks = [];
+    private readonly Dictionary<long, object?> memo = [];
 
     private RestrictedUnpickler(CheckpointInput input, string what, Func<object?[], StorageSlice>? persistentLoad)
     {
-        _input = input;
-        _what = what;
+        this.input = input;
+        this.what = what;
         // Built once: string opcodes are frequent and their description is only needed for messages.
-        _stringWhat = $"a string in {what}";
-        _persistentLoad = persistentLoad;
+        stringWhat = $"a string in {what}";
+        this.persistentLoad = persistentLoad;
     }
 
     /// <summary>Reads one pickle, up to and including its STOP opcode, and returns the value it builds.</summary>
@@ -74,28 +74,28 @@ internal sealed class RestrictedUnpickler
     {
         while (true)
         {
-            long offset = _input.Position;
-            var opcode = (PickleOpcode)_input.ReadByte(_what);
+            long offset = input.Position;
+            var opcode = (PickleOpcode)input.ReadByte(what);
             switch (opcode)
             {
                 case PickleOpcode.Proto:
-                    byte protocol = _input.ReadByte(_what);
+                    byte protocol = input.ReadByte(what);
                     if (protocol > HighestProtocol)
                         throw Error($"uses pickle protocol {protocol}; protocols up to {HighestProtocol} are supported.");
                     break;
                 case PickleOpcode.Frame:
                     // Framing only groups opcodes for buffered reading; the length is checked, nothing more.
-                    _input.Require(_input.ReadInt64(_what), $"a frame of {_what}");
+                    input.Require(input.ReadInt64(what), $"a frame of {what}");
                     break;
                 case PickleOpcode.Stop:
-                    if (_marks.Count != 0 || _stack.Count != 1)
-                        throw Error($"ends with {_stack.Count} values and {_marks.Count} open marks on its stack; one value was expected.");
-                    return _stack[0];
+                    if (marks.Count != 0 || stack.Count != 1)
+                        throw Error($"ends with {stack.Count} values and {marks.Count} open marks on its stack; one value was expected.");
+                    return stack[0];
 
                 case PickleOpcode.Mark:
-                    if (_marks.Count == MaxNesting)
+                    if (marks.Count == MaxNesting)
                         throw Error($"nests deeper than {MaxNesting} levels.");
-                    _marks.Add(_stack.Count);
+                    marks.Add(stack.Count);
                     break;
                 case PickleOpcode.Pop:
                     Pop();
@@ -108,8 +108,8 @@ internal sealed class RestrictedUnpickler
                     break;
 
                 case PickleOpcode.Global:
-                    string module = _input.ReadLine(MaxGlobalNameLength, $"the module name of a global in {_what}");
-                    string name = _input.ReadLine(MaxGlobalNameLength, $"the attribute name of a global in {_what}");
+                    string module = input.ReadLine(MaxGlobalNameLength, $"the module name of a global in {what}");
+                    string name = input.ReadLine(MaxGlobalNameLength, $"the attribute name of a global in {what}");
                     Push(ResolveGlobal(module, name));
                     break;
                 case PickleOpcode.StackGlobal:
@@ -119,19 +119,19 @@ internal sealed class RestrictedUnpickler
                     break;
 
                 case PickleOpcode.BinPut:
-                    _memo[_input.ReadByte(_what)] = Peek();
+                    memo[input.ReadByte(what)] = Peek();
                     break;
                 case PickleOpcode.LongBinPut:
-                    _memo[_input.ReadUInt32(_what)] = Peek();
+                    memo[input.ReadUInt32(what)] = Peek();
                     break;
                 case PickleOpcode.Memoize:
-                    _memo[_memo.Count] = Peek();
+                    memo[memo.Count] = Peek();
                     break;
                 case PickleOpcode.BinGet:
-                    Push(MemoGet(_input.ReadByte(_what)));
+                    Push(MemoGet(input.ReadByte(what)));
                     break;
                 case PickleOpcode.LongBinGet:
-                    Push(MemoGet(_input.ReadUInt32(_what)));
+                    Push(MemoGet(input.ReadUInt32(what)));
                     break;
 
                 case PickleOpcode.None:
@@ -144,40 +144,40 @@ internal sealed class RestrictedUnpickler
                     Push(false);
                     break;
                 case PickleOpcode.BinInt:
-                    Push((long)_input.ReadInt32(_what));
+                    Push((long)input.ReadInt32(what));
                     break;
                 case PickleOpcode.BinInt1:
-                    Push((long)_input.ReadByte(_what));
+                    Push((long)input.ReadByte(what));
                     break;
                 case PickleOpcode.BinInt2:
-                    Push((long)_input.ReadUInt16(_what));
+                    Push((long)input.ReadUInt16(what));
                     break;
                 case PickleOpcode.Long1:
-                    Push(ReadLong(_input.ReadByte(_what)));
+                    Push(ReadLong(input.ReadByte(what)));
                     break;
                 case PickleOpcode.Long4:
-                    int longLength = _input.ReadInt32(_what);
+                    int longLength = input.ReadInt32(what);
                     if (longLength is < 0 or > MaxLongBytes)
                         throw Error($"holds a {longLength}-byte integer at offset {offset}; at most {MaxLongBytes} bytes are accepted.");
                     Push(ReadLong(longLength));
                     break;
                 case PickleOpcode.BinFloat:
-                    Push(_input.ReadDoubleBigEndian(_what));
+                    Push(input.ReadDoubleBigEndian(what));
                     break;
                 case PickleOpcode.ShortBinUnicode:
-                    Push(_input.ReadUtf8(_input.ReadByte(_what), _stringWhat));
+                    Push(input.ReadUtf8(input.ReadByte(what), stringWhat));
                     break;
                 case PickleOpcode.BinUnicode:
-                    Push(_input.ReadUtf8(_input.ReadUInt32(_what), _stringWhat));
+                    Push(input.ReadUtf8(input.ReadUInt32(what), stringWhat));
                     break;
                 case PickleOpcode.BinUnicode8:
-                    Push(_input.ReadUtf8(_input.ReadInt64(_what), _stringWhat));
+                    Push(input.ReadUtf8(input.ReadInt64(what), stringWhat));
                     break;
                 case PickleOpcode.ShortBinString:
-                    Push(_input.ReadLatin1(_input.ReadByte(_what), _stringWhat));
+                    Push(input.ReadLatin1(input.ReadByte(what), stringWhat));
                     break;
                 case PickleOpcode.BinString:
-                    Push(_input.ReadLatin1(_input.ReadInt32(_what), _stringWhat));
+                    Push(input.ReadLatin1(input.ReadInt32(what), stringWhat));
                     break;
 
                 case PickleOpcode.EmptyTuple:
@@ -239,7 +239,7 @@ internal sealed class RestrictedUnpickler
                     break;
                 case PickleOpcode.BinPersId:
                     object?[] persistentId = Pop<object?[]>("a persistent id");
-                    Push(_persistentLoad?.Invoke(persistentId)
+                    Push(persistentLoad?.Invoke(persistentId)
                         ?? throw Error($"refers to a persistent object at offset {offset}, which this pickle may not hold."));
                     break;
 
@@ -343,7 +343,7 @@ internal sealed class RestrictedUnpickler
 
     private object ReadLong(int byteCount)
     {
-        var bytes = _input.ReadSmall(byteCount, _what);
+        var bytes = input.ReadSmall(byteCount, what);
         if (byteCount > sizeof(long))
             return new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
         long value = 0;
@@ -355,24 +355,24 @@ internal sealed class RestrictedUnpickler
     }
 
     private object? MemoGet(long index) =>
-        _memo.TryGetValue(index, out object? value)
+        memo.TryGetValue(index, out object? value)
             ? value
             : throw Error($"reads memo entry {index.ToString(CultureInfo.InvariantCulture)}, which was never stored.");
 
-    private void Push(object? value) => _stack.Add(value);
+    private void Push(object? value) => stack.Add(value);
 
     private object? Peek() =>
-        _stack.Count > CurrentMarkBase()
-            ? _stack[^1]
+        stack.Count > CurrentMarkBase()
+            ? stack[^1]
             : throw Error("reads from an empty stack.");
 
     private T Peek<T>(string what) =>
-        Peek() is T value ? value : throw Error($"has a {Describe(_stack[^1])} as {what}.");
+        Peek() is T value ? value : throw Error($"has a {Describe(stack[^1])} as {what}.");
 
     private object? Pop()
     {
         object? value = Peek();
-        _stack.RemoveAt(_stack.Count - 1);
+        stack.RemoveAt(stack.Count - 1);
         return value;
     }
 
@@ -384,26 +384,26 @@ internal sealed class RestrictedUnpickler
 
     private object?[] PopItems(int count)
     {
-        int start = _stack.Count - count;
+        int start = stack.Count - count;
         if (start < CurrentMarkBase())
             throw Error("reads from an empty stack.");
-        object?[] items = _stack.GetRange(start, count).ToArray();
-        _stack.RemoveRange(start, count);
+        object?[] items = stack.GetRange(start, count).ToArray();
+        stack.RemoveRange(start, count);
         return items;
     }
 
     private object?[] PopMark()
     {
-        if (_marks.Count == 0)
+        if (marks.Count == 0)
             throw Error("closes a mark that was never opened.");
-        int start = _marks[^1];
-        _marks.RemoveAt(_marks.Count - 1);
-        object?[] items = _stack.GetRange(start, _stack.Count - start).ToArray();
-        _stack.RemoveRange(start, _stack.Count - start);
+        int start = marks[^1];
+        marks.RemoveAt(marks.Count - 1);
+        object?[] items = stack.GetRange(start, stack.Count - start).ToArray();
+        stack.RemoveRange(start, stack.Count - start);
         return items;
     }
 
-    private int CurrentMarkBase() => _marks.Count == 0 ? 0 : _marks[^1];
+    private int CurrentMarkBase() => marks.Count == 0 ? 0 : marks[^1];
 
-    private CheckpointFormatException Error(string detail) => _input.Error($"{_what} {detail}");
+    private CheckpointFormatException Error(string detail) => input.Error($"{what} {detail}");
 }

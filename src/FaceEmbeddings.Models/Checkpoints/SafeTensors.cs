@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Models.Checkpoints;

@@ -11,46 +11,46 @@ namespace FaceEmbeddings.Models.Checkpoints;
 /// </summary>
 public sealed class StateDictionary : IReadOnlyDictionary<string, Tensor>, IDisposable
 {
-    private readonly OrderedDictionary<string, Tensor> _tensors;
+    private readonly OrderedDictionary<string, Tensor> tensors;
 
     /// <summary>Takes ownership of <paramref name="tensors"/>, detaching each from its dispose scope.</summary>
     internal StateDictionary(OrderedDictionary<string, Tensor> tensors)
     {
         foreach (Tensor tensor in tensors.Values)
             tensor.DetachFromDisposeScope();
-        _tensors = tensors;
+        this.tensors = tensors;
     }
 
     /// <summary>The tensor named <paramref name="key"/>.</summary>
     /// <exception cref="KeyNotFoundException">There is none; the message names it.</exception>
-    public Tensor this[string key] => _tensors.TryGetValue(key, out Tensor? tensor)
+    public Tensor this[string key] => tensors.TryGetValue(key, out Tensor? tensor)
         ? tensor
         : throw new KeyNotFoundException($"The state dict has no tensor named '{key}'.");
 
     /// <summary>The parameter names, in checkpoint order.</summary>
-    public IEnumerable<string> Keys => _tensors.Keys;
+    public IEnumerable<string> Keys => tensors.Keys;
 
     /// <summary>The tensors, in checkpoint order.</summary>
-    public IEnumerable<Tensor> Values => _tensors.Values;
+    public IEnumerable<Tensor> Values => tensors.Values;
 
     /// <summary>How many tensors there are.</summary>
-    public int Count => _tensors.Count;
+    public int Count => tensors.Count;
 
     /// <summary>Whether there is a tensor named <paramref name="key"/>.</summary>
-    public bool ContainsKey(string key) => _tensors.ContainsKey(key);
+    public bool ContainsKey(string key) => tensors.ContainsKey(key);
 
     /// <summary>Reads the tensor named <paramref name="key"/>, if there is one.</summary>
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out Tensor value) => _tensors.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out Tensor value) => tensors.TryGetValue(key, out value);
 
     /// <inheritdoc />
-    public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => _tensors.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => tensors.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Frees the tensors.</summary>
     public void Dispose()
     {
-        foreach (Tensor tensor in _tensors.Values)
+        foreach (Tensor tensor in tensors.Values)
             tensor.Dispose();
     }
 }

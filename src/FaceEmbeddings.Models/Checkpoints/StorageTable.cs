@@ -9,10 +9,10 @@ namespace FaceEmbeddings.Models.Checkpoints;
 /// </summary>
 internal sealed class StorageTable(CheckpointInput input)
 {
-    private readonly OrderedDictionary<string, StorageRecord> _records = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, StorageRecord> records = new(StringComparer.Ordinal);
 
     /// <summary>The storages referred to so far, in order of first reference.</summary>
-    public IReadOnlyDictionary<string, StorageRecord> Records => _records;
+    public IReadOnlyDictionary<string, StorageRecord> Records => records;
 
     /// <summary>Resolves a persistent id to the slice of the storage it names (the pickler's <c>persistent_load</c>).</summary>
     public StorageSlice Resolve(object?[] persistentId)
@@ -27,10 +27,10 @@ internal sealed class StorageTable(CheckpointInput input)
         if (elementCount < 0 || elementCount > long.MaxValue / type.ElementSize)
             throw input.Error($"storage '{key}' declares the impossible element count {elementCount}.");
 
-        if (!_records.TryGetValue(key, out StorageRecord? record))
+        if (!records.TryGetValue(key, out StorageRecord? record))
         {
             record = new StorageRecord(key, type, elementCount);
-            _records.Add(key, record);
+            records.Add(key, record);
         }
         else if (record.Type != type || record.ElementCount != elementCount)
         {

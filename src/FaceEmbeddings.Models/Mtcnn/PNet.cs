@@ -1,5 +1,4 @@
 using FaceEmbeddings.Models.Runtime;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -10,8 +10,8 @@ namespace FaceEmbeddings.Models.Mtcnn;
 
 /// <summary>
 /// MTCNN's "PReLU, then max-pool" step in one pass over channels-last CPU activations. libtorch runs the two as
-/// separate kernels that vectorize badly over 10 or 28 channels (P-Net's and R-Net's first layers): at 1920×1080
-/// they took 10 of P-Net's 24 ms on the largest pyramid scale. The result equals <c>pool(prelu(x))</c> exactly:
+/// separate kernels that vectorize badly over 10 or 28 channels (P-Net's and R-Net's first layers), where they took
+/// much of P-Net's time on the largest pyramid scale (benchmarks/README.md). The result equals <c>pool(prelu(x))</c> exactly:
 /// the same products, and a maximum does not round.
 /// </summary>
 internal static class PReluMaxPool

@@ -16,13 +16,13 @@ internal sealed class ModelFileLock : IDisposable
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly SemaphoreSlim _gate;
-    private readonly FileStream _lockFile;
+    private readonly SemaphoreSlim gate;
+    private readonly FileStream lockFile;
 
     private ModelFileLock(SemaphoreSlim gate, FileStream lockFile)
     {
-        _gate = gate;
-        _lockFile = lockFile;
+        this.gate = gate;
+        this.lockFile = lockFile;
     }
 
     public static string PathFor(string modelPath) => modelPath + ".lock";
@@ -74,7 +74,7 @@ internal sealed class ModelFileLock : IDisposable
 
     public void Dispose()
     {
-        _lockFile.Dispose();
-        _gate.Release();
+        lockFile.Dispose();
+        gate.Release();
     }
 }

@@ -13,8 +13,8 @@ namespace FaceEmbeddings.Models.Store;
 /// </remarks>
 public sealed record ModelInfo
 {
-    private readonly long? _sizeInBytes;
-    private readonly string? _sha256;
+    private readonly long? sizeInBytes;
+    private readonly string? sha256;
 
     /// <summary>Describes a model file.</summary>
     /// <param name="name">The name callers fetch it by, e.g. <c>mtcnn-pnet</c>.</param>
@@ -54,12 +54,12 @@ public sealed record ModelInfo
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public long? SizeInBytes
     {
-        get => _sizeInBytes;
+        get => sizeInBytes;
         init
         {
             if (value is <= 0)
                 throw new ArgumentOutOfRangeException(nameof(value), value, $"The size of model '{Name}' must be positive.");
-            _sizeInBytes = value;
+            sizeInBytes = value;
         }
     }
 
@@ -70,8 +70,8 @@ public sealed record ModelInfo
     /// <exception cref="ArgumentException">The value is not 64 hexadecimal digits.</exception>
     public string? Sha256
     {
-        get => _sha256;
-        init => _sha256 = value is null ? null : NormalizeSha256(value, Name);
+        get => sha256;
+        init => sha256 = value is null ? null : NormalizeSha256(value, Name);
     }
 
     /// <summary>

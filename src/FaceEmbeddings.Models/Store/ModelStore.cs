@@ -30,11 +30,11 @@ public sealed class ModelStore
     /// <summary>The environment variable that, set to <c>1</c>/<c>true</c>/<c>yes</c>/<c>on</c>, forbids downloads.</summary>
     public const string OfflineEnvironmentVariable = "FACEEMBEDDINGS_OFFLINE";
 
-    private readonly ConcurrentDictionary<string, ModelInfo> _catalogue;
-    private readonly ModelStoreOptions _options;
-    private readonly ILogger _logger;
-    private readonly ModelVerifier _verifier;
-    private readonly ModelDownloader _downloader;
+    private readonly ConcurrentDictionary<string, ModelInfo> catalogue;
+    private readonly ModelStoreOptions options;
+    private readonly ILogger logger;
+    private readonly ModelVerifier verifier;
+    private readonly ModelDownloader downloader;
 
     /// <summary>Opens a store.</summary>
     /// <param name="root">The root directory; <c>null</c> for the default (see <see cref="GetDefaultRoot"/>). It need not exist yet.</param>
@@ -42,15 +42,15 @@ public sealed class ModelStore
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public ModelStore(string? root = null, ModelStoreOptions? options = null)
     {
-        _options = options ?? new ModelStoreOptions();
-        _options.Validate();
+        this.options = options ?? new ModelStoreOptions();
+        this.options.Validate();
         Root = Path.GetFullPath(string.IsNullOrWhiteSpace(root) ? GetDefaultRoot() : root);
-        IsOffline = _options.Offline ?? IsSet(Environment.GetEnvironmentVariable(OfflineEnvironmentVariable));
-        _logger = _options.Logger ?? NullLogger.Instance;
-        _catalogue = new ConcurrentDictionary<string, ModelInfo>(
+        IsOffline = this.options.Offline ?? IsSet(Environment.GetEnvironmentVariable(OfflineEnvironmentVariable));
+        logger = this.options.Logger ?? NullLogger.Instance;
+        catalogue = new ConcurrentDictionary<string, ModelInfo>(
             ModelCatalog.BuiltIn.Select(model => KeyValuePair.Create(model.Name, model)), StringComparer.OrdinalIgnoreCase);
-        _verifier = new ModelVerifier(_options.StructureValidator, _logger);
-        _downloader = new ModelDownloader(_options.HttpClient ?? ModelDownloader.DefaultClient, _options, _verifier, _logger);
+        verifier = new ModelVerifier(this.options.StructureValidator, logger);
+        downloader = new ModelDownloader(this.options.HttpClient ?? ModelDownloader.DefaultClient, this.options, verifier, logger);
     }
 
     /// <summary>The full path of the root directory.</summary>
@@ -60,7 +60,7 @@ public sealed class ModelStore
     public bool IsOffline { get; }
 
     /// <summary>The catalogue: the built-in entries and those registered on this instance.</summary>
-    public IReadOnlyCollection<ModelInfo> Models => _catalogue.Values.OrderBy(model => model.Name, StringComparer.Ordinal).ToList();
+    public IReadOnlyCollection<ModelInfo> Models => catalogue.Values.OrderBy(model => model.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// The root used when none is given: <c>FACEEMBEDDINGS_HOME</c>, else <c>$XDG_CACHE_HOME/faceembeddings</c>,
@@ -82,7 +82,7 @@ public sealed class ModelStore
     public void Register(ModelInfo model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _catalogue[model.Name] = model;
+        catalogue[model.Name] = model;
     }
 
     /// <summary>The catalogue entry named <paramref name="name"/>.</summary>
@@ -90,7 +90,7 @@ public sealed class ModelStore
     public ModelInfo GetInfo(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (_catalogue.TryGetValue(name, out ModelInfo? model))
+        if (catalogue.TryGetValue(name, out ModelInfo? model))
             return model;
         throw new ArgumentException(
             $"Unknown model '{name}'. Known models: {string.Join(", ", Models.Select(known => known.Name))}; register others with ModelStore.Register.",
@@ -120,7 +120,7 @@ public sealed class ModelStore
         string path = LocalPathOf(model);
         cancellationToken.ThrowIfCancellationRequested();
 
-        CachedFileState cached = await _verifier.InspectAsync(model, path, cancellationToken).ConfigureAwait(false);
+        CachedFileState cached = await verifier.InspectAsync(model, path, cancellationToken).ConfigureAwait(false);
         if (cached.IsValid)
             return path;
         if (IsOffline)
@@ -129,11 +129,11 @@ public sealed class ModelStore
         using (await LockAsync(model, path, cancellationToken).ConfigureAwait(false))
         {
             // Another thread or process may have fetched the file while this caller waited for the lock.
-            cached = await _verifier.InspectAsync(model, path, cancellationToken).ConfigureAwait(false);
+            cached = await verifier.InspectAsync(model, path, cancellationToken).ConfigureAwait(false);
             if (cached.IsValid)
                 return path;
             RemoveLeftovers(model, path, cached);
-            await _downloader.DownloadAsync(model, path, progress, cancellationToken).ConfigureAwait(false);
+            await downloader.DownloadAsync(model, path, progress, cancellationToken).ConfigureAwait(false);
         }
         return path;
     }
@@ -146,8 +146,8 @@ public sealed class ModelStore
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            return await ModelFileLock.AcquireAsync(path, _options.LockTimeout,
-                () => ModelStoreLog.WaitingForOtherProcess(_logger, model.Name, path), cancellationToken).ConfigureAwait(false);
+            return await ModelFileLock.AcquireAsync(path, options.LockTimeout,
+                () => ModelStoreLog.WaitingForOtherProcess(logger, model.Name, path), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
@@ -167,7 +167,7 @@ public sealed class ModelStore
         {
             if (cached.Exists)
             {
-                ModelStoreLog.ReplacingInvalidFile(_logger, model.Name, path, cached.Problem!);
+                ModelStoreLog.ReplacingInvalidFile(logger, model.Name, path, cached.Problem!);
                 File.Delete(path);
                 HashRecord.Delete(path);
             }

@@ -55,7 +55,9 @@ public sealed record ModelStoreOptions
     /// <summary>Receives download, retry and cache-repair events; <c>null</c> logs nothing.</summary>
     public ILogger? Logger { get; init; }
 
-    internal void Validate()
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count, delay, timeout or size is out of range; the exception names it.</exception>
+    public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThan(InitialRetryDelay, TimeSpan.Zero, nameof(InitialRetryDelay));

@@ -19,7 +19,8 @@ public sealed record FaceAnalyzerOptions
     /// </summary>
     public EncoderPrecision Precision { get; init; } = EncoderPrecision.Full;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the exception names the first.</exception>
     public void Validate()
     {
         if (MaxBatchSize < 1)

@@ -137,22 +137,22 @@ public static class AttributeAudit
     /// <summary>One group's sums: on its people, on each bootstrap resample of them, and with each person left out.</summary>
     private sealed class GroupSamples
     {
-        private readonly double[] _resamples;
+        private readonly double[] resamples;
 
         private GroupSamples(int people, double[] point, double[] resamples, double[][] leaveOneOut)
         {
             People = people;
             Point = point;
-            _resamples = resamples;
+            this.resamples = resamples;
             LeaveOneOut = leaveOneOut;
         }
 
         public int People { get; }
         public double[] Point { get; }
         public double[][] LeaveOneOut { get; }
-        public int Resamples => _resamples.Length / Sums;
+        public int Resamples => resamples.Length / Sums;
 
-        public double[] Resample(int b) => _resamples.AsSpan(b * Sums, Sums).ToArray();
+        public double[] Resample(int b) => resamples.AsSpan(b * Sums, Sums).ToArray();
 
         public static GroupSamples Of(double[,] sums, int[] members, Random random, int resamples)
         {

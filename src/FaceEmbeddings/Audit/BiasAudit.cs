@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FaceEmbeddings.Metrics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Audit;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using FaceEmbeddings.IO;
-using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Audit;
 

@@ -55,6 +55,11 @@ public sealed record BiasAuditOptions
     /// <summary>The most points each group's DET curve keeps in the result; 200 unless set (at least 2).</summary>
     public int DetCurvePoints { get; init; } = 200;
 
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range or a comparison is malformed; the message names it.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="Comparisons"/> or <see cref="FalseMatchRates"/> is null.</exception>
+    public void Validate() => Validate("options");
+
     internal void Validate(string parameterName)
     {
         BootstrapSettings.Validate(Resamples, ConfidenceLevel, Permutations, parameterName);

@@ -25,6 +25,10 @@ public sealed record BiasAuditReportOptions
 
     internal PlotOptions PlotOptions => new() { Width = PlotWidth, Height = PlotHeight };
 
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public void Validate() => Validate("options");
+
     internal void Validate(string parameterName)
     {
         PlotOptions.Validate(parameterName);

@@ -1,4 +1,3 @@
-using FaceEmbeddings.Metrics;
 namespace FaceEmbeddings.Audit;
 
 /// <summary>
@@ -11,33 +10,33 @@ internal sealed class GroupFigureSamples
     /// <summary>The sums, in order: squared Euclidean distances, audit-metric distances, face pairs, then pairs below each threshold.</summary>
     public const int SquaredDistances = 0, Distances = 1, Pairs = 2, FirstThreshold = 3;
 
-    private readonly double[] _across;
-    private readonly double[] _within;
-    private readonly double[] _faces;
-    private readonly int _sums;
+    private readonly double[] across;
+    private readonly double[] within;
+    private readonly double[] faces;
+    private readonly int sums;
 
     public GroupFigureSamples(double[] across, double[] within, double[] faces, int sums, int thresholds)
     {
-        _across = across;
-        _within = within;
-        _faces = faces;
-        _sums = sums;
+        this.across = across;
+        this.within = within;
+        this.faces = faces;
+        this.sums = sums;
         Thresholds = thresholds;
     }
 
     /// <summary>How many weightings, B.</summary>
-    public int Count => _faces.Length;
+    public int Count => faces.Length;
 
     public int Thresholds { get; }
 
-    private double Across(int b, int sum) => _across[b * _sums + sum];
+    private double Across(int b, int sum) => across[b * sums + sum];
 
-    private double Within(int b, int sum) => _within[b * _sums + sum];
+    private double Within(int b, int sum) => within[b * sums + sum];
 
     /// <summary>WSS / n = Σ_{i,j} ‖x_i − x_j‖² / (2n²) = (n − 1)/(2n) × the mean squared distance between two of its faces.</summary>
     public double WithinSumOfSquaresPerMember(int b)
     {
-        double n = _faces[b];
+        double n = faces[b];
         return (n - 1) / (2 * n) * (Across(b, SquaredDistances) + Within(b, SquaredDistances)) / (Across(b, Pairs) + Within(b, Pairs));
     }
 

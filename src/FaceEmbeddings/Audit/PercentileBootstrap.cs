@@ -47,9 +47,9 @@ internal static class PercentileBootstrap
     /// <summary>
     /// The bias-corrected and accelerated (BCa) percentile interval of one group's figure at <paramref name="level"/>, read
     /// at levels expanded for a sample of <paramref name="people"/> people (<see cref="BiasCorrectedReplicates"/>). Plain
-    /// percentile intervals of the audit's figures under-cover in groups of a few dozen people (WSS per member of 40 people
-    /// from a 2-D normal): the figure's sampling distribution is skewed and the bootstrap's spread is too narrow by about
-    /// √((n − 1)/n); BCa corrects the skew and median bias, the expansion the narrowness, and it vanishes as the group grows.
+    /// percentile intervals of the audit's figures under-cover in groups of a few dozen people: the figure's sampling
+    /// distribution is skewed and the bootstrap's spread is too narrow by about √((n − 1)/n); BCa corrects the skew and
+    /// median bias, the expansion the narrowness, and it vanishes as the group grows.
     /// </summary>
     /// <param name="replicates">The figure on each resample; NaN (a figure the resample cannot form) is left out.</param>
     /// <param name="pointEstimate">The figure on the group itself.</param>

@@ -21,19 +21,19 @@ internal sealed class PersonPairSums
     private const int FirstThreshold = GroupFigureSamples.FirstThreshold;
 
     /// <summary>[P, m·P]: row p holds, for each sum j, the sums X_j[p, q] over other people q (zero at q = p).</summary>
-    private readonly Tensor _quadratic;
+    private readonly Tensor quadratic;
 
     /// <summary>[P, m]: the sums within each person.</summary>
-    private readonly Tensor _linear;
+    private readonly Tensor linear;
 
     /// <summary>[P]: each person's number of faces.</summary>
-    private readonly Tensor _faces;
+    private readonly Tensor faces;
 
     private PersonPairSums(Tensor quadratic, Tensor linear, Tensor faces, int people, int thresholds, double[] genuine, double[] impostor)
     {
-        _quadratic = quadratic;
-        _linear = linear;
-        _faces = faces;
+        this.quadratic = quadratic;
+        this.linear = linear;
+        this.faces = faces;
         People = people;
         Thresholds = thresholds;
         SamePersonDistances = genuine;
@@ -120,9 +120,9 @@ internal sealed class PersonPairSums
         using var scope = NewDisposeScope();
         long b = weights.shape[0];
         int m = FirstThreshold + Thresholds;
-        Tensor across = weights.matmul(_quadratic).view(b, m, People).mul(weights.unsqueeze(1)).sum(2);           // [B, m]
-        Tensor within = weights.matmul(_linear);                                                                 // [B, m]
-        Tensor faces = weights.matmul(_faces);                                                                   // [B]
+        Tensor across = weights.matmul(quadratic).view(b, m, People).mul(weights.unsqueeze(1)).sum(2);            // [B, m]
+        Tensor within = weights.matmul(linear);                                                                  // [B, m]
+        Tensor faces = weights.matmul(this.faces);                                                               // [B]
         return Samples(across, within, faces);
     }
 
@@ -142,10 +142,10 @@ internal sealed class PersonPairSums
         using var scope = NewDisposeScope();
         int m = FirstThreshold + Thresholds;
         using Scalar two = 2.0.ToScalar();
-        Tensor rows = _quadratic.view(People, m, People).sum(2);                                                 // [P, m]
+        Tensor rows = quadratic.view(People, m, People).sum(2);                                                  // [P, m]
         Tensor across = rows.sum(0, keepdim: true).sub(rows.mul(two));                                           // [P, m]
-        Tensor within = _linear.sum(0, keepdim: true).sub(_linear);                                              // [P, m]
-        Tensor faces = _faces.sum().sub(_faces);                                                                 // [P]
+        Tensor within = linear.sum(0, keepdim: true).sub(linear);                                                // [P, m]
+        Tensor faces = this.faces.sum().sub(this.faces);                                                         // [P]
         return Samples(across, within, faces);
     }
 

@@ -218,24 +218,24 @@ public sealed partial class FaceDataset
     /// <summary>Counts processed files and faces and sends the reports; used from one thread at a time.</summary>
     private sealed class ProgressCounter(int total, IProgress<FaceDatasetProgress>? progress, ILogger? logger)
     {
-        private int _completed;
-        private int _faces;
-        private int _skipped;
+        private int completed;
+        private int faces;
+        private int skipped;
 
-        public void Done() => _completed++;
+        public void Done() => completed++;
 
-        public void AddFaces(int count) => _faces += count;
+        public void AddFaces(int count) => faces += count;
 
         public void Skip(SkippedImage skipped)
         {
             if (logger is not null)
                 FaceDatasetLog.Skipped(logger, skipped.Path, skipped.Reason, skipped.Message);
-            _completed++;
-            _skipped++;
-            progress?.Report(new FaceDatasetProgress(_completed, total, _faces, _skipped, skipped));
+            completed++;
+            this.skipped++;
+            progress?.Report(new FaceDatasetProgress(completed, total, faces, this.skipped, skipped));
         }
 
-        public void Report() => progress?.Report(new FaceDatasetProgress(_completed, total, _faces, _skipped, null));
+        public void Report() => progress?.Report(new FaceDatasetProgress(completed, total, faces, skipped, null));
     }
 
     /// <summary>Gathers the skipped files for <see cref="EmbedAllAsync"/> and passes every report on.</summary>

@@ -40,7 +40,8 @@ public sealed record FaceDatasetOptions
     /// <summary>Receives a warning for every image skipped (unreadable, no face); <c>null</c> logs nothing.</summary>
     public ILogger? Logger { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the exception names the first.</exception>
     public void Validate()
     {
         if (BatchSize < 1)

@@ -11,16 +11,16 @@ public sealed class FaceLabels
     /// <summary>The key of the label an image folder or a glob gives: the name of the folder holding the file.</summary>
     public const string FolderKey = "label";
 
-    private readonly KeyValuePair<string, string>[] _labels;
+    private readonly KeyValuePair<string, string>[] labels;
 
     /// <summary>Creates labels from name/value pairs, kept in the order given.</summary>
     /// <exception cref="ArgumentException">A name is empty or repeated, or a value is null.</exception>
     public FaceLabels(IEnumerable<KeyValuePair<string, string>> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        _labels = labels.ToArray();
+        this.labels = labels.ToArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, value) in _labels)
+        foreach (var (key, value) in this.labels)
         {
             if (string.IsNullOrEmpty(key))
                 throw new ArgumentException("A label name must not be empty.", nameof(labels));
@@ -41,16 +41,16 @@ public sealed class FaceLabels
         : throw new KeyNotFoundException($"There is no label '{key}'; the labels are {DescribeKeys()}.");
 
     /// <summary>The label names, in order.</summary>
-    public IEnumerable<string> Keys => _labels.Select(label => label.Key);
+    public IEnumerable<string> Keys => labels.Select(label => label.Key);
 
     /// <summary>The label values, in the order of <see cref="Keys"/>.</summary>
-    public IEnumerable<string> Values => _labels.Select(label => label.Value);
+    public IEnumerable<string> Values => labels.Select(label => label.Value);
 
     /// <summary>The labels as name/value pairs, in order.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Pairs => _labels;
+    public IReadOnlyList<KeyValuePair<string, string>> Pairs => labels;
 
     /// <summary>How many labels there are.</summary>
-    public int Count => _labels.Length;
+    public int Count => labels.Length;
 
     /// <summary>Whether there is a label named <paramref name="key"/>.</summary>
     public bool ContainsKey(string key) => TryGetValue(key, out _);
@@ -58,7 +58,7 @@ public sealed class FaceLabels
     /// <summary>Reads the label named <paramref name="key"/>, if there is one.</summary>
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
     {
-        foreach (var label in _labels)
+        foreach (var label in labels)
         {
             if (string.Equals(label.Key, key, StringComparison.Ordinal))
             {
@@ -71,7 +71,7 @@ public sealed class FaceLabels
     }
 
     /// <summary>The labels as <c>name=value</c> pairs, for example <c>age=23, gender=female, race=Black</c>.</summary>
-    public override string ToString() => string.Join(", ", _labels.Select(label => $"{label.Key}={label.Value}"));
+    public override string ToString() => string.Join(", ", labels.Select(label => $"{label.Key}={label.Value}"));
 
-    private string DescribeKeys() => _labels.Length == 0 ? "none" : string.Join(", ", _labels.Select(label => $"'{label.Key}'"));
+    private string DescribeKeys() => labels.Length == 0 ? "none" : string.Join(", ", labels.Select(label => $"'{label.Key}'"));
 }

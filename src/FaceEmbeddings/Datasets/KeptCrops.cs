@@ -9,29 +9,29 @@ namespace FaceEmbeddings.Datasets;
 /// </summary>
 internal sealed class KeptCrops : IDisposable
 {
-    private readonly List<Tensor> _pixels = [];
-    private readonly List<int> _rows = [];
+    private readonly List<Tensor> pixels = [];
+    private readonly List<int> rows = [];
 
     /// <summary>Keeps a copy of <paramref name="crop"/> (which stays the caller's) as the crop of face <paramref name="row"/>.</summary>
     public void Add(FaceCrop crop, int row)
     {
         using (NewDisposeScope())
-            _pixels.Add(crop.ToByteTensor().to(CPU).DetachFromDisposeScope()); // [3, S, S]
-        _rows.Add(row);
+            pixels.Add(crop.ToByteTensor().to(CPU).DetachFromDisposeScope()); // [3, S, S]
+        rows.Add(row);
     }
 
     /// <summary>The kept crops as one M×3×S×S uint8 tensor (null when none), which the caller owns, and their rows.</summary>
     public (Tensor? Crops, int[] Rows) Stack()
     {
-        if (_pixels.Count == 0) return (null, []);
+        if (pixels.Count == 0) return (null, []);
         using var scope = NewDisposeScope();
-        return (stack(_pixels).DetachFromDisposeScope(), _rows.ToArray());
+        return (stack(pixels).DetachFromDisposeScope(), rows.ToArray());
     }
 
     /// <summary>Frees the copies (the stacked tensor, once made, is the caller's).</summary>
     public void Dispose()
     {
-        foreach (Tensor pixels in _pixels)
+        foreach (Tensor pixels in pixels)
             pixels.Dispose();
     }
 }

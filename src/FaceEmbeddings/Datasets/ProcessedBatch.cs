@@ -9,14 +9,14 @@ namespace FaceEmbeddings.Datasets;
 /// </summary>
 internal sealed class ProcessedBatch : IDisposable
 {
-    private Tensor? _embeddings;
+    private Tensor? embeddings;
 
     /// <summary>Takes ownership of <paramref name="crops"/> and <paramref name="embeddings"/>.</summary>
     public ProcessedBatch(IReadOnlyList<EmbeddedFace> faces, FaceCropBatch crops, Tensor? embeddings)
     {
         Faces = faces;
         Crops = crops;
-        _embeddings = embeddings?.DetachFromDisposeScope();
+        this.embeddings = embeddings?.DetachFromDisposeScope();
     }
 
     /// <summary>The faces, in dataset order.</summary>
@@ -28,8 +28,8 @@ internal sealed class ProcessedBatch : IDisposable
     /// <summary>Hands the B×D embeddings (null when the batch was only detected, or has no face) to the caller.</summary>
     public Tensor? TakeEmbeddings()
     {
-        Tensor? embeddings = _embeddings;
-        _embeddings = null;
+        Tensor? embeddings = this.embeddings;
+        this.embeddings = null;
         return embeddings;
     }
 
@@ -67,6 +67,6 @@ internal sealed class ProcessedBatch : IDisposable
     public void Dispose()
     {
         Crops.Dispose();
-        _embeddings?.Dispose();
+        embeddings?.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Recognition;
 using Microsoft.Extensions.Options;
 

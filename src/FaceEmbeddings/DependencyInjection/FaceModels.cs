@@ -15,54 +15,54 @@ namespace FaceEmbeddings.DependencyInjection;
 /// </summary>
 internal sealed class FaceModels
 {
-    private readonly FaceEmbeddingsOptions _options;
-    private readonly ModelStore _store;
-    private readonly ILogger _logger;
-    private readonly Lazy<Task<MtcnnFaceDetector>> _detector;
-    private readonly Lazy<Task<IFaceEncoder>> _encoder;
+    private readonly FaceEmbeddingsOptions options;
+    private readonly ModelStore store;
+    private readonly ILogger logger;
+    private readonly Lazy<Task<MtcnnFaceDetector>> detector;
+    private readonly Lazy<Task<IFaceEncoder>> encoder;
 
     public FaceModels(IOptions<FaceEmbeddingsOptions> options, ModelStore store, ILogger<FaceModels>? logger = null)
     {
-        _options = options.Value;
-        _store = store;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        _detector = new(() => Task.Run(LoadDetectorAsync));
-        _encoder = new(() => Task.Run(LoadEncoderAsync));
+        this.options = options.Value;
+        this.store = store;
+        this.logger = logger ?? (ILogger)NullLogger.Instance;
+        this.detector = new(() => Task.Run(LoadDetectorAsync));
+        this.encoder = new(() => Task.Run(LoadEncoderAsync));
     }
 
     /// <summary>Waits for both models (starting their loads if needed), in parallel.</summary>
     public Task LoadAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_detector.Value, _encoder.Value).WaitAsync(cancellationToken);
+        Task.WhenAll(this.detector.Value, this.encoder.Value).WaitAsync(cancellationToken);
 
     /// <summary>The detector, loading it first if needed: blocks the calling thread while it loads.</summary>
-    public MtcnnFaceDetector Detector => _detector.Value.GetAwaiter().GetResult();
+    public MtcnnFaceDetector Detector => this.detector.Value.GetAwaiter().GetResult();
 
     /// <summary>The encoder (<see cref="FaceNetEncoder"/> or <see cref="FaceApiEncoder"/>), loading it first if needed: blocks
     /// the calling thread while it loads.</summary>
-    public IFaceEncoder Encoder => _encoder.Value.GetAwaiter().GetResult();
+    public IFaceEncoder Encoder => this.encoder.Value.GetAwaiter().GetResult();
 
     /// <summary>The encoder as <typeparamref name="TEncoder"/>; a clear error when the settings chose the other one.</summary>
     public TEncoder EncoderAs<TEncoder>() where TEncoder : IFaceEncoder => Encoder is TEncoder encoder
         ? encoder
         : throw new InvalidOperationException(
-            $"{FaceEmbeddingsOptions.SectionName}:{nameof(FaceEmbeddingsOptions.EncoderModel)} '{_options.EncoderModel}' makes the encoder a {Encoder.GetType().Name}, not a {typeof(TEncoder).Name}: resolve {nameof(IFaceEncoder)} instead.");
+            $"{FaceEmbeddingsOptions.SectionName}:{nameof(FaceEmbeddingsOptions.EncoderModel)} '{this.options.EncoderModel}' makes the encoder a {Encoder.GetType().Name}, not a {typeof(TEncoder).Name}: resolve {nameof(IFaceEncoder)} instead.");
 
     private async Task<MtcnnFaceDetector> LoadDetectorAsync()
     {
         var started = Stopwatch.StartNew();
-        MtcnnOptions options = Resolve(source => source.DetectorOptions(_options.Detection));
-        MtcnnFaceDetector detector = await MtcnnFaceDetector.CreateAsync(options, _store).ConfigureAwait(false);
-        FaceEmbeddingsLog.DetectorLoaded(_logger, options.Device!.ToString(), started.Elapsed);
+        MtcnnOptions options = Resolve(source => source.DetectorOptions(this.options.Detection));
+        MtcnnFaceDetector detector = await MtcnnFaceDetector.CreateAsync(options, this.store).ConfigureAwait(false);
+        FaceEmbeddingsLog.DetectorLoaded(this.logger, options.Device!.ToString(), started.Elapsed);
         return detector;
     }
 
     private async Task<IFaceEncoder> LoadEncoderAsync()
     {
         var started = Stopwatch.StartNew();
-        FaceModelSource source = _options.ModelSource;
-        IFaceEncoder encoder = await Resolve(source => source.CreateEncoderAsync(_store, _options.Encoding)).ConfigureAwait(false);
-        FaceEmbeddingsLog.EncoderLoaded(_logger, encoder.GetType().Name, source.Weights ?? source.Model, encoder.Device.ToString(),
-            _options.Encoding.Precision, started.Elapsed);
+        FaceModelSource source = this.options.ModelSource;
+        IFaceEncoder encoder = await Resolve(source => source.CreateEncoderAsync(this.store, this.options.Encoding)).ConfigureAwait(false);
+        FaceEmbeddingsLog.EncoderLoaded(this.logger, encoder.GetType().Name, source.Weights ?? source.Model, encoder.Device.ToString(),
+            this.options.Encoding.Precision, started.Elapsed);
         return encoder;
     }
 
@@ -72,7 +72,7 @@ internal sealed class FaceModels
     {
         try
         {
-            return use(_options.ModelSource);
+            return use(this.options.ModelSource);
         }
         catch (FaceModelSourceException invalid)
         {

@@ -20,8 +20,8 @@ namespace FaceEmbeddings.Detection;
 /// <para>The table holds its sums modulo 2³² (<see cref="uint"/> arithmetic wraps), half the memory of 64-bit sums.
 /// A window sum, always below 2³², comes out of the wrapped entries exactly by the same wrapping arithmetic.</para>
 /// <para>This runs on the host, in managed code, whatever the networks' device: the images are in host memory
-/// already, and building the table and resizing cost a few milliseconds (measured on 2 cores: about a third of
-/// adaptive average pooling of the pyramid, a fifth of table lookups through tensor operations). Each call runs on
+/// already, and building the table and resizing cost less than adaptive average pooling of the pyramid or table
+/// lookups through tensor operations (benchmarks/README.md). Each call runs on
 /// the thread that makes it, without a parallel loop of its own (those only competed with libtorch's spinning worker
 /// threads); the detector resizes several scales or crop batches at once on its worker threads, which only read the
 /// table. Outputs are made on the host and then moved to the requested device.</para>

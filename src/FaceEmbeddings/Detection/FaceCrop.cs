@@ -1,4 +1,3 @@
-using FaceEmbeddings.Runtime;
 using FaceEmbeddings.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;

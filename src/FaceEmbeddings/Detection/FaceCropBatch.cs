@@ -15,9 +15,9 @@ namespace FaceEmbeddings.Detection;
 /// </example>
 public sealed class FaceCropBatch : IReadOnlyList<FaceCrop>, IDisposable
 {
-    private readonly FaceCrop[] _crops;
-    private readonly int[] _starts;
-    private bool _disposed;
+    private readonly FaceCrop[] crops;
+    private readonly int[] starts;
+    private bool disposed;
 
     /// <summary>Takes ownership of the crops of each image, in order.</summary>
     /// <param name="cropsPerImage">For each image, its crops; an image without faces has an empty list.</param>
@@ -25,7 +25,7 @@ public sealed class FaceCropBatch : IReadOnlyList<FaceCrop>, IDisposable
     public FaceCropBatch(IReadOnlyList<IReadOnlyList<FaceCrop>> cropsPerImage)
     {
         ArgumentNullException.ThrowIfNull(cropsPerImage);
-        _starts = new int[cropsPerImage.Count + 1];
+        starts = new int[cropsPerImage.Count + 1];
         var crops = new List<FaceCrop>();
         for (int image = 0; image < cropsPerImage.Count; image++)
         {
@@ -33,13 +33,13 @@ public sealed class FaceCropBatch : IReadOnlyList<FaceCrop>, IDisposable
                 ?? throw new ArgumentException($"The crops of image {image} are null.", nameof(cropsPerImage));
             foreach (FaceCrop crop in ofImage)
                 crops.Add(crop ?? throw new ArgumentException($"Image {image} has a null crop.", nameof(cropsPerImage)));
-            _starts[image + 1] = crops.Count;
+            starts[image + 1] = crops.Count;
         }
-        _crops = crops.ToArray();
+        this.crops = crops.ToArray();
     }
 
     /// <summary>How many images the batch covers (1 for <see cref="IFaceDetector.DetectAndExtract(Imaging.FaceImage)"/>).</summary>
-    public int ImageCount => _starts.Length - 1;
+    public int ImageCount => starts.Length - 1;
 
     /// <summary>How many crops the batch holds, over all images.</summary>
     public int Count => Crops.Length;
@@ -53,7 +53,7 @@ public sealed class FaceCropBatch : IReadOnlyList<FaceCrop>, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(image);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(image, ImageCount);
-        return new ArraySegment<FaceCrop>(Crops, _starts[image], _starts[image + 1] - _starts[image]);
+        return new ArraySegment<FaceCrop>(Crops, starts[image], starts[image + 1] - starts[image]);
     }
 
     /// <inheritdoc />
@@ -64,9 +64,9 @@ public sealed class FaceCropBatch : IReadOnlyList<FaceCrop>, IDisposable
     /// <summary>Frees every crop.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        foreach (FaceCrop crop in _crops)
+        if (disposed) return;
+        disposed = true;
+        foreach (FaceCrop crop in crops)
             crop.Dispose();
     }
 
@@ -74,7 +74,7 @@ public sealed class FaceCropBatch : IReadOnlyList<FaceCrop>, IDisposable
     internal IReadOnlyList<FaceCrop>[] Release()
     {
         var perImage = Enumerable.Range(0, ImageCount).Select(image => (IReadOnlyList<FaceCrop>)OfImage(image).ToArray()).ToArray();
-        _disposed = true;
+        disposed = true;
         return perImage;
     }
 
@@ -82,8 +82,8 @@ public sealed class FaceCropBatch : IReadOnlyList<FaceCrop>, IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _crops;
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return crops;
         }
     }
 }

@@ -29,8 +29,8 @@ public sealed record FaceCropGeometry(int Size, int Margin = 0, FaceAlignment? A
     /// <summary>This geometry without alignment: the box crop of the same size and margin.</summary>
     public FaceCropGeometry Unaligned() => this with { Alignment = null };
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when the size is below 1 or the margin is negative or not
-    /// below the size.</summary>
+    /// <summary>Checks the geometry.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The size is below 1, or the margin is negative or not below the size.</exception>
     public void Validate()
     {
         if (Size < 1)

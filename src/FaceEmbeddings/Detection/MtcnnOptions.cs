@@ -79,8 +79,8 @@ public sealed record MtcnnOptions
     /// <see langword="true"/>; <see cref="Runtime.NativeHeap.RetainFreedMemory"/>). This is a process-wide setting of
     /// glibc's allocator on Linux (nothing elsewhere), made once and never undone, which is why it is an option here
     /// rather than done silently: every tensor libtorch allocates then reuses memory the process already holds, instead
-    /// of faulting in fresh pages for each detection's and each batch's large intermediate tensors, which measured more
-    /// than 1.5 times faster detection on a 2-core cloud VM. The process keeps the native memory of its largest batch
+    /// of faulting in fresh pages for each detection's and each batch's large intermediate tensors, which makes
+    /// detection markedly faster on virtual machines (benchmarks/README.md). The process keeps the native memory of its largest batch
     /// until it exits, and all threads share one heap. Set it to <see langword="false"/> to leave the allocator's
     /// policy to the application (for example when it tunes <c>MALLOC_*</c> itself).
     /// </summary>
@@ -98,17 +98,18 @@ public sealed record MtcnnOptions
 
     /// <summary>
     /// The default of <see cref="MaxBatchPixels"/>: 16,777,216 pixels (2²⁴: eight 1920×1080 frames, one 16 MP photo,
-    /// 419 images of 200×200). Detection on the CPU peaks at about 80–110 bytes per source pixel (measured on
-    /// 1920×1080 images with the default options, 1 to 4 to a batch): three 32-bit sums per pixel in the summed-area
-    /// tables, and at the pyramid's largest scale (0.6² of the pixels with the default <see cref="MinFaceSize"/>) P-Net's
-    /// float32 input and feature maps (3, 10 and 10 channels at full scale, then 16 and 32 at a quarter), two scales at a
-    /// time on the worker threads. So a batch at the default peaks at about 1.5 GB, where 32 photos of 12 MP in one batch
-    /// would need some 35 GB; a batch of 32 images of 200×200 (1.3 M pixels) is not split. A smaller MinFaceSize
-    /// enlarges the pyramid, and this memory, by about (20 / MinFaceSize)².
+    /// 419 images of 200×200). Detection memory grows with the source pixels of a batch: three 32-bit sums per pixel
+    /// in the summed-area tables, and at the pyramid's largest scale (0.6² of the pixels with the default
+    /// <see cref="MinFaceSize"/>) P-Net's float32 input and feature maps (3, 10 and 10 channels at full scale, then 16
+    /// and 32 at a quarter), two scales at a time on the worker threads. So the budget bounds a batch's peak, where 32
+    /// photos of 12 MP in one batch would need over twenty times as much; a batch of 32 images of 200×200 (1.3 M
+    /// pixels) is not split. A smaller MinFaceSize enlarges the pyramid, and this
+    /// memory, by about (20 / MinFaceSize)².
     /// </summary>
     public const long DefaultMaxBatchPixels = 1L << 24;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the exception names the first.</exception>
     public void Validate()
     {
         if (ImageSize < 1)

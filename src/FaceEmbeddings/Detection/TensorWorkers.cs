@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Detection;

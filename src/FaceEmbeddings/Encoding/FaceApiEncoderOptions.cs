@@ -29,7 +29,8 @@ public sealed record FaceApiEncoderOptions
     /// </summary>
     public FaceAlignment? Alignment { get; init; } = FaceAlignment.DlibMeanFace;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the exception names the first.</exception>
     public void Validate()
     {
         if (MaxBatchSize < 1)

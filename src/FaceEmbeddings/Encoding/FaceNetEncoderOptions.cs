@@ -33,8 +33,8 @@ public sealed record FaceNetEncoderOptions
     /// </summary>
     public FaceAlignment? Alignment { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range. (The device is
-    /// checked by the factories, with <see cref="Runtime.DeviceCheck"/>.)</summary>
+    /// <summary>Checks the settings. (The device is checked by the factories, with <see cref="Runtime.DeviceCheck"/>.)</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the exception names the first.</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Pretrained))

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using FaceEmbeddings.Audit;
 using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Evaluation;

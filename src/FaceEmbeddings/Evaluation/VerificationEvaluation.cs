@@ -4,7 +4,6 @@ using FaceEmbeddings.Detection;
 using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Evaluation;

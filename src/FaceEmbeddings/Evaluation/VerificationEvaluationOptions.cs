@@ -22,7 +22,8 @@ public sealed record VerificationEvaluationOptions
     /// <summary>The most points the reported DET curve keeps (default 200); the figures use every pair.</summary>
     public int DetCurvePoints { get; init; } = 200;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the exception names the first.</exception>
     public void Validate()
     {
         if (MaxPairs < 1)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.IO;
-using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Plots;
 
 namespace FaceEmbeddings.Evaluation;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Recognition;

@@ -1,6 +1,5 @@
 using FaceEmbeddings.IO;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Imaging;

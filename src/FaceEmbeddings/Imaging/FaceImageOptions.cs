@@ -19,7 +19,9 @@ public sealed record FaceImageOptions
     /// </summary>
     public long MaxPixels { get; init; } = 100_000_000;
 
-    internal void Validate()
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="MaxPixels"/> is below 1.</exception>
+    public void Validate()
     {
         if (MaxPixels < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxPixels), MaxPixels, "MaxPixels must be at least 1.");

@@ -1,5 +1,4 @@
 using FaceEmbeddings.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Metrics;
@@ -11,15 +10,15 @@ namespace FaceEmbeddings.Metrics;
 /// </summary>
 public sealed class ClusterSummary : IDisposable
 {
-    private readonly Dictionary<string, int> _positions;
+    private readonly Dictionary<string, int> positions;
 
     internal ClusterSummary(IReadOnlyList<GroupSummary> groups, Tensor centroidDistances)
     {
         Groups = groups;
         CentroidDistances = centroidDistances.DetachFromDisposeScope();
-        _positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < groups.Count; i++)
-            _positions[groups[i].Name] = i;
+            positions[groups[i].Name] = i;
     }
 
     /// <summary>The groups in order of their first appearance in the labels.</summary>
@@ -54,8 +53,8 @@ public sealed class ClusterSummary : IDisposable
     private int PositionOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _positions.TryGetValue(name, out int position)
+        return positions.TryGetValue(name, out int position)
             ? position
-            : throw new KeyNotFoundException($"No group is labelled '{name}'; the groups are {string.Join(", ", _positions.Keys.Select(k => $"'{k}'"))}.");
+            : throw new KeyNotFoundException($"No group is labelled '{name}'; the groups are {string.Join(", ", positions.Keys.Select(k => $"'{k}'"))}.");
     }
 }

@@ -1,5 +1,4 @@
 using FaceEmbeddings.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Metrics;

@@ -1,4 +1,3 @@
-using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using FaceEmbeddings.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,10 +27,7 @@ public static class Pca
             throw new ArgumentOutOfRangeException(nameof(components), components,
                 $"components must be between 1 and min(rows, columns) = {rank} for '{nameof(x)}' {TensorArguments.ShapeOf(x)}.");
         options ??= new PcaOptions();
-        if (!Enum.IsDefined(options.Solver))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Solver, "Unknown PCA solver.");
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Oversamples, nameof(options) + "." + nameof(PcaOptions.Oversamples));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.PowerIterations, nameof(options) + "." + nameof(PcaOptions.PowerIterations));
+        options.Validate();
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -9,8 +9,8 @@ public sealed record PcaOptions
     /// <summary>Randomized solver: extra random directions sampled beyond the components wanted; 30 by default.</summary>
     /// <remarks>
     /// The defaults (30 extra directions, 10 power iterations) are heavier than scikit-learn's (10, and 4 or 7) because
-    /// embedding spectra are flat: on the metrics fixture, whose second to fourth variances lie within 3% of each other,
-    /// scikit-learn's settings leave the second component 0.3 away from the exact one, these within 1e-3.
+    /// embedding spectra are flat: where leading variances lie close together, scikit-learn's settings leave components
+    /// visibly off the exact ones (the metrics fixture's tests show it), these close to them.
     /// </remarks>
     public int Oversamples { get; init; } = 30;
 
@@ -19,4 +19,15 @@ public sealed record PcaOptions
 
     /// <summary>Randomized solver: seed of the random test matrix, so that fits are reproducible.</summary>
     public long Seed { get; init; }
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The solver is unknown, or <see cref="Oversamples"/> or
+    /// <see cref="PowerIterations"/> is negative.</exception>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Solver))
+            throw new ArgumentOutOfRangeException("options", Solver, "Unknown PCA solver.");
+        ArgumentOutOfRangeException.ThrowIfNegative(Oversamples, "options." + nameof(Oversamples));
+        ArgumentOutOfRangeException.ThrowIfNegative(PowerIterations, "options." + nameof(PowerIterations));
+    }
 }

@@ -11,8 +11,8 @@ namespace FaceEmbeddings.Metrics;
 /// </summary>
 /// <remarks>
 /// One or a few queries against many rows is a matrix-vector product, bound by reading the rows. libtorch runs it on
-/// one thread at about a third of the memory's speed (1,000,000 × 512 float32: 110–120 ms against 35 ms for a
-/// <c>sum</c> of the same tensor on the 2-vCPU machine of benchmarks/README.md). Here the rows are split into blocks
+/// one thread, well below the memory's speed (a <c>sum</c> of the same tensor is several times faster;
+/// benchmarks/README.md). Here the rows are split into blocks
 /// that the thread pool shares, and each row's dot products with the queries are taken while it is in cache
 /// (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>, vectorized for the CPU), so the
 /// gallery is read once at close to memory speed. Above <see cref="MaximumQueries"/> queries the product is compute

@@ -1,7 +1,6 @@
 using FaceEmbeddings.IO;
 using FaceEmbeddings.Metrics;
 using ScottPlot;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Plots;

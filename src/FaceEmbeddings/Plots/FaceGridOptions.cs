@@ -12,6 +12,10 @@ public sealed record FaceGridOptions
     /// <summary>The grey level (0..255, on all three channels) of the padding and of empty slots; 0 (black) unless set.</summary>
     public byte PadValue { get; init; }
 
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public void Validate() => Validate("options");
+
     internal void Validate(string parameterName)
     {
         if (ImagesPerRow < 1) throw new ArgumentException($"ImagesPerRow must be at least 1; got {ImagesPerRow}.", parameterName);

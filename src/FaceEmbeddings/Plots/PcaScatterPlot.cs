@@ -2,7 +2,6 @@ using System.Globalization;
 using FaceEmbeddings.IO;
 using FaceEmbeddings.Metrics;
 using ScottPlot;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Plots;

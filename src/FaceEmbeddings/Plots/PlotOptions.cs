@@ -15,7 +15,10 @@ public sealed record PlotOptions
     /// <summary>The chart's title; <c>null</c> for the chart's own default title.</summary>
     public string? Title { get; init; }
 
-    /// <summary>Throws when the size is not a usable image size.</summary>
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">The width or height is outside 64 to <see cref="MaxSide"/> pixels.</exception>
+    public void Validate() => Validate("options");
+
     internal void Validate(string parameterName)
     {
         if (Width is < 64 or > MaxSide || Height is < 64 or > MaxSide)

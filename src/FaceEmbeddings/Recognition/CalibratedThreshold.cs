@@ -1,4 +1,3 @@
-using FaceEmbeddings.Metrics;
 namespace FaceEmbeddings.Recognition;
 
 /// <summary>

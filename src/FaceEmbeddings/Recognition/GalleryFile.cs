@@ -1,13 +1,10 @@
 using FaceEmbeddings.Detection;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FaceEmbeddings.IO;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Models.Checkpoints;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Recognition;

@@ -1,5 +1,4 @@
 using FaceEmbeddings.Runtime;
-using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;

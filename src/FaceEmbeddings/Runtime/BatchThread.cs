@@ -9,18 +9,18 @@ namespace FaceEmbeddings.Runtime;
 /// </summary>
 internal sealed class BatchThread : IDisposable
 {
-    private readonly BlockingCollection<Action> _work = new();
-    private readonly Thread _thread;
+    private readonly BlockingCollection<Action> work = new();
+    private readonly Thread thread;
 
     public BatchThread(string name)
     {
-        _thread = new Thread(() =>
+        thread = new Thread(() =>
         {
-            foreach (Action work in _work.GetConsumingEnumerable())
+            foreach (Action work in work.GetConsumingEnumerable())
                 work();
         })
         { IsBackground = true, Name = name };
-        _thread.Start();
+        thread.Start();
     }
 
     /// <summary>Runs <paramref name="work"/> on the thread, after what was given before; its exception ends the task.</summary>
@@ -28,7 +28,7 @@ internal sealed class BatchThread : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _work.Add(() =>
+        this.work.Add(() =>
         {
             try
             {
@@ -45,8 +45,8 @@ internal sealed class BatchThread : IDisposable
     /// <summary>Lets the thread finish what it was given, then end.</summary>
     public void Dispose()
     {
-        _work.CompleteAdding();
-        _thread.Join();
-        _work.Dispose();
+        work.CompleteAdding();
+        thread.Join();
+        work.Dispose();
     }
 }

@@ -9,18 +9,17 @@ namespace FaceEmbeddings.Runtime;
 /// libtorch's CPU allocator calls <c>malloc</c> and <c>free</c> for every tensor an operation creates. glibc serves
 /// large blocks with fresh <c>mmap</c> mappings and returns them, and the freed top of its heaps, to the operating
 /// system at once, so the next detection or embedding touches new pages and pays a page fault for every 4 KiB of every
-/// intermediate tensor. On virtual machines a fault can cost 10 µs or more: measured on a 2-core cloud VM, this doubled
-/// the time of a 1920×1080 MTCNN detection. <see cref="RetainFreedMemory"/> asks glibc to keep freed memory for reuse
+/// intermediate tensor. Page faults are dear on virtual machines, where this dominated the time of a large MTCNN
+/// detection (benchmarks/README.md). <see cref="RetainFreedMemory"/> asks glibc to keep freed memory for reuse
 /// instead, the way PyTorch's CUDA caching allocator keeps device memory: no separate mappings for large blocks, no
 /// trimming of a heap's free top, and no unmapping of the 64 MiB heaps glibc gives threads other than the first once
-/// they are empty (the detector's worker threads each needed more than one, and faulted some 20 MiB in again on every
-/// 1920×1080 detection). The cost is that the process keeps the native memory of its largest batch until it exits, and
+/// they are empty (the detector's worker threads each needed more than one, and faulted them in again on every large
+/// detection). The cost is that the process keeps the native memory of its largest batch until it exits, and
 /// that heaps grow 64 MiB at a time (address space; pages are only backed once touched).
 /// <para>
 /// Kept memory must not be kept many times over: glibc gives threads their own arenas (up to eight per core), and each
 /// would hold the peak of whatever ran on it — the pool threads a dataset's batches land on, the detector's workers —
-/// which more than doubled the resident memory of the <c>faceembed audit</c> main job (1.49 GB against 0.72 GB on
-/// 160 UTKFace images, and no faster). So every thread shares one arena (<see cref="ArenaCount"/>): freed memory of one
+/// which more than doubled the resident memory of the <c>faceembed audit</c> main job, and made it no faster. So every thread shares one arena (<see cref="ArenaCount"/>): freed memory of one
 /// thread serves the next. Small blocks still come from glibc's per-thread caches without the arena lock; the tensors'
 /// large blocks take it, at a cost far below the work done on them.
 /// </para>
