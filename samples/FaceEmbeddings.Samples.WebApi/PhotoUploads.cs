@@ -7,7 +7,7 @@ namespace FaceEmbeddings.Samples.WebApi;
 /// <summary>Reads photos from multipart form fields and cuts out their face.</summary>
 internal sealed class PhotoUploads(IFaceDetector detector, IOptions<SampleOptions> options)
 {
-    /// <summary>The largest face of the photo in form field <paramref name="field"/>, as a crop for the encoder.</summary>
+    /// <summary>The face of the photo in form field <paramref name="field"/>, as a crop for the encoder.</summary>
     /// <exception cref="BadUploadException">No such field, too large, not an image, or no face.</exception>
     public async Task<FaceCropBatch> ReadFaceAsync(HttpRequest request, string field, CancellationToken cancellationToken)
     {
@@ -44,7 +44,7 @@ internal sealed class PhotoUploads(IFaceDetector detector, IOptions<SampleOption
         }
         using (image)
         {
-            // The detector selects the largest face (MtcnnOptions.Selection) and returns it alone.
+            // The detector selects the photo's face (MtcnnOptions.Selection: by default the largest confident one) and returns it alone.
             FaceCropBatch crops = detector.DetectAndExtract(image);
             if (crops.Count > 0) return crops;
             crops.Dispose();

@@ -70,6 +70,7 @@ public sealed class AddFaceEmbeddingsTests
         options.Detection.MinFaceSize.Should().Be(40);
         options.Detection.KeepAll.Should().BeTrue();
         options.Detection.Factor.Should().Be(new MtcnnOptions().Factor, "settings not in the section keep their defaults");
+        options.Detection.Selection.Should().Be(FaceSelection.LargestConfident, "a photo's face is the confident one, as on the command line");
         options.Encoding.MaxBatchSize.Should().Be(8);
         ModelStore store = provider.GetRequiredService<ModelStore>();
         store.Root.Should().Be(SharedData.PathOf("models"));
