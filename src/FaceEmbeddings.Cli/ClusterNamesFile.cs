@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceEmbeddings.IO;
 
 namespace FaceEmbeddings.Cli;
 

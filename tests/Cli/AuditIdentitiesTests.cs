@@ -64,6 +64,27 @@ public sealed class AuditIdentitiesTests : IClassFixture<AuditIdentitiesTests.Pe
         _job.Run.Output.Should().Contain("WSS per member: A ");
     }
 
+    [Fact]
+    public async Task A_people_file_the_library_refuses_is_a_usage_error_naming_the_line()
+    {
+        string folder = Directory.CreateTempSubdirectory("faceembed-bad-people-").FullName;
+        try
+        {
+            string file = Path.Combine(folder, "people.csv");
+            await File.WriteAllTextAsync(file, "identity,group\nobama,A\nbiden\n");
+
+            ToolRun run = await FaceEmbedTool.RunAsync("audit", SharedData.PathOf("data/people"), "--labels", "folders", "--groups", file,
+                "--out", Path.Combine(folder, "report"));
+
+            run.ExitCode.Should().Be(2, run.ToString());
+            run.Error.Should().Contain($"--groups {file}: line 3 has 1 cells, the header 2.");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Writes the people file and runs the command once for the class.</summary>
     public sealed class PeopleJob : IAsyncLifetime
     {

@@ -104,7 +104,9 @@ internal static class AuditCommand
         {
             FaceDataset dataset = input.Open(parsed);
             LabelScheme scheme = input.SchemeOf(parsed);
-            PeopleFile? peopleFile = parsed.GetValue(people) is { } peoplePath ? PeopleFile.Read(peoplePath.FullName) : null;
+            PeopleAttributes? peopleFile = parsed.GetValue(people) is { } peoplePath
+                ? await AsUsage(() => PeopleAttributes.LoadAsync(peoplePath.FullName, cancellationToken)).ConfigureAwait(false)
+                : null;
             if (peopleFile is not null && scheme != LabelScheme.Folders)
                 throw new UsageException("--groups needs --labels folders (one folder per person).");
             string[] keys = peopleFile is null ? GroupKeys(parsed.GetValue(groupBy), scheme, dataset) : AttributeKeys(parsed.GetValue(groupBy), peopleFile);
@@ -137,7 +139,7 @@ internal static class AuditCommand
             using FaceEmbeddingSet set = await EmbedAllAsync().ConfigureAwait(false);
             IReadOnlyList<string>? identities = peopleFile is null ? null : set.GroupNames([FaceLabels.FolderKey]);
             IReadOnlyList<string> groups = peopleFile is null ? set.GroupNames(keys)
-                : GroupLabels.Combine(keys.Select(key => (IReadOnlyList<string>)peopleFile.ValuesOf(key, identities!)).ToList());
+                : await AsUsage(() => Task.FromResult(peopleFile.GroupsOf(identities!, keys))).ConfigureAwait(false);
             options = options with { Comparisons = Comparisons(compared, scheme, keys, groups) };
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -175,10 +177,33 @@ internal static class AuditCommand
     }
 
     /// <summary>The audit group of an image: from its labels, or, with a people file, from its person's attributes.</summary>
-    private static Func<FaceDatasetItem, string> GroupOf(IReadOnlyList<string> keys, PeopleFile? peopleFile) =>
+    private static Func<FaceDatasetItem, string> GroupOf(IReadOnlyList<string> keys, PeopleAttributes? peopleFile) =>
         peopleFile is null
             ? item => GroupLabels.Of(item.Labels, keys)
-            : item => GroupLabels.Combine(keys.Select(key => (IReadOnlyList<string>)peopleFile.ValuesOf(key, [item.Labels[FaceLabels.FolderKey]])).ToList())[0];
+            : item =>
+            {
+                try
+                {
+                    return peopleFile.GroupsOf([item.Labels[FaceLabels.FolderKey]], keys)[0];
+                }
+                catch (PeopleAttributesException missing)
+                {
+                    throw new UsageException($"--groups {missing.Message}");
+                }
+            };
+
+    /// <summary>Runs <paramref name="read"/>; a people file that cannot be used is the user's --groups argument at fault.</summary>
+    private static async Task<T> AsUsage<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (Exception unusable) when (unusable is PeopleAttributesException or FileNotFoundException)
+        {
+            throw new UsageException($"--groups {unusable.Message}");
+        }
+    }
 
     /// <summary>Keeps the crops of the first <paramref name="perGroup"/> faces of each group, the ones the report's face grid shows.</summary>
     private static Func<FaceDatasetItem, bool> KeepFirstOfEachGroup(Func<FaceDatasetItem, string> groupOf, int perGroup)
@@ -206,12 +231,12 @@ internal static class AuditCommand
     }
 
     /// <summary>The attribute columns of the people file to group by: those asked for, or all of them.</summary>
-    private static string[] AttributeKeys(string[]? requested, PeopleFile file)
+    private static string[] AttributeKeys(string[]? requested, PeopleAttributes file)
     {
         if (requested is null || requested.Length == 0) return file.Attributes.ToArray();
         string[] unknown = requested.Where(key => !file.Attributes.Contains(key, StringComparer.Ordinal)).ToArray();
         if (unknown.Length > 0)
-            throw new UsageException($"--group-by {string.Join(',', unknown)}: no such column in {file.Path}; the columns are {string.Join(", ", file.Attributes)}.");
+            throw new UsageException($"--group-by {string.Join(',', unknown)}: no such column in {file.Source}; the columns are {string.Join(", ", file.Attributes)}.");
         return requested;
     }
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FaceEmbeddings.Cli;
+namespace FaceEmbeddings.IO;
 
 /// <summary>The records of an RFC 4180 CSV text: quoted cells may hold commas, quotes (doubled) and line breaks.</summary>
 internal static class CsvRecords
