@@ -109,7 +109,10 @@ internal static class AuditCommand
                 : null;
             if (peopleFile is not null && scheme != LabelScheme.Folders)
                 throw new UsageException("--groups needs --labels folders (one folder per person).");
-            string[] keys = peopleFile is null ? GroupKeys(parsed.GetValue(groupBy), scheme, dataset) : AttributeKeys(parsed.GetValue(groupBy), peopleFile);
+            AuditGrouping grouping = peopleFile is null
+                ? AuditGrouping.ByLabels(GroupKeys(parsed.GetValue(groupBy), scheme, dataset))
+                : ByPeople(peopleFile, parsed.GetValue(groupBy));
+            string[] keys = grouping.Keys.ToArray();
             string folder = parsed.GetRequiredValue(output).FullName;
             if (parsed.GetValue(task) == "attributes")
             {
@@ -137,16 +140,14 @@ internal static class AuditCommand
 
             var reportOptions = new BiasAuditReportOptions();
             using FaceEmbeddingSet set = await EmbedAllAsync().ConfigureAwait(false);
-            IReadOnlyList<string>? identities = peopleFile is null ? null : set.GroupNames([FaceLabels.FolderKey]);
-            IReadOnlyList<string> groups = peopleFile is null ? set.GroupNames(keys)
-                : await AsUsage(() => Task.FromResult(peopleFile.GroupsOf(identities!, keys))).ConfigureAwait(false);
+            IReadOnlyList<string> groups = await AsUsage(() => Task.FromResult(grouping.GroupsOf(set))).ConfigureAwait(false);
             options = options with { Comparisons = Comparisons(compared, scheme, keys, groups) };
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             BiasAuditResult result;
             try
             {
-                result = await Task.Run(() => BiasAudit.Run(set.Embeddings, groups, identities, options, cancellationToken), cancellationToken)
+                result = await Task.Run(() => BiasAudit.Run(set.Embeddings, groups, grouping.IdentitiesOf(set), options, cancellationToken), cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (AuditGroupsException e)
@@ -170,27 +171,25 @@ internal static class AuditCommand
                 using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
                 using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
                 return await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
-                    pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(GroupOf(keys, peopleFile), reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
+                    pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(GroupOf(grouping), reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
             }
         });
         return command;
     }
 
-    /// <summary>The audit group of an image: from its labels, or, with a people file, from its person's attributes.</summary>
-    private static Func<FaceDatasetItem, string> GroupOf(IReadOnlyList<string> keys, PeopleAttributes? peopleFile) =>
-        peopleFile is null
-            ? item => GroupLabels.Of(item.Labels, keys)
-            : item =>
-            {
-                try
-                {
-                    return peopleFile.GroupsOf([item.Labels[FaceLabels.FolderKey]], keys)[0];
-                }
-                catch (PeopleAttributesException missing)
-                {
-                    throw new UsageException($"--groups {missing.Message}");
-                }
-            };
+    /// <summary>The audit group of an image (<see cref="AuditGrouping.GroupOf"/>); a person missing from the people file is
+    /// the user's --groups argument at fault.</summary>
+    private static Func<FaceDatasetItem, string> GroupOf(AuditGrouping grouping) => item =>
+    {
+        try
+        {
+            return grouping.GroupOf(item);
+        }
+        catch (PeopleAttributesException missing)
+        {
+            throw new UsageException($"--groups {missing.Message}");
+        }
+    };
 
     /// <summary>Runs <paramref name="read"/>; a people file that cannot be used is the user's --groups argument at fault.</summary>
     private static async Task<T> AsUsage<T>(Func<Task<T>> read)
@@ -230,14 +229,17 @@ internal static class AuditCommand
         return requested;
     }
 
-    /// <summary>The attribute columns of the people file to group by: those asked for, or all of them.</summary>
-    private static string[] AttributeKeys(string[]? requested, PeopleAttributes file)
+    /// <summary>Groups by the people file's columns asked for with --group-by, or all of them.</summary>
+    private static AuditGrouping ByPeople(PeopleAttributes file, string[]? requested)
     {
-        if (requested is null || requested.Length == 0) return file.Attributes.ToArray();
-        string[] unknown = requested.Where(key => !file.Attributes.Contains(key, StringComparer.Ordinal)).ToArray();
-        if (unknown.Length > 0)
-            throw new UsageException($"--group-by {string.Join(',', unknown)}: no such column in {file.Source}; the columns are {string.Join(", ", file.Attributes)}.");
-        return requested;
+        try
+        {
+            return AuditGrouping.ByPeople(file, requested);
+        }
+        catch (ArgumentException unknown)
+        {
+            throw new UsageException($"--group-by {unknown.Message}");
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Metrics;
 using static TorchSharp.torch;
 
@@ -19,6 +20,24 @@ namespace FaceEmbeddings.Audit;
 /// </remarks>
 public static class BiasAudit
 {
+    /// <summary>
+    /// Audits the faces of <paramref name="set"/>, grouped and (with a people table) identified as
+    /// <paramref name="grouping"/> says: the one call behind <c>faceembed audit</c>.
+    /// </summary>
+    /// <param name="set">The embedded faces.</param>
+    /// <param name="grouping">How faces are grouped.</param>
+    /// <param name="options">As for <see cref="Run(Tensor, IReadOnlyList{string}, IReadOnlyList{string}?, BiasAuditOptions?, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">Checked between chunks of pair distances and between groups.</param>
+    /// <exception cref="PeopleAttributesException">A face's person is not in the grouping's people table.</exception>
+    /// <exception cref="AuditGroupsException">No group has enough people, or a comparison names a missing or too-small group.</exception>
+    public static BiasAuditResult Run(FaceEmbeddingSet set, AuditGrouping grouping, BiasAuditOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(grouping);
+        return Run(set.Embeddings, grouping.GroupsOf(set), grouping.IdentitiesOf(set), options, cancellationToken);
+    }
+
     /// <summary>Audits <paramref name="embeddings"/> grouped by <paramref name="groups"/>, every face its own person.</summary>
     /// <param name="embeddings">N×D embeddings of N different people, N ≥ 2, floating point, finite.</param>
     /// <param name="groups">One non-empty group label per row.</param>

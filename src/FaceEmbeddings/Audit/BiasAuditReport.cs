@@ -1,3 +1,4 @@
+using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.IO;
 using FaceEmbeddings.Metrics;
@@ -44,6 +45,22 @@ public static class BiasAuditReport
 
     /// <summary>File name of the face grid.</summary>
     public const string FaceGridFileName = "faces.png";
+
+    /// <summary>Writes the report of an audit of <paramref name="set"/> (<see cref="BiasAudit.Run(FaceEmbeddingSet, AuditGrouping, BiasAuditOptions?, CancellationToken)"/>):
+    /// its embeddings, its groups as <paramref name="grouping"/> makes them, and the crops it kept for the face grid.</summary>
+    /// <param name="directory">The report's folder, created when missing.</param>
+    /// <param name="result">The audit of <paramref name="set"/>.</param>
+    /// <param name="set">The embedded faces the audit ran on.</param>
+    /// <param name="grouping">The grouping the audit ran with.</param>
+    /// <param name="options">The report's settings; the defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the writing.</param>
+    public static Task<BiasAuditReportFiles> SaveAsync(string directory, BiasAuditResult result, FaceEmbeddingSet set, AuditGrouping grouping,
+        BiasAuditReportOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(grouping);
+        return SaveAsync(directory, result, set.Embeddings, grouping.GroupsOf(set), set.Crops, set.CropRows, options, cancellationToken);
+    }
 
     /// <summary>Writes the report of <paramref name="result"/> into <paramref name="directory"/> (created when missing).</summary>
     /// <param name="directory">The folder to write into; existing report files there are replaced.</param>

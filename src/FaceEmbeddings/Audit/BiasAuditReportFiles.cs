@@ -1,6 +1,6 @@
 namespace FaceEmbeddings.Audit;
 
-/// <summary>The files <see cref="BiasAuditReport.SaveAsync"/> wrote, as full paths.</summary>
+/// <summary>The files <see cref="BiasAuditReport"/>.<c>SaveAsync</c> wrote, as full paths.</summary>
 /// <param name="Json">The result as JSON (<c>audit.json</c>, see <see cref="BiasAuditResult.ToJson"/>).</param>
 /// <param name="Markdown">The result as Markdown tables with links to the plots (<c>audit.md</c>).</param>
 /// <param name="Html">The self-contained HTML report with the plots embedded (<c>report.html</c>).</param>

@@ -2,7 +2,7 @@ using FaceEmbeddings.Plots;
 
 namespace FaceEmbeddings.Audit;
 
-/// <summary>Settings of <see cref="BiasAuditReport.SaveAsync"/>.</summary>
+/// <summary>Settings of <see cref="BiasAuditReport"/>.<c>SaveAsync</c>.</summary>
 public sealed record BiasAuditReportOptions
 {
     /// <summary>Width of the PCA scatter plot and the distance heatmap, in pixels; 800 unless set.</summary>
