@@ -272,8 +272,8 @@ internal static class AuditCommand
         table.AddColumns("WSS", "WSS/member", "Mean dist", "Median dist");
         foreach (VerificationAtFalseMatchRate view in result.Verification)
         {
-            table.AddColumn($"FMR @ {Rate(view.TargetFalseMatchRate)}");
-            if (identities) table.AddColumn($"FNMR @ {Rate(view.TargetFalseMatchRate)}");
+            table.AddColumn($"FMR @ {AuditText.Rate(view.TargetFalseMatchRate)}");
+            if (identities) table.AddColumn($"FNMR @ {AuditText.Rate(view.TargetFalseMatchRate)}");
         }
         foreach (TableColumn column in table.Columns.Skip(1))
             column.RightAligned();
@@ -283,16 +283,16 @@ internal static class AuditCommand
             var row = new List<string> { Markup.Escape(group.Group), group.Count.ToString(CultureInfo.InvariantCulture) };
             if (identities) row.Add(group.People.ToString(CultureInfo.InvariantCulture));
             row.AddRange([
-                Quantity(group.WithinSumOfSquares),
-                Quantity(group.WithinSumOfSquaresPerMember) + Compact(group.WithinSumOfSquaresPerMemberInterval, Quantity),
-                Quantity(group.MeanIntraGroupDistance) + Compact(group.MeanIntraGroupDistanceInterval, Quantity),
-                Quantity(group.MedianIntraGroupDistance),
+                AuditText.Quantity(group.WithinSumOfSquares),
+                AuditText.Quantity(group.WithinSumOfSquaresPerMember) + Compact(group.WithinSumOfSquaresPerMemberInterval, AuditText.Quantity),
+                AuditText.Quantity(group.MeanIntraGroupDistance) + Compact(group.MeanIntraGroupDistanceInterval, AuditText.Quantity),
+                AuditText.Quantity(group.MedianIntraGroupDistance),
             ]);
             foreach (VerificationAtFalseMatchRate view in result.Verification)
             {
                 GroupFalseMatchRate rates = view.Groups.Single(g => g.Group == group.Group);
-                row.Add(Rate(rates.FalseMatchRate) + Compact(rates.FalseMatchRateInterval, Rate));
-                if (identities) row.Add(rates.FalseNonMatchRate is { } fnmr ? Rate(fnmr) + Compact(rates.FalseNonMatchRateInterval, Rate) : "–");
+                row.Add(AuditText.Rate(rates.FalseMatchRate) + Compact(rates.FalseMatchRateInterval, AuditText.Rate));
+                if (identities) row.Add(rates.FalseNonMatchRate is { } fnmr ? AuditText.Rate(fnmr) + Compact(rates.FalseNonMatchRateInterval, AuditText.Rate) : "–");
             }
             table.AddRow(row.ToArray());
         }
@@ -311,13 +311,13 @@ internal static class AuditCommand
                 WorstToBestRatioKind.Infinite => "∞ (the best group has no false match)",
                 _ => "undefined (no group has a false match)",
             };
-            Terminal.Result($"At a false-match rate of {Rate(view.TargetFalseMatchRate)} (threshold {Quantity(view.Threshold)}): "
+            Terminal.Result($"At a false-match rate of {AuditText.Rate(view.TargetFalseMatchRate)} (threshold {AuditText.Quantity(view.Threshold)}): "
                 + $"worst group {view.WorstGroup}, best {view.BestGroup}, worst/best {ratio}");
             foreach (string spread in AuditText.SpreadSentences(result, view).Where(s => s.Length > 0))
                 Terminal.Result("  " + spread);
         }
         foreach (GroupDetCurve curve in result.DetCurves)
-            Terminal.Result($"Equal-error rate of {curve.Group}: {Rate(curve.EqualErrorRate)}");
+            Terminal.Result($"Equal-error rate of {curve.Group}: {AuditText.Rate(curve.EqualErrorRate)}");
         foreach (GroupDifference difference in result.Comparisons)
             Terminal.Result(AuditText.DifferenceSentence(difference));
     }
@@ -330,8 +330,4 @@ internal static class AuditCommand
         { Upper: null } => $" [{format(interval.Lower)}–∞)",
         _ => $" [{format(interval.Lower)}–{format(interval.Upper.Value)}]",
     });
-
-    private static string Quantity(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
-
-    private static string Rate(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 }
