@@ -156,7 +156,7 @@ internal sealed class PipelineOptions
     public FaceCropGeometry GeometryOf(ParseResult parsed, FaceEncoderInput? input)
     {
         var defaults = new MtcnnOptions();
-        FaceCropGeometry geometry = input?.Crop ?? new FaceCropGeometry(defaults.ImageSize, defaults.Margin, AlignmentOf(parsed, null));
+        FaceCropGeometry geometry = input?.Crop ?? new FaceCropGeometry(defaults.ImageSize, defaults.Margin, AlignmentOf(parsed));
         int size = (CropGeometry ? parsed.GetValue(this.size) : null) ?? geometry.Size;
         int margin = (CropGeometry ? parsed.GetValue(this.margin) : null) ?? geometry.Margin;
         if (margin >= size)
@@ -250,24 +250,18 @@ internal sealed class PipelineOptions
     /// (<see cref="FaceModelSource.Name"/>), so that a gallery refuses embeddings of another encoder.</summary>
     public string ModelNameOf(ParseResult parsed) => SourceOf(parsed).Name;
 
-    /// <summary>The <c>--align</c> value, or <paramref name="encoderDefault"/> when it is not given.</summary>
-    private FaceAlignment? AlignmentOf(ParseResult parsed, FaceAlignment? encoderDefault)
+    /// <summary>The <c>--align</c> value for commands without an encoder; none when it is not given.</summary>
+    private FaceAlignment? AlignmentOf(ParseResult parsed)
     {
         if (!(this.embeds || CropGeometry) || parsed.GetValue(this.align) is not { } text)
-            return encoderDefault;
+            return null;
         return FaceAlignment.TryParse(text, out FaceAlignment? alignment)
             ? alignment
             : throw new UsageException($"--align must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{text}'.");
     }
 
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>
-    private Device DeviceOf(ParseResult parsed)
-    {
-        string text = parsed.GetRequiredValue(this.device);
-        if (!DeviceCheck.TryParse(text, out Device? device))
-            throw new UsageException($"--device must be cpu, cuda or cuda:N; got '{text}'.");
-        return DeviceCheck.Require(device, "--device");
-    }
+    private Device DeviceOf(ParseResult parsed) => DeviceCheck.Resolve(parsed.GetRequiredValue(this.device), "--device");
 
     /// <summary>"3 keys missing (a, b, …)": a count and the first few, as a long list helps nobody on one line.</summary>
     private static string Describe(IReadOnlyList<string> keys, string what) => keys.Count switch

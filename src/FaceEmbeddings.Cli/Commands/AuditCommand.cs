@@ -104,9 +104,18 @@ internal static class AuditCommand
         {
             FaceDataset dataset = input.Open(parsed);
             LabelScheme scheme = input.SchemeOf(parsed);
-            PeopleAttributes? peopleFile = parsed.GetValue(people) is { } peoplePath
-                ? await AsUsage(() => PeopleAttributes.LoadAsync(peoplePath.FullName, cancellationToken)).ConfigureAwait(false)
-                : null;
+            PeopleAttributes? peopleFile = null;
+            if (parsed.GetValue(people) is { } peoplePath)
+            {
+                try
+                {
+                    peopleFile = await PeopleAttributes.LoadAsync(peoplePath.FullName, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception unusable) when (unusable is PeopleAttributesException or FileNotFoundException)
+                {
+                    throw new UsageException($"--groups {unusable.Message}");
+                }
+            }
             if (peopleFile is not null && scheme != LabelScheme.Folders)
                 throw new UsageException("--groups needs --labels folders (one folder per person).");
             AuditGrouping grouping = peopleFile is null
@@ -140,7 +149,7 @@ internal static class AuditCommand
 
             var reportOptions = new BiasAuditReportOptions();
             using FaceEmbeddingSet set = await EmbedAllAsync().ConfigureAwait(false);
-            IReadOnlyList<string> groups = await AsUsage(() => Task.FromResult(grouping.GroupsOf(set))).ConfigureAwait(false);
+            IReadOnlyList<string> groups = AsUsage(() => grouping.GroupsOf(set));
             options = options with { Comparisons = Comparisons(compared, scheme, keys, groups) };
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -177,30 +186,19 @@ internal static class AuditCommand
         return command;
     }
 
-    /// <summary>The audit group of an image (<see cref="AuditGrouping.GroupOf"/>); a person missing from the people file is
-    /// the user's --groups argument at fault.</summary>
-    private static Func<FaceDatasetItem, string> GroupOf(AuditGrouping grouping) => item =>
+    /// <summary>The audit group of an image (<see cref="AuditGrouping.GroupOf"/>).</summary>
+    private static Func<FaceDatasetItem, string> GroupOf(AuditGrouping grouping) => item => AsUsage(() => grouping.GroupOf(item));
+
+    /// <summary>Runs <paramref name="group"/>; a person missing from the people file is the user's --groups argument at fault.</summary>
+    private static T AsUsage<T>(Func<T> group)
     {
         try
         {
-            return grouping.GroupOf(item);
+            return group();
         }
         catch (PeopleAttributesException missing)
         {
             throw new UsageException($"--groups {missing.Message}");
-        }
-    };
-
-    /// <summary>Runs <paramref name="read"/>; a people file that cannot be used is the user's --groups argument at fault.</summary>
-    private static async Task<T> AsUsage<T>(Func<Task<T>> read)
-    {
-        try
-        {
-            return await read().ConfigureAwait(false);
-        }
-        catch (Exception unusable) when (unusable is PeopleAttributesException or FileNotFoundException)
-        {
-            throw new UsageException($"--groups {unusable.Message}");
         }
     }
 

@@ -39,9 +39,7 @@ public sealed class AuditGrouping
     {
         ArgumentNullException.ThrowIfNull(table);
         IReadOnlyList<string> keys = attributes is { Count: > 0 } ? attributes.ToArray() : table.Attributes;
-        string[] unknown = keys.Where(key => !table.Attributes.Contains(key, StringComparer.Ordinal)).ToArray();
-        if (unknown.Length > 0)
-            throw new ArgumentException($"{string.Join(", ", unknown)}: no such column in {table.Source}; the columns are {string.Join(", ", table.Attributes)}.", nameof(attributes));
+        table.ColumnsOf(keys);
         return new AuditGrouping(keys, table);
     }
 

@@ -22,7 +22,6 @@ public static class FaceClustering
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         return Cluster(set.Embeddings, options, set.Faces.Select(face => !options.IsDoubtful(face.Face)).ToArray());
     }
 

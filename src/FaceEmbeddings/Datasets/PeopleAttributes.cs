@@ -83,15 +83,23 @@ public sealed class PeopleAttributes
     public IReadOnlyList<string> GroupsOf(IReadOnlyList<string> people, IReadOnlyList<string> attributes)
     {
         ArgumentNullException.ThrowIfNull(people);
-        ArgumentNullException.ThrowIfNull(attributes);
-        int[] columns = attributes.Select(attribute => Attributes.ToList().IndexOf(attribute)).ToArray();
-        string[] unknown = attributes.Where((_, a) => columns[a] < 0).ToArray();
-        if (unknown.Length > 0 || attributes.Count == 0)
-            throw new ArgumentException($"{string.Join(", ", unknown.Length > 0 ? unknown : ["(none)"])}: no such column in {Source}; the columns are {string.Join(", ", Attributes)}.", nameof(attributes));
+        int[] columns = ColumnsOf(attributes);
         string[] missing = people.Where(person => !rows.ContainsKey(person)).Distinct().ToArray();
         if (missing.Length > 0)
             throw new PeopleAttributesException(Source,
                 $"no row for {string.Join(", ", missing.Take(5).Select(person => $"'{person}'"))}{(missing.Length > 5 ? $" and {missing.Length - 5} more" : "")}.");
         return GroupLabels.Combine(columns.Select(column => (IReadOnlyList<string>)people.Select(person => rows[person][column]).ToArray()).ToList());
+    }
+
+    /// <summary>The column index of each of <paramref name="attributes"/>.</summary>
+    /// <exception cref="ArgumentException">No attribute is given, or one is not a column of the table.</exception>
+    internal int[] ColumnsOf(IReadOnlyList<string> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        int[] columns = attributes.Select(attribute => Attributes.ToList().IndexOf(attribute)).ToArray();
+        string[] unknown = attributes.Where((_, a) => columns[a] < 0).ToArray();
+        if (unknown.Length > 0 || attributes.Count == 0)
+            throw new ArgumentException($"{string.Join(", ", unknown.Length > 0 ? unknown : ["(none)"])}: no such column in {Source}; the columns are {string.Join(", ", Attributes)}.", nameof(attributes));
+        return columns;
     }
 }

@@ -69,15 +69,16 @@ public sealed record FaceModelSource
     /// names a device that is not available.</exception>
     public Device ResolveDevice()
     {
-        if (!DeviceCheck.TryParse(Device, out Device? device))
-            throw DeviceProblem();
         try
         {
-            return DeviceCheck.Require(device, nameof(Device));
+            return DeviceCheck.Resolve(Device, nameof(Device));
         }
-        catch (ArgumentException unavailable)
+        catch (ArgumentException unusable)
         {
-            throw new FaceModelSourceException(FaceModelSetting.Device, unavailable.Message);
+            // The setting travels as Setting, not as the library's parameter name the message would end with.
+            string suffix = $" (Parameter '{unusable.ParamName}')";
+            string message = unusable.Message.EndsWith(suffix, StringComparison.Ordinal) ? unusable.Message[..^suffix.Length] : unusable.Message;
+            throw new FaceModelSourceException(FaceModelSetting.Device, message);
         }
     }
 
@@ -106,7 +107,7 @@ public sealed record FaceModelSource
         if (Alignment is not null && !FaceAlignment.TryParse(Alignment, out _))
             problems.Add(AlignmentProblem());
         if (!DeviceCheck.TryParse(Device, out _))
-            problems.Add(DeviceProblem());
+            problems.Add(new(FaceModelSetting.Device, $"The device must be cpu, cuda or cuda:N; got '{Device}'."));
         return problems;
     }
 
@@ -163,7 +164,4 @@ public sealed record FaceModelSource
 
     private FaceModelSourceException AlignmentProblem() =>
         new(FaceModelSetting.Alignment, $"The alignment must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{Alignment}'.");
-
-    private FaceModelSourceException DeviceProblem() =>
-        new(FaceModelSetting.Device, $"The device must be cpu, cuda or cuda:N; got '{Device}'.");
 }

@@ -26,6 +26,14 @@ public static class DeviceCheck
         return device is not null;
     }
 
+    /// <summary>The device <paramref name="text"/> names (<see cref="TryParse"/>), checked to exist (<see cref="Require"/>).</summary>
+    /// <param name="text">The setting's value: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</param>
+    /// <param name="settingName">The setting, as the user knows it, for the exception.</param>
+    /// <exception cref="ArgumentException"><paramref name="text"/> names no such device, or the device is not available.</exception>
+    public static Device Resolve(string? text, string settingName) => TryParse(text, out Device? device)
+        ? Require(device, settingName)
+        : throw new ArgumentException($"{settingName} must be cpu, cuda or cuda:N; got '{text}'.", settingName);
+
     /// <summary>The device to run on: the CPU for null, otherwise <paramref name="device"/> once it is known to exist.</summary>
     /// <param name="device">The requested device: null or a CPU device, or a CUDA device.</param>
     /// <param name="parameterName">The argument or setting that requested it, for the exception.</param>
