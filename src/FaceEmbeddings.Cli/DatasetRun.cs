@@ -18,15 +18,20 @@ internal sealed class DatasetRun
     }
 
     /// <summary>Embeds the whole dataset.</summary>
-    public static async Task<FaceEmbeddingSet> EmbedAllAsync(FaceDataset dataset, IFaceDetector detector, IFaceEncoder encoder,
-        FaceDatasetOptions options, CancellationToken cancellationToken)
+    public static Task<FaceEmbeddingSet> EmbedAllAsync(FaceDataset dataset, IFaceDetector detector, IFaceEncoder encoder,
+        FaceDatasetOptions options, CancellationToken cancellationToken) =>
+        RunAsync("Embedding", dataset, (progress, token) => dataset.EmbedAllAsync(detector, encoder, options, progress, token), cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/>, a library call over the dataset that reports its progress, under a progress bar
+    /// titled "<paramref name="verb"/> faces".</summary>
+    public static async Task<T> RunAsync<T>(string verb, FaceDataset dataset, Func<IProgress<FaceDatasetProgress>, CancellationToken, Task<T>> work,
+        CancellationToken cancellationToken)
     {
         var run = new DatasetRun();
-        Announce("Embedding", dataset);
-        FaceEmbeddingSet set = await Terminal.WithProgressAsync("Embedding faces", update =>
-            dataset.EmbedAllAsync(detector, encoder, options, run.Progress(update), cancellationToken)).ConfigureAwait(false);
+        Announce(verb, dataset);
+        T result = await Terminal.WithProgressAsync($"{verb} faces", update => work(run.Progress(update), cancellationToken)).ConfigureAwait(false);
         run.Finish(dataset);
-        return set;
+        return result;
     }
 
     /// <summary>Detects the faces of the dataset and hands each to <paramref name="handle"/>, which owns it.</summary>

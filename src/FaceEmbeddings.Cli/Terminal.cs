@@ -1,3 +1,4 @@
+using FaceEmbeddings.Audit;
 using Spectre.Console;
 
 namespace FaceEmbeddings.Cli;
@@ -16,6 +17,20 @@ internal static class Terminal
 
     /// <summary>Standard output as a Spectre console, for tables.</summary>
     public static IAnsiConsole Out => Output.Value;
+
+    /// <summary>Writes an audit's table to standard output, figures right-aligned, then its notes line by line.</summary>
+    public static void Write(AuditTable table)
+    {
+        var grid = new Table().Title(Markup.Escape(table.Title));
+        grid.AddColumns(table.Columns.Select(Markup.Escape).ToArray());
+        foreach (TableColumn column in grid.Columns.Skip(1))
+            column.RightAligned();
+        foreach (IReadOnlyList<string> row in table.Rows)
+            grid.AddRow(row.Select(Markup.Escape).ToArray());
+        Out.Write(grid);
+        foreach (string note in table.Notes)
+            Result(note);
+    }
 
     /// <summary>Writes a line of results (a path written, a detection) to standard output, unwrapped.</summary>
     public static void Result(string line) => Console.Out.WriteLine(line);

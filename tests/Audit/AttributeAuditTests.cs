@@ -75,6 +75,22 @@ public sealed class AttributeAuditTests : IDisposable
     }
 
     [Fact]
+    public void The_plain_text_table_has_a_row_per_audited_group_with_its_figures_and_the_tests_below()
+    {
+        AuditTable table = AuditTable.Of(Run(Synthetic()));
+
+        table.Title.Should().StartWith("301 faces in 3 groups: the predicted gender differs from the label on 13.6 % of them");
+        table.Columns.Should().Equal("Group", "Faces", "Gender errors", "Gender error rate", "Age MAE (years)", "Age mean signed error (years)");
+        table.Rows.Select(row => string.Join("|", row.Take(3))).Should().Equal("A|200|10", "B|100|30");
+        table.Rows[0][3].Should().StartWith("5.0 % [");
+        table.Rows[1][3].Should().StartWith("30.0 % [");
+        table.Rows[0][4].Should().StartWith("2.0");
+        table.Rows[1][5].Should().StartWith("0.0 [");
+        table.Rows.Should().OnlyContain(row => row.Count == table.Columns.Count);
+        table.Notes.Should().NotBeEmpty().And.Contain(note => note.Contains("gender error rate", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void Intervals_have_the_width_sampling_theory_gives_and_a_constant_error_has_none()
     {
         AttributeAuditResult result = Run(Synthetic(), new AttributeAuditOptions { Resamples = 2000, Permutations = 99 });

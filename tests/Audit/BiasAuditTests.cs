@@ -111,6 +111,26 @@ public class BiasAuditTests
     }
 
     [Fact]
+    public void The_plain_text_table_has_a_row_per_group_with_its_figures_and_the_too_small_group_last()
+    {
+        using var scope = NewDisposeScope();
+        var (x, groups) = RandomGroups();
+        Tensor withLoner = cat([x, randn(new long[] { 1, 6 }, ScalarType.Float64)], 0);
+
+        AuditTable table = AuditTable.Of(BiasAudit.Run(withLoner, [.. groups, "D"], new BiasAuditOptions { FalseMatchRates = [0.1] }));
+
+        table.Title.Should().StartWith("Bias audit: 41 faces, ");
+        table.Columns.Should().Equal("Group", "Count", "WSS", "WSS/member", "Mean dist", "Median dist", "FMR @ 0.1");
+        // Groups in order of first appearance (faces 0, 1 and 2 are C, B and A), the too-small one last.
+        table.Rows.Select(row => (row[0], row[1])).Should().Equal(("C", "8"), ("B", "16"), ("A", "16"), ("D", "1"));
+        table.Rows[3][2].Should().Be("too small (1 < 2)");
+        Tensor a = x.index_select(0, tensor(Enumerable.Range(0, 40).Where(i => groups[i] == "A").Select(i => (long)i).ToArray()));
+        table.Rows[2][2].Should().Be(Clusters.WithinSumOfSquares(a).item<double>().ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
+        table.Rows.Should().OnlyContain(row => row.Count == table.Columns.Count);
+        table.Notes.Should().Contain(note => note.StartsWith("At a false-match rate of 0.1 (threshold ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Float32_embeddings_agree_with_the_metrics_functions_on_each_group()
     {
         using var scope = NewDisposeScope();

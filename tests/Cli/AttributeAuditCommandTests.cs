@@ -50,6 +50,6 @@ public sealed class AttributeAuditCommandTests : IDisposable
             "--models", SharedData.PathOf("models"), "--offline", "--out", Path.Combine(_directory, "out"));
 
         run.ExitCode.Should().Be(2, run.ToString());
-        run.ErrorLines[^1].Should().Contain("--task attributes needs age and gender labels");
+        run.ErrorLines[^1].Should().Contain("--task attributes: The attribute audit needs age and gender labels");
     }
 }

@@ -74,10 +74,10 @@ internal static class AnalyzeCommand
         {
             if (Directory.Exists(path))
             {
-                IReadOnlyList<string> images = ImageFiles.InFolder(path, recursive: false);
+                IReadOnlyList<FaceDatasetItem> images = FaceDataset.FromFolder(path, recursive: false).Items;
                 if (images.Count == 0)
                     throw new UsageException($"The folder '{Path.GetFullPath(path)}' holds no images.");
-                files.AddRange(images.Select(image => new FileInfo(image)));
+                files.AddRange(images.Select(image => new FileInfo(image.Path)));
             }
             else
             {

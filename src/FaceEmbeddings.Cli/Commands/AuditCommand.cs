@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
-using FaceEmbeddings.Metrics;
 using Spectre.Console;
 
 namespace FaceEmbeddings.Cli.Commands;
@@ -168,7 +167,7 @@ internal static class AuditCommand
                 reportOptions, cancellationToken).ConfigureAwait(false);
             await set.SaveAsync(Path.Combine(folder, EmbeddingsFileName), cancellationToken).ConfigureAwait(false);
 
-            WriteTable(result);
+            Terminal.Write(AuditTable.Of(result));
             Terminal.Info(string.Create(CultureInfo.InvariantCulture,
                 $"Audited {set.Faces.Count} faces in {result.Groups.Count} groups in {auditSeconds:0.00} s; {set.Skipped.Count} files skipped."));
             Terminal.Result(files.Html);
@@ -257,75 +256,4 @@ internal static class AuditCommand
             && groups.Contains(tutorial.First) && groups.Contains(tutorial.Second)
             ? [tutorial] : [];
     }
-
-    /// <summary>
-    /// The audit as one table: per group its clustering figures and its false-match rate at each operating point, intervals
-    /// in brackets; then the too-small groups, the ratios and the tests.
-    /// </summary>
-    private static void WriteTable(BiasAuditResult result)
-    {
-        bool identities = result.Bootstrap?.Identities == true;
-        var table = new Table().Title($"Bias audit: {result.Embeddings} faces, {result.DifferentPersonPairs:N0} different-person pairs ({result.Metric} distance)");
-        table.AddColumns(identities ? ["Group", "Faces", "People"] : ["Group", "Count"]);
-        table.AddColumns("WSS", "WSS/member", "Mean dist", "Median dist");
-        foreach (VerificationAtFalseMatchRate view in result.Verification)
-        {
-            table.AddColumn($"FMR @ {AuditText.Rate(view.TargetFalseMatchRate)}");
-            if (identities) table.AddColumn($"FNMR @ {AuditText.Rate(view.TargetFalseMatchRate)}");
-        }
-        foreach (TableColumn column in table.Columns.Skip(1))
-            column.RightAligned();
-
-        foreach (GroupStatistics group in result.Groups)
-        {
-            var row = new List<string> { Markup.Escape(group.Group), group.Count.ToString(CultureInfo.InvariantCulture) };
-            if (identities) row.Add(group.People.ToString(CultureInfo.InvariantCulture));
-            row.AddRange([
-                AuditText.Quantity(group.WithinSumOfSquares),
-                AuditText.Quantity(group.WithinSumOfSquaresPerMember) + Compact(group.WithinSumOfSquaresPerMemberInterval, AuditText.Quantity),
-                AuditText.Quantity(group.MeanIntraGroupDistance) + Compact(group.MeanIntraGroupDistanceInterval, AuditText.Quantity),
-                AuditText.Quantity(group.MedianIntraGroupDistance),
-            ]);
-            foreach (VerificationAtFalseMatchRate view in result.Verification)
-            {
-                GroupFalseMatchRate rates = view.Groups.Single(g => g.Group == group.Group);
-                row.Add(AuditText.Rate(rates.FalseMatchRate) + Compact(rates.FalseMatchRateInterval, AuditText.Rate));
-                if (identities) row.Add(rates.FalseNonMatchRate is { } fnmr ? AuditText.Rate(fnmr) + Compact(rates.FalseNonMatchRateInterval, AuditText.Rate) : "–");
-            }
-            table.AddRow(row.ToArray());
-        }
-        foreach (TooSmallGroup group in result.TooSmallGroups)
-            table.AddRow([Markup.Escape(group.Group), group.Count.ToString(CultureInfo.InvariantCulture), .. identities ? [group.People.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
-                $"too small ({group.People} < {group.MinimumPeople})", .. Enumerable.Repeat("", table.Columns.Count - (identities ? 4 : 3))]);
-        Terminal.Out.Write(table);
-        if (result.Bootstrap is { Resamples: > 0 } settings)
-            Terminal.Result($"[lower–upper]: {AuditText.Percent(settings.ConfidenceLevel)} bootstrap intervals over {settings.Resamples:N0} resamples of each group's people (seed {settings.Seed}); \"–\" none: no event to resample.");
-
-        foreach (VerificationAtFalseMatchRate view in result.Verification)
-        {
-            string ratio = view.RatioKind switch
-            {
-                WorstToBestRatioKind.Finite => AuditText.Ratio(view.WorstToBestRatio!.Value) + "×" + AuditText.Interval(view.WorstToBestRatioInterval, AuditText.Ratio),
-                WorstToBestRatioKind.Infinite => "∞ (the best group has no false match)",
-                _ => "undefined (no group has a false match)",
-            };
-            Terminal.Result($"At a false-match rate of {AuditText.Rate(view.TargetFalseMatchRate)} (threshold {AuditText.Quantity(view.Threshold)}): "
-                + $"worst group {view.WorstGroup}, best {view.BestGroup}, worst/best {ratio}");
-            foreach (string spread in AuditText.SpreadSentences(result, view).Where(s => s.Length > 0))
-                Terminal.Result("  " + spread);
-        }
-        foreach (GroupDetCurve curve in result.DetCurves)
-            Terminal.Result($"Equal-error rate of {curve.Group}: {AuditText.Rate(curve.EqualErrorRate)}");
-        foreach (GroupDifference difference in result.Comparisons)
-            Terminal.Result(AuditText.DifferenceSentence(difference));
-    }
-
-    /// <summary>A compact interval: " [a–b]", " [a–∞)" unbounded, " [–]" degenerate, "" none.</summary>
-    private static string Compact(ConfidenceInterval? interval, Func<double, string> format) => Markup.Escape(interval switch
-    {
-        null => "",
-        { Kind: IntervalKind.Degenerate } => " [–]",
-        { Upper: null } => $" [{format(interval.Lower)}–∞)",
-        _ => $" [{format(interval.Lower)}–{format(interval.Upper.Value)}]",
-    });
 }

@@ -18,7 +18,7 @@ internal static class ClusterCommand
         var pipeline = new PipelineOptions(embeds: true, cropGeometry: true);
         var output = new Option<DirectoryInfo>("--out")
         {
-            Description = $"The folder for {ClustersFile.FileName}, {ContactSheet.FileName}, {ClustersFile.EmbeddingsFileName} and, with --copy, one folder per cluster.",
+            Description = $"The folder for {ClusterReport.FileName}, {ClusterContactSheet.FileName}, {ClusterReport.EmbeddingsFileName} and, with --copy, one folder per cluster.",
             HelpName = "dir",
             Required = true,
         };
@@ -80,10 +80,10 @@ internal static class ClusterCommand
                 throw new InvalidOperationException($"No face was found in any of the {dataset.Items.Count} images of '{dataset.Source}'; nothing to cluster.");
 
             FaceClusterResult result = await Task.Run(() => FaceClustering.Cluster(set, options), cancellationToken).ConfigureAwait(false);
-            ClustersFile file = ClustersFile.Of(set, result, options, pipeline.ModelNameOf(parsed), pipeline.GeometryOf(parsed, encoder).Name, smallest);
-            await set.SaveAsync(Path.Combine(folder, ClustersFile.EmbeddingsFileName), cancellationToken).ConfigureAwait(false);
-            await file.SaveAsync(Path.Combine(folder, ClustersFile.FileName), cancellationToken).ConfigureAwait(false);
-            await ContactSheet.SaveAsync(Path.Combine(folder, ContactSheet.FileName), file, set, cancellationToken).ConfigureAwait(false);
+            ClusterReport file = ClusterReport.Of(set, result, options, pipeline.ModelNameOf(parsed), pipeline.GeometryOf(parsed, encoder).Name, smallest);
+            await set.SaveAsync(Path.Combine(folder, ClusterReport.EmbeddingsFileName), cancellationToken).ConfigureAwait(false);
+            await file.SaveAsync(Path.Combine(folder, ClusterReport.FileName), cancellationToken).ConfigureAwait(false);
+            await ClusterContactSheet.SaveAsync(Path.Combine(folder, ClusterContactSheet.FileName), file, set, cancellationToken).ConfigureAwait(false);
             int copied = parsed.GetValue(copy) ? await ClusterFolders.CopyAsync(folder, file, cancellationToken).ConfigureAwait(false) : 0;
 
             Summarize(file);
@@ -95,13 +95,13 @@ internal static class ClusterCommand
     }
 
     /// <summary>The summary on standard error (standard output holds only the output folder, for scripts).</summary>
-    private static void Summarize(ClustersFile file)
+    private static void Summarize(ClusterReport file)
     {
-        Terminal.Info(ContactSheet.Summary(file));
-        foreach (ClusterEntry cluster in file.Clusters.Take(SummaryRows))
+        Terminal.Info(file.Summary);
+        foreach (ClusterReportEntry cluster in file.Clusters.Take(SummaryRows))
             Terminal.Info(string.Create(CultureInfo.InvariantCulture,
                 $"  cluster {cluster.Id}: {cluster.Size} faces in {cluster.Files.Count} photos; central face in {cluster.Central.File}"));
         if (file.Clusters.Count > SummaryRows)
-            Terminal.Info($"  … and {file.Clusters.Count - SummaryRows} smaller clusters (see {ClustersFile.FileName}).");
+            Terminal.Info($"  … and {file.Clusters.Count - SummaryRows} smaller clusters (see {ClusterReport.FileName}).");
     }
 }

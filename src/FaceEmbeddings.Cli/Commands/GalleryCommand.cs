@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
+using FaceEmbeddings.Clustering;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Metrics;
-using FaceEmbeddings.Models.Checkpoints;
 using FaceEmbeddings.Recognition;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Cli.Commands;
 
@@ -28,7 +27,7 @@ internal static class GalleryCommand
         metric.AcceptOnlyFromAmong("euclidean", "cosine");
         var fromClusters = new Option<FileInfo?>("--from-clusters")
         {
-            Description = $"Enrol named clusters of a {ClustersFile.FileName} written by 'faceembed cluster' (its embeddings, no new detection) instead of a folder; needs --names.",
+            Description = $"Enrol named clusters of a {ClusterReport.FileName} written by 'faceembed cluster' (its embeddings, no new detection) instead of a folder; needs --names.",
             HelpName = "clusters.json",
         };
         var names = new Option<FileInfo?>("--names")
@@ -72,13 +71,7 @@ internal static class GalleryCommand
                 throw new InvalidOperationException($"No face was found in any of the {dataset.Items.Count} images of '{dataset.Source}'; nothing was enrolled.");
 
             IReadOnlyList<string> people = set.GroupNames([FaceLabels.FolderKey]);
-            Tensor embeddings = set.Embeddings;
-            foreach (IGrouping<string, int> person in Enumerable.Range(0, people.Count).GroupBy(row => people[row]))
-            {
-                // Owned by using, not by a dispose scope: a scope would stay current on this thread across the await.
-                using Tensor rows = RowsOf(embeddings, person);
-                await opened.Gallery.EnrollAsync(person.Key, rows, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
+            await opened.Gallery.EnrollRowsAsync(set.Embeddings, people, cancellationToken).ConfigureAwait(false);
             await opened.CommitAsync(cancellationToken).ConfigureAwait(false);
             GalleryCounts counts = await opened.Gallery.CountAsync(cancellationToken).ConfigureAwait(false);
             Terminal.Info($"Enrolled {set.Faces.Count} faces of {people.Distinct().Count()} people from {dataset.Items.Count} images "
@@ -93,34 +86,31 @@ internal static class GalleryCommand
     private static async Task EnrolClustersAsync(string clustersPath, string namesPath, ParseResult parsed, GalleryOptions gallery, DistanceMetric metric,
         CancellationToken cancellationToken)
     {
-        ClustersFile file = await ClustersFile.ReadAsync(clustersPath, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<(int Cluster, string Name)> named = ClusterNamesFile.Read(namesPath, file);
-        string embeddingsPath = Path.Combine(Path.GetDirectoryName(clustersPath)!, file.Embeddings);
-        if (!File.Exists(embeddingsPath))
-            throw new UsageException($"--from-clusters {clustersPath}: its embeddings file '{embeddingsPath}' is missing; keep it beside the clusters file.");
-        using SafeTensorsFile tensors = SafeTensors.Load(embeddingsPath);
-        Tensor embeddings = tensors[FaceEmbeddingSet.EmbeddingsKey];
-        var byId = file.Clusters.ToDictionary(cluster => cluster.Id);
-        int highestRow = named.SelectMany(name => byId[name.Cluster].Faces).Max(face => face.Row);
-        if (embeddings.dim() != 2 || highestRow >= embeddings.shape[0] || file.Clusters.SelectMany(cluster => cluster.Faces).Any(face => face.Row < 0))
-            throw new UsageException($"--from-clusters {clustersPath}: '{embeddingsPath}' holds {string.Join("×", embeddings.shape)} embeddings, "
-                + $"which do not cover the clusters' faces (rows up to {highestRow}); cluster the photos again.");
-
-        var descriptor = new GalleryDescriptor(file.Model, (int)embeddings.shape[1], metric, file.CropGeometry);
-        using OpenedGallery opened = await gallery.OpenAsync(parsed, descriptor, device: null, cancellationToken).ConfigureAwait(false);
-        int faces = 0;
-        var people = named.GroupBy(name => name.Name, StringComparer.Ordinal).ToList();
-        foreach (var person in people)
+        ClusterReport file;
+        IReadOnlyList<NamedCluster> named;
+        try
         {
-            int[] rows = person.SelectMany(name => byId[name.Cluster].Faces.Select(face => face.Row)).ToArray();
-            // Owned by using, not by a dispose scope: a scope would stay current on this thread across the await.
-            using Tensor personRows = RowsOf(embeddings, rows);
-            await opened.Gallery.EnrollAsync(person.Key, personRows, cancellationToken: cancellationToken).ConfigureAwait(false);
-            faces += rows.Length;
+            file = await ClusterReport.ReadAsync(clustersPath, cancellationToken).ConfigureAwait(false);
         }
+        catch (ClusterReportException e)
+        {
+            throw new UsageException($"--from-clusters {e.Message}");
+        }
+        try
+        {
+            named = ClusterNames.Read(namesPath, file);
+        }
+        catch (ClusterReportException e)
+        {
+            throw new UsageException($"--names {e.Message}");
+        }
+        using ClusterEmbeddings embeddings = OpenEmbeddings(clustersPath, file);
+        using OpenedGallery opened = await gallery.OpenAsync(parsed, embeddings.DescriptorFor(metric), device: null, cancellationToken).ConfigureAwait(false);
+        int faces = await embeddings.EnrollAsync(opened.Gallery, named, cancellationToken).ConfigureAwait(false);
+        int people = named.Select(name => name.Name).Distinct(StringComparer.Ordinal).Count();
         await opened.CommitAsync(cancellationToken).ConfigureAwait(false);
         GalleryCounts counts = await opened.Gallery.CountAsync(cancellationToken).ConfigureAwait(false);
-        Terminal.Info($"Enrolled {faces} faces of {people.Count} people from {named.Count} clusters of {clustersPath}; "
+        Terminal.Info($"Enrolled {faces} faces of {people} people from {named.Count} clusters of {clustersPath}; "
             + $"the gallery now holds {counts.Identities} people and {counts.Faces} faces.");
         Terminal.Result(opened.Location);
     }
@@ -182,10 +172,16 @@ internal static class GalleryCommand
         return command;
     }
 
-    /// <summary>The embeddings of <paramref name="rows"/>, as a new tensor the caller owns.</summary>
-    private static Tensor RowsOf(Tensor embeddings, IEnumerable<int> rows)
+    /// <summary>The embeddings beside <paramref name="clustersPath"/>, a usage error when they do not fit it.</summary>
+    private static ClusterEmbeddings OpenEmbeddings(string clustersPath, ClusterReport file)
     {
-        using Tensor index = tensor(rows.Select(row => (long)row).ToArray(), device: embeddings.device);
-        return embeddings.index_select(0, index);
+        try
+        {
+            return ClusterEmbeddings.Open(clustersPath, file);
+        }
+        catch (ClusterReportException e)
+        {
+            throw new UsageException($"--from-clusters {e.Message}");
+        }
     }
 }

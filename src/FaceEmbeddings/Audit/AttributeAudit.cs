@@ -16,7 +16,7 @@ namespace FaceEmbeddings.Audit;
 /// on their own, bias-corrected and accelerated percentile intervals of a group's own figures, plain percentile intervals of
 /// ratios and gaps; a rate with no error (or only errors) has a degenerate interval.
 /// </remarks>
-public static class AttributeAudit
+public static partial class AttributeAudit
 {
     /// <summary>Per-person sums: faces, gender errors, Σ|age error|, Σ age error.</summary>
     private const int Sums = 4;

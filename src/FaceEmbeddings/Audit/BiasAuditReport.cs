@@ -1,5 +1,6 @@
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
+using FaceEmbeddings.Imaging;
 using FaceEmbeddings.IO;
 using FaceEmbeddings.Metrics;
 using FaceEmbeddings.Plots;
@@ -230,6 +231,6 @@ public static class BiasAuditReport
                 tiles.Add(full(new[] { perRow - ofGroup.Count, faces.shape[1], faces.shape[2], faces.shape[3] }, black, faces.dtype, faces.device));
         }
         Tensor grid = FaceGrid.Make(cat(tiles, 0), options.FacesStandardized, new FaceGridOptions { ImagesPerRow = perRow }); // [3, H, W]
-        return (FaceGrid.EncodeRgb(grid), (int)grid.shape[2], (int)grid.shape[1]);
+        return (FaceImage.EncodeRgb(grid), (int)grid.shape[2], (int)grid.shape[1]);
     }
 }

@@ -125,8 +125,19 @@ public sealed partial class FaceDataset
     }
 
     /// <summary>Reads, detects and (with an encoder) embeds the items a batch at a time; the consumer disposes each batch.</summary>
-    private async IAsyncEnumerable<ProcessedBatch> ProcessAsync(IFaceDetector detector, IFaceEncoder? encoder, FaceDatasetOptions options,
-        IProgress<FaceDatasetProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<ProcessedBatch> ProcessAsync(IFaceDetector detector, IFaceEncoder? encoder, FaceDatasetOptions options,
+        IProgress<FaceDatasetProgress>? progress, CancellationToken cancellationToken) =>
+        ProcessImagesAsync(options, progress, images => ProcessBatch(images, detector, encoder), cancellationToken);
+
+    /// <summary>
+    /// Decodes the items a batch at a time and hands each batch's readable images to <paramref name="process"/>, which
+    /// returns its result and how many faces it found in each image (an image with none is reported as skipped). The images
+    /// are freed once <paramref name="process"/> returns; the rejected and unreadable files are reported as skipped.
+    /// </summary>
+    internal async IAsyncEnumerable<TBatch> ProcessImagesAsync<TBatch>(FaceDatasetOptions options, IProgress<FaceDatasetProgress>? progress,
+        Func<(FaceDatasetItem Item, FaceImage Image)[], (TBatch Batch, IReadOnlyList<int> FacesPerImage)> process,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where TBatch : class
     {
         var counter = new ProgressCounter(Items.Count + Rejected.Count, progress, options.Logger);
         foreach (SkippedImage rejected in Rejected)
@@ -144,12 +155,59 @@ public sealed partial class FaceDataset
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ProcessedBatch? batch = await thread.RunAsync(
-                () => batches.MoveNext() ? ProcessBatch(batches.Current, detector, encoder, counter) : null, cancellationToken)
+            TBatch? batch = await thread.RunAsync(() => batches.MoveNext() ? Process(batches.Current) : null, cancellationToken)
                 .ConfigureAwait(false);
             if (batch is null) break;
             counter.Report();
             yield return batch;
+        }
+
+        TBatch Process(LoadedItem[] items)
+        {
+            var images = items.Where(loaded => loaded.Image is not null).Select(loaded => (loaded.Item, Image: loaded.Image!)).ToArray();
+            try
+            {
+                (TBatch result, IReadOnlyList<int> facesPerImage) = process(images);
+                for (int i = 0; i < images.Length; i++)
+                {
+                    if (facesPerImage[i] == 0)
+                        counter.Skip(new SkippedImage(images[i].Item.Path, SkipReason.NoFace, $"No face was found in '{images[i].Item.Path}'."));
+                    else
+                        counter.Done();
+                }
+                counter.AddFaces(facesPerImage.Sum());
+                return result;
+            }
+            finally
+            {
+                foreach (var (_, image) in images)
+                    image.Dispose();
+            }
+        }
+    }
+
+    private static (ProcessedBatch Batch, IReadOnlyList<int> FacesPerImage) ProcessBatch((FaceDatasetItem Item, FaceImage Image)[] images,
+        IFaceDetector detector, IFaceEncoder? encoder)
+    {
+        FaceCropBatch crops = detector.DetectAndExtract(images.Select(pair => pair.Image).ToList(), encoder?.Input.CropFor(detector.Geometry));
+        try
+        {
+            var faces = new List<EmbeddedFace>(crops.Count);
+            int[] facesPerImage = new int[images.Length];
+            for (int i = 0; i < images.Length; i++)
+            {
+                IReadOnlyList<FaceCrop> ofImage = crops.OfImage(i);
+                facesPerImage[i] = ofImage.Count;
+                for (int face = 0; face < ofImage.Count; face++)
+                    faces.Add(new EmbeddedFace(images[i].Item, face, ofImage[face].Face));
+            }
+            Tensor? embeddings = encoder is null || crops.Count == 0 ? null : encoder.Embed(crops); // [B, D]
+            return (new ProcessedBatch(faces, crops, embeddings), facesPerImage);
+        }
+        catch
+        {
+            crops.Dispose();
+            throw;
         }
     }
 
@@ -158,42 +216,6 @@ public sealed partial class FaceDataset
     {
         foreach (FaceDatasetItem item in Items)
             yield return new LoadedItem(item, TryLoad(item, imageOptions, counter));
-    }
-
-    private static ProcessedBatch ProcessBatch(LoadedItem[] items, IFaceDetector detector, IFaceEncoder? encoder, ProgressCounter counter)
-    {
-        var images = items.Where(loaded => loaded.Image is not null).Select(loaded => (loaded.Item, Image: loaded.Image!)).ToArray();
-        try
-        {
-            FaceCropBatch crops = detector.DetectAndExtract(images.Select(pair => pair.Image).ToList(), encoder?.Input.CropFor(detector.Geometry));
-            try
-            {
-                var faces = new List<EmbeddedFace>(crops.Count);
-                for (int i = 0; i < images.Length; i++)
-                {
-                    IReadOnlyList<FaceCrop> ofImage = crops.OfImage(i);
-                    if (ofImage.Count == 0)
-                        counter.Skip(new SkippedImage(images[i].Item.Path, SkipReason.NoFace, $"No face was found in '{images[i].Item.Path}'."));
-                    else
-                        counter.Done();
-                    for (int face = 0; face < ofImage.Count; face++)
-                        faces.Add(new EmbeddedFace(images[i].Item, face, ofImage[face].Face));
-                }
-                Tensor? embeddings = encoder is null || crops.Count == 0 ? null : encoder.Embed(crops); // [B, D]
-                counter.AddFaces(faces.Count);
-                return new ProcessedBatch(faces, crops, embeddings);
-            }
-            catch
-            {
-                crops.Dispose();
-                throw;
-            }
-        }
-        finally
-        {
-            foreach (var (_, image) in images)
-                image.Dispose();
-        }
     }
 
     /// <summary>A dataset item and its decoded pixels, or null when it cannot be read.</summary>

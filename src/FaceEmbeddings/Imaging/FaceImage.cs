@@ -119,6 +119,17 @@ public sealed class FaceImage : IDisposable
         return AtomicFile.WriteAllBytesAsync(path, Encode(format), cancellationToken);
     }
 
+    /// <summary>Encodes a 3×H×W uint8 RGB tensor as an opaque image, a PNG unless <paramref name="format"/> says otherwise.</summary>
+    internal static byte[] EncodeRgb(Tensor rgb, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
+    {
+        int height = (int)rgb.shape[1], width = (int)rgb.shape[2];
+        byte[] interleaved;
+        using (NewDisposeScope())
+            interleaved = rgb.permute(1, 2, 0).contiguous().cpu().data<byte>().ToArray(); // [H, W, 3]
+        using FaceImage image = FaceImage.Wrap(interleaved, width, height);
+        return image.Encode(format);
+    }
+
     /// <summary>The image encoded in <paramref name="format"/>.</summary>
     internal byte[] Encode(SKEncodedImageFormat format)
     {

@@ -1,7 +1,6 @@
 using FaceEmbeddings.Detection;
 using FaceEmbeddings.Imaging;
 using FaceEmbeddings.IO;
-using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -65,7 +64,7 @@ public static class FaceGrid
     public static byte[] Render(Tensor faces, bool standardized, FaceGridOptions? options = null)
     {
         using var grid = Make(faces, standardized, options);
-        return EncodeRgb(grid);
+        return FaceImage.EncodeRgb(grid);
     }
 
     /// <summary>Builds the grid of <paramref name="crops"/> (all the same size) and encodes it as PNG.</summary>
@@ -114,16 +113,5 @@ public static class FaceGrid
             throw new ArgumentException($"Faces must be floating point or uint8; got {faces.dtype}.", nameof(faces));
         using var finite = isfinite(faces).all();
         if (!finite.item<bool>()) throw new ArgumentException("Faces hold NaN or infinite values.", nameof(faces));
-    }
-
-    /// <summary>Encodes a 3×H×W uint8 RGB tensor as an opaque image, a PNG unless <paramref name="format"/> says otherwise.</summary>
-    internal static byte[] EncodeRgb(Tensor rgb, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
-    {
-        int height = (int)rgb.shape[1], width = (int)rgb.shape[2];
-        byte[] interleaved;
-        using (NewDisposeScope())
-            interleaved = rgb.permute(1, 2, 0).contiguous().cpu().data<byte>().ToArray(); // [H, W, 3]
-        using FaceImage image = FaceImage.Wrap(interleaved, width, height);
-        return image.Encode(format);
     }
 }

@@ -1,19 +1,25 @@
 using System.Globalization;
 
-namespace FaceEmbeddings.Cli;
+namespace FaceEmbeddings.Clustering;
 
 /// <summary>
-/// <c>--copy</c>: each cluster's photos copied into a folder of its own (<c>cluster-1</c>, …) under the output folder.
+/// Each cluster's photos copied into a folder of its own (<c>cluster-1</c>, …) under an output folder, to sort a collection by person.
 /// A file already there is never overwritten: a copy of the same bytes is left as it is, and anything else keeps its
 /// name while the photo gets the next free one (<c>photo-2.jpg</c>).
 /// </summary>
-internal static class ClusterFolders
+public static class ClusterFolders
 {
-    /// <summary>Copies the photos; returns how many files were written.</summary>
-    public static async Task<int> CopyAsync(string outputFolder, ClustersFile file, CancellationToken cancellationToken)
+    /// <summary>Copies the photos of <paramref name="file"/>'s clusters into their folders under <paramref name="outputFolder"/>.</summary>
+    /// <param name="outputFolder">Where the cluster folders go (made as needed).</param>
+    /// <param name="file">The clusters.</param>
+    /// <param name="cancellationToken">Stops between photos.</param>
+    /// <returns>How many files were written (a photo whose copy was already there is not).</returns>
+    public static async Task<int> CopyAsync(string outputFolder, ClusterReport file, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(outputFolder);
+        ArgumentNullException.ThrowIfNull(file);
         int written = 0;
-        foreach (ClusterEntry cluster in file.Clusters)
+        foreach (ClusterReportEntry cluster in file.Clusters)
         {
             string folder = Directory.CreateDirectory(Path.Combine(outputFolder, FolderName(cluster.Id))).FullName;
             foreach (string photo in cluster.Files)
@@ -27,6 +33,8 @@ internal static class ClusterFolders
     }
 
     /// <summary>The folder of cluster <paramref name="id"/>.</summary>
+    /// <param name="id">The cluster's id.</param>
+    /// <returns>Its folder's name.</returns>
     public static string FolderName(int id) => string.Create(CultureInfo.InvariantCulture, $"cluster-{id}");
 
     /// <summary>Copies <paramref name="photo"/> into <paramref name="folder"/> under the first name that is free or already

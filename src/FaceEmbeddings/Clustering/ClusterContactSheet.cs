@@ -2,18 +2,18 @@ using System.Globalization;
 using System.Text;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.IO;
-using FaceEmbeddings.Plots;
+using FaceEmbeddings.Imaging;
 using SkiaSharp;
 using static TorchSharp.torch;
 
-namespace FaceEmbeddings.Cli;
+namespace FaceEmbeddings.Clustering;
 
 /// <summary>
-/// <c>contact-sheet.html</c>: one row per cluster of a <see cref="ClustersFile"/>, largest first, each face a thumbnail
+/// A clustering as an HTML page (<c>contact-sheet.html</c>) to check by eye: one row per cluster of a <see cref="ClusterReport"/>, largest first, each face a thumbnail
 /// of its crop (the cluster's central face first, outlined), then the unclustered faces. One self-contained page:
 /// styles inline and thumbnails as <c>data:</c> JPEGs, so it opens offline, mailed or moved. Every text is HTML-encoded.
 /// </summary>
-internal static class ContactSheet
+public static class ClusterContactSheet
 {
     /// <summary>The file's name in the output folder.</summary>
     public const string FileName = "contact-sheet.html";
@@ -29,43 +29,47 @@ internal static class ContactSheet
         .faces img.central { border-color: #2a7ae2; }
         """;
 
-    /// <summary>Writes the page to <paramref name="path"/> atomically.</summary>
+    /// <summary>Writes the page to <paramref name="path"/> atomically (no half-written file).</summary>
     /// <param name="path">Where.</param>
-    /// <param name="file">The clusters.</param>
-    /// <param name="set">The faces' crops (<see cref="FaceEmbeddingSet.Crops"/>, every face's kept).</param>
+    /// <param name="file">The clusters (<see cref="ClusterReport.Of"/> of <paramref name="set"/>).</param>
+    /// <param name="set">The faces, every face's crop kept (<see cref="FaceEmbeddingSet.Crops"/>; <see cref="FaceDatasetOptions.KeepCrop"/>).</param>
     /// <param name="cancellationToken">Stops between thumbnails.</param>
-    public static Task SaveAsync(string path, ClustersFile file, FaceEmbeddingSet set, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(Write(file, Thumbnails(set, cancellationToken))), cancellationToken);
+    /// <exception cref="ArgumentException"><paramref name="set"/> does not keep every face's crop.</exception>
+    public static Task SaveAsync(string path, ClusterReport file, FaceEmbeddingSet set, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(set);
+        if (set.Crops is null || set.CropRows.Count != set.Faces.Count)
+            throw new ArgumentException($"The contact sheet shows every face's crop; the set keeps {set.CropRows.Count} crops of its {set.Faces.Count} faces "
+                + "(keep them all with FaceDatasetOptions.KeepCrop).", nameof(set));
+        return AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(Write(file, Thumbnails(set, cancellationToken))), cancellationToken);
+    }
 
     /// <summary>The page, with <paramref name="thumbnails"/>[row] the JPEG of the face in that row.</summary>
-    public static string Write(ClustersFile file, IReadOnlyDictionary<int, byte[]> thumbnails)
+    internal static string Write(ClusterReport file, IReadOnlyDictionary<int, byte[]> thumbnails)
     {
         StringBuilder html = HtmlPage.Begin("Faces of " + file.Source, Style);
         html.Append("<h1>Faces of ").Append(Encode(file.Source)).AppendLine("</h1>");
-        html.Append("<p class=\"summary\">").Append(Encode(Summary(file))).AppendLine("</p>");
-        foreach (ClusterEntry cluster in file.Clusters)
+        html.Append("<p class=\"summary\">").Append(Encode(file.Summary)).AppendLine("</p>");
+        foreach (ClusterReportEntry cluster in file.Clusters)
         {
             var faces = cluster.Faces.Where(face => face.Row != cluster.Central.Row).Prepend(cluster.Central);
-            Row(html, $"cluster-{cluster.Id}", $"Cluster {cluster.Id}", Count(cluster.Size, "face") + ", " + Count(cluster.Files.Count, "photo"),
+            Row(html, $"cluster-{cluster.Id}", $"Cluster {cluster.Id}", ClusterReport.Count(cluster.Size, "face") + ", " + ClusterReport.Count(cluster.Files.Count, "photo"),
                 faces, cluster.Central.Row, thumbnails);
         }
         if (file.Unclustered.Count > 0)
-            Row(html, "unclustered", "Unclustered", $"{Count(file.Unclustered.Count, "face")} in clusters of fewer than {file.MinSize}",
+            Row(html, "unclustered", "Unclustered", $"{ClusterReport.Count(file.Unclustered.Count, "face")} in clusters of fewer than {file.MinSize}",
                 file.Unclustered, central: null, thumbnails);
         return HtmlPage.End(html);
     }
 
-    /// <summary>"118 faces in 118 photos: 6 clusters of 2 faces or more, 3 faces unclustered (face-api-resnet, euclidean below 0.6)."</summary>
-    public static string Summary(ClustersFile file) => string.Create(CultureInfo.InvariantCulture,
-        $"{Count(file.FaceCount, "face")} in {Count(file.PhotoCount, "photo")}: {Count(file.Clusters.Count, "cluster")} of {Count(file.MinSize, "face")} or more, "
-        + $"{Count(file.Unclustered.Count, "face")} unclustered ({file.Model}, {file.Metric} below {file.Threshold}).");
-
-    private static void Row(StringBuilder html, string id, string title, string detail, IEnumerable<ClusteredFace> faces, int? central,
+    private static void Row(StringBuilder html, string id, string title, string detail, IEnumerable<ClusterReportFace> faces, int? central,
         IReadOnlyDictionary<int, byte[]> thumbnails)
     {
         html.Append("<section id=\"").Append(id).Append("\"><h2>").Append(Encode(title)).Append(" <span>").Append(Encode(detail)).AppendLine("</span></h2>");
         html.Append("<div class=\"faces\">");
-        foreach (ClusteredFace face in faces)
+        foreach (ClusterReportFace face in faces)
         {
             string label = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(face.File)}, face {face.Face + 1}");
             html.Append("<img src=\"data:image/jpeg;base64,").Append(Convert.ToBase64String(thumbnails[face.Row])).Append('"')
@@ -85,13 +89,10 @@ internal static class ContactSheet
         {
             cancellationToken.ThrowIfCancellationRequested();
             using Tensor rgb = crops[crop];
-            thumbnails[set.CropRows[crop]] = FaceGrid.EncodeRgb(rgb, SKEncodedImageFormat.Jpeg);
+            thumbnails[set.CropRows[crop]] = FaceImage.EncodeRgb(rgb, SKEncodedImageFormat.Jpeg);
         }
         return thumbnails;
     }
-
-    private static string Count(int count, string noun) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
 
     private static string Encode(string text) => HtmlPage.Encode(text);
 }
