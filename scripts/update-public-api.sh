@@ -3,12 +3,12 @@
 # diagnostics: empties the file, builds the project with warnings not as errors, and writes the symbols of the RS0016
 # diagnostics ("Symbol '…' is not part of the declared public API"), whose text is the exact entry, sorted.
 # PublicAPI.Shipped.txt is left alone: an entry moves there by hand when a version ships (see docs/api-guidelines.md).
-# Usage: scripts/update-public-api.sh [project directory...]   (default: the three packable libraries)
+# Usage: scripts/update-public-api.sh [project directory...]   (default: the four packable libraries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 projects=("$@")
-[ ${#projects[@]} -gt 0 ] || projects=(src/FaceEmbeddings.Models src/FaceEmbeddings src/FaceEmbeddings.PostgreSql)
+[ ${#projects[@]} -gt 0 ] || projects=(src/FaceEmbeddings.Models src/FaceEmbeddings src/FaceEmbeddings.Analysis src/FaceEmbeddings.PostgreSql)
 
 header='#nullable enable'
 for project in "${projects[@]}"; do

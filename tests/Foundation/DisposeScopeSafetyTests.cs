@@ -12,6 +12,7 @@ public sealed class DisposeScopeSafetyTests
     [Theory]
     [InlineData("src/FaceEmbeddings.Models")]
     [InlineData("src/FaceEmbeddings")]
+    [InlineData("src/FaceEmbeddings.Analysis")]
     [InlineData("src/FaceEmbeddings.PostgreSql")]
     [InlineData("src/FaceEmbeddings.Cli")]
     [InlineData("samples")]

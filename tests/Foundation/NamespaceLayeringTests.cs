@@ -10,7 +10,7 @@ namespace FaceEmbeddings.Tests.Foundation;
 /// </summary>
 public sealed partial class NamespaceLayeringTests
 {
-    /// <summary>Each namespace of src/FaceEmbeddings (one folder each) and the ones it may use.</summary>
+    /// <summary>Each namespace of src/FaceEmbeddings and src/FaceEmbeddings.Analysis (one folder each) and the ones it may use.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["IO"] = [],
@@ -33,7 +33,7 @@ public sealed partial class NamespaceLayeringTests
     public void Every_namespace_uses_only_the_layers_below_it()
     {
         var violations = new List<string>();
-        foreach (var (path, text) in RepositorySources.CSharpFiles("src/FaceEmbeddings"))
+        foreach (var (path, text) in Projects.SelectMany(project => RepositorySources.CSharpFiles("src/" + project)))
         {
             string? layer = LayerOf(path);
             if (layer is null) continue;
@@ -49,15 +49,50 @@ public sealed partial class NamespaceLayeringTests
     {
         Dependencies("using FaceEmbeddings.Audit;\nvar x = new FaceEmbeddings.Plots.DetPlot();\n/// <see cref=\"FaceEmbeddings.Evaluation.X\"/>\n// FaceEmbeddings.Clustering")
             .Should().BeEquivalentTo("Audit", "Plots");
-        LayerOf("/repo/src/FaceEmbeddings/Audit/BiasAudit.cs").Should().Be("Audit");
+        LayerOf("/repo/src/FaceEmbeddings/Recognition/FaceVerifier.cs").Should().Be("Recognition");
+        LayerOf("/repo/src/FaceEmbeddings.Analysis/Audit/BiasAudit.cs").Should().Be("Audit");
         LayerOf("/repo/src/FaceEmbeddings/AssemblyInfo.cs").Should().BeNull();
     }
 
-    /// <summary>The folder under src/FaceEmbeddings, or null for a file at its root or in bin/obj.</summary>
+    [Fact]
+    public void The_analysis_layer_and_its_dependencies_live_in_their_own_package()
+    {
+        string root = RepositorySources.Root();
+        string[] coreFolders = Directory.GetDirectories(Path.Combine(root, "src", "FaceEmbeddings")).Select(Path.GetFileName).ToArray()!;
+        string core = File.ReadAllText(Path.Combine(root, "src", "FaceEmbeddings", "FaceEmbeddings.csproj"));
+        string analysis = File.ReadAllText(Path.Combine(root, "src", "FaceEmbeddings.Analysis", "FaceEmbeddings.Analysis.csproj"));
+
+        coreFolders.Should().NotIntersectWith(AnalysisLayers, "a service that only recognises faces references the core package alone");
+        Directory.GetDirectories(Path.Combine(root, "src", "FaceEmbeddings.Analysis")).Select(Path.GetFileName)
+            .Should().Contain(AnalysisLayers);
+        core.Should().NotContainAny(["ScottPlot", "MathNet", ".ttf"]);
+        analysis.Should().Contain("\"ScottPlot\"").And.Contain("\"MathNet.Numerics\"");
+    }
+
+    [Fact]
+    public void No_front_end_sees_the_librarys_internals()
+    {
+        string root = RepositorySources.Root();
+        var granted = Libraries.SelectMany(project => InternalsVisibleTo().Matches(File.ReadAllText(Path.Combine(root, "src", project, project + ".csproj")))
+                .Select(match => match.Groups[1].Value))
+            .Distinct();
+
+        granted.Should().NotContain(["faceembed", "FaceEmbeddings.Cli", "FaceEmbeddings.Samples.WebApi"],
+            "the CLI and the sample use the public API only (docs/architecture.md)");
+    }
+
+    /// <summary>The projects whose folders are namespaces: the core package and the analysis package on top of it.</summary>
+    private static readonly string[] Projects = ["FaceEmbeddings", "FaceEmbeddings.Analysis"];
+
+    private static readonly string[] AnalysisLayers = ["Audit", "Plots", "Evaluation"];
+
+    private static readonly string[] Libraries = ["FaceEmbeddings", "FaceEmbeddings.Analysis", "FaceEmbeddings.Models", "FaceEmbeddings.PostgreSql"];
+
+    /// <summary>The folder under src/FaceEmbeddings or src/FaceEmbeddings.Analysis, or null for a file at its root or in bin/obj.</summary>
     private static string? LayerOf(string path)
     {
         string[] parts = path.Replace('\\', '/').Split('/');
-        int root = Array.LastIndexOf(parts, "FaceEmbeddings");
+        int root = Array.FindLastIndex(parts, part => Projects.Contains(part));
         if (root < 1 || parts[root - 1] != "src" || parts.Length - root < 3) return null;
         string folder = parts[root + 1];
         return folder is "bin" or "obj" ? null : folder;
@@ -69,6 +104,9 @@ public sealed partial class NamespaceLayeringTests
             .SelectMany(line => QualifiedNamespace().Matches(line).Select(match => match.Groups[1].Value))
             .Where(name => name != "Models" && name != "Tests")
             .Distinct();
+
+    [GeneratedRegex(@"<InternalsVisibleTo Include=""([^""]+)""")]
+    private static partial Regex InternalsVisibleTo();
 
     [GeneratedRegex(@"\bFaceEmbeddings\.([A-Z][A-Za-z]*)\b")]
     private static partial Regex QualifiedNamespace();

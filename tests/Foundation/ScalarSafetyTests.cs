@@ -21,6 +21,7 @@ public sealed class ScalarSafetyTests
     [Theory]
     [InlineData("src/FaceEmbeddings.Models", "FaceEmbeddings.Models")]
     [InlineData("src/FaceEmbeddings", "FaceEmbeddings")]
+    [InlineData("src/FaceEmbeddings.Analysis", "FaceEmbeddings.Analysis")]
     [InlineData("src/FaceEmbeddings.PostgreSql", "FaceEmbeddings.PostgreSql")]
     [InlineData("src/FaceEmbeddings.Cli", "faceembed")]
     [InlineData("tests", "FaceEmbeddings.Tests")]
@@ -110,7 +111,7 @@ public sealed class ScalarSafetyTests
     }
 
     /// <summary>The repository's assemblies, each referencing only those before it.</summary>
-    private static readonly string[] ProjectAssemblies = ["FaceEmbeddings.Models", "FaceEmbeddings", "FaceEmbeddings.PostgreSql", "faceembed"];
+    private static readonly string[] ProjectAssemblies = ["FaceEmbeddings.Models", "FaceEmbeddings", "FaceEmbeddings.Analysis", "FaceEmbeddings.PostgreSql", "faceembed"];
 
     private static bool IsManagedAssembly(string path)
     {
