@@ -50,10 +50,8 @@ internal static class FaceEndpoints
             [FromServices] IFaceGallery gallery, [FromServices] IOptions<SampleOptions> options, [FromServices] AuditTrail audit, CancellationToken cancellationToken) =>
         {
             using FaceCropBatch face = await uploads.ReadFaceAsync(request, "photo", cancellationToken);
-            using Tensor embedding = encoder.Embed(face[0]);
-            IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(embedding,
-                new GallerySearchOptions { Threshold = options.Value.MatchThreshold!.Value }, cancellationToken);
-            IdentityMatch? best = results[0].Best;
+            var identifier = new FaceIdentifier(encoder, gallery, new GallerySearchOptions { Threshold = options.Value.MatchThreshold!.Value });
+            IdentityMatch? best = (await identifier.IdentifyAsync(face[0], cancellationToken)).Best;
             audit.Identified(user, best?.Identity);
             return Results.Ok(new IdentifyResponse(best?.Identity, best?.Distance));
         }).RequireAuthorization(SampleScopes.Identify);

@@ -42,13 +42,11 @@ public sealed class RecognitionQuickStartTests
 
         // Identify every face of a photo: nearest person, or unknown beyond the model's threshold.
         double threshold = VerificationThreshold.ForModel("vggface2", DistanceMetric.Euclidean)!.Distance;
+        var identifier = new FaceIdentifier(encoder, gallery, new GallerySearchOptions { Threshold = threshold }, detector);
         using var photo = FaceImage.Load(photoPath);
-        using FaceCropBatch crops = detector.DetectAndExtract(photo);   // owns the crops
-        using Tensor embeddings = encoder.Embed(crops);           // a using, not a dispose scope, across an await
-        IReadOnlyList<GallerySearchResult> results = await gallery.SearchAsync(
-            embeddings, new GallerySearchOptions { Threshold = threshold });
-        for (int i = 0; i < results.Count; i++)
-            Console.WriteLine(results[i].Best is { } best
+        IReadOnlyList<IdentifiedFace> found = await identifier.IdentifyAsync(photo);   // detect, embed, search
+        for (int i = 0; i < found.Count; i++)
+            Console.WriteLine(found[i].Result.Best is { } best
                 ? $"face {i}: {best.Identity} (distance {best.Distance:F3})"
                 : $"face {i}: unknown");
         // recognition-quick-start:end

@@ -62,7 +62,7 @@ internal static class GalleryCommand
                 throw new UsageException("--names goes with --from-clusters.");
             FaceDataset dataset = input.Open(parsed);
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
-            var descriptor = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize, distance, pipeline.GeometryOf(parsed, encoder).Name);
+            GalleryDescriptor descriptor = pipeline.SourceOf(parsed).GalleryDescriptorFor(encoder, distance, pipeline.GeometryOf(parsed, encoder));
             using OpenedGallery opened = await gallery.OpenAsync(parsed, descriptor, encoder.Device, cancellationToken).ConfigureAwait(false);
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
             using FaceEmbeddingSet set = await DatasetRun.EmbedAllAsync(dataset, detector, encoder,

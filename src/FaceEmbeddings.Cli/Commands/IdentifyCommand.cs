@@ -2,10 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FaceEmbeddings.Detection;
-using FaceEmbeddings.Encoding;
 using FaceEmbeddings.Recognition;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace FaceEmbeddings.Cli.Commands;
 
@@ -37,19 +35,19 @@ internal static class IdentifyCommand
             using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
             using OpenedGallery opened = await gallery.OpenAsync(parsed, null, encoder.Device, cancellationToken).ConfigureAwait(false);
             GalleryDescriptor stored = opened.Gallery.Descriptor;
-            var expected = new GalleryDescriptor(pipeline.ModelNameOf(parsed), encoder.EmbeddingSize, stored.Metric, pipeline.GeometryOf(parsed, encoder).Name);
+            GalleryDescriptor expected = pipeline.SourceOf(parsed).GalleryDescriptorFor(encoder, stored.Metric);
             if (expected != stored)
                 throw new GalleryDescriptorMismatchException(opened.Location, expected, stored);
             double? cutOff = ThresholdFor(parsed.GetValue(threshold), stored, "people are listed without a cut-off, never as unknown");
-            var options = new GallerySearchOptions { TopK = parsed.GetValue(top), Threshold = cutOff };
             using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: true, encoder, cancellationToken).ConfigureAwait(false);
+            var identifier = new FaceIdentifier(encoder, opened.Gallery, new GallerySearchOptions { TopK = parsed.GetValue(top), Threshold = cutOff }, detector);
 
             var results = new List<ImageResult>();
             int unreadable = 0;
             foreach (FileInfo file in files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                ImageResult? result = await IdentifyOneAsync(file, detector, encoder, opened.Gallery, options, cancellationToken).ConfigureAwait(false);
+                ImageResult? result = await IdentifyOneAsync(file, identifier, cancellationToken).ConfigureAwait(false);
                 if (result is null) unreadable++;
                 else results.Add(result);
             }
@@ -90,30 +88,16 @@ internal static class IdentifyCommand
         return null;
     }
 
-    private static async Task<ImageResult?> IdentifyOneAsync(FileInfo file, MtcnnFaceDetector detector, IFaceEncoder encoder, IFaceGallery gallery,
-        GallerySearchOptions options, CancellationToken cancellationToken)
+    private static async Task<ImageResult?> IdentifyOneAsync(FileInfo file, FaceIdentifier identifier, CancellationToken cancellationToken)
     {
         if (ImageArguments.TryLoad(file) is not { } image)
             return null;
         using (image)
         {
-            FaceCropBatch crops = await Task.Run(() => detector.DetectAndExtract(image), cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (crops.Count == 0)
-                {
-                    Terminal.Warning($"no face found in {file}.");
-                    return new ImageResult(file.ToString(), []);
-                }
-                // Owned by using, not by a dispose scope: a scope would stay current on this thread across the await.
-                using Tensor embeddings = encoder.Embed(crops);
-                IReadOnlyList<GallerySearchResult> found = await gallery.SearchAsync(embeddings, options, cancellationToken).ConfigureAwait(false);
-                return new ImageResult(file.ToString(), crops.Select((crop, i) => new FaceResult(crop.Face, found[i])).ToArray());
-            }
-            finally
-            {
-                crops.Dispose();
-            }
+            IReadOnlyList<IdentifiedFace> faces = await Task.Run(() => identifier.IdentifyAsync(image, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (faces.Count == 0)
+                Terminal.Warning($"no face found in {file}.");
+            return new ImageResult(file.ToString(), faces);
         }
     }
 
@@ -131,8 +115,8 @@ internal static class IdentifyCommand
                     {
                         box = new[] { face.Face.Box.X1, face.Face.Box.Y1, face.Face.Box.X2, face.Face.Box.Y2 },
                         probability = face.Face.Probability,
-                        unknown = face.Found.IsUnknown,
-                        matches = face.Found.Matches.Select(match => new { identity = match.Identity, distance = match.Distance, faceId = match.FaceId }),
+                        unknown = face.Result.IsUnknown,
+                        matches = face.Result.Matches.Select(match => new { identity = match.Identity, distance = match.Distance, faceId = match.FaceId }),
                     }),
                 }),
             }));
@@ -145,19 +129,17 @@ internal static class IdentifyCommand
         {
             for (int f = 0; f < image.Faces.Count; f++)
             {
-                FaceResult face = image.Faces[f];
+                IdentifiedFace face = image.Faces[f];
                 BoundingBox box = face.Face.Box;
                 string where = string.Create(CultureInfo.InvariantCulture, $"{box.X1:0},{box.Y1:0},{box.X2:0},{box.Y2:0}");
-                if (face.Found.IsUnknown)
+                if (face.Result.IsUnknown)
                     table.AddRow(Markup.Escape(image.Path), $"{f}", where, "[yellow]unknown[/]", "");
-                foreach (IdentityMatch match in face.Found.Matches)
+                foreach (IdentityMatch match in face.Result.Matches)
                     table.AddRow(Markup.Escape(image.Path), $"{f}", where, Markup.Escape(match.Identity), match.Distance.ToString("0.0000", CultureInfo.InvariantCulture));
             }
         }
         Terminal.Out.Write(table);
     }
 
-    private sealed record FaceResult(DetectedFace Face, GallerySearchResult Found);
-
-    private sealed record ImageResult(string Path, IReadOnlyList<FaceResult> Faces);
+    private sealed record ImageResult(string Path, IReadOnlyList<IdentifiedFace> Faces);
 }

@@ -60,8 +60,7 @@ public static class FaceEmbeddingsServiceCollectionExtensions
         {
             FaceEmbeddingsOptions settings = provider.GetRequiredService<IOptions<FaceEmbeddingsOptions>>().Value;
             IFaceEncoder encoder = provider.GetRequiredService<IFaceEncoder>();
-            return new InMemoryFaceGallery(new GalleryDescriptor(settings.EncoderName, encoder.EmbeddingSize, Geometry: encoder.Input.Crop.Name),
-                new InMemoryFaceGalleryOptions { Device = encoder.Device });
+            return new InMemoryFaceGallery(settings.ModelSource.GalleryDescriptorFor(encoder), new InMemoryFaceGalleryOptions { Device = encoder.Device });
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FaceModelsWarmUp>());
         return options;

@@ -49,6 +49,21 @@ public sealed record FaceModelSource
     public string Name => Weights is { } weights ? Path.GetFileNameWithoutExtension(weights) : Model;
 
     /// <summary>
+    /// The gallery that <paramref name="encoder"/>'s embeddings belong in: <see cref="Name"/>, the embedding size, the
+    /// distance and the crops' geometry (the encoder's own unless <paramref name="geometry"/> says otherwise). A gallery
+    /// opened with it refuses embeddings of another model or of faces cut another way.
+    /// </summary>
+    /// <param name="encoder">The encoder this source made.</param>
+    /// <param name="metric">The gallery's distance.</param>
+    /// <param name="geometry">How the faces are cut, when not as <paramref name="encoder"/> expects.</param>
+    /// <returns>The descriptor.</returns>
+    public GalleryDescriptor GalleryDescriptorFor(IFaceEncoder encoder, DistanceMetric metric = DistanceMetric.Euclidean, FaceCropGeometry? geometry = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        return new GalleryDescriptor(Name, encoder.EmbeddingSize, metric, (geometry ?? encoder.Input.Crop).Name);
+    }
+
+    /// <summary>
     /// The same-person threshold published for the model in <paramref name="metric"/>, or null when none is known. face-api's
     /// network read from a local manifest is still face-api's network, so its threshold holds there too.
     /// </summary>
