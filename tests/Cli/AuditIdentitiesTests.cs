@@ -85,6 +85,29 @@ public sealed class AuditIdentitiesTests : IClassFixture<AuditIdentitiesTests.Pe
         }
     }
 
+    [Fact]
+    public async Task Comparing_a_group_that_is_not_there_is_a_usage_error_listing_the_groups()
+    {
+        string folder = Directory.CreateTempSubdirectory("faceembed-bad-compare-").FullName;
+        try
+        {
+            string file = Path.Combine(folder, "people.csv");
+            await File.WriteAllTextAsync(file, "identity,cohort\nalex_lacamoire,A\nrose_leslie,A\nkit_harington,A\nobama,B\nbiden,B\n");
+
+            ToolRun run = await FaceEmbedTool.RunAsync("audit", SharedData.PathOf("data/people"), "--labels", "folders", "--groups", file,
+                "--compare", "A", "Z", "--weights", SharedData.PathOf(FaceNetReference.CheckpointPath), "--models", SharedData.PathOf("models"),
+                "--out", Path.Combine(folder, "report"));
+
+            run.ExitCode.Should().Be(2, run.ToString());
+            run.Error.Should().Contain("Cannot compare group 'Z': there is no such group; the groups are 'A', 'B'.");
+            File.Exists(Path.Combine(folder, "report", BiasAuditReport.JsonFileName)).Should().BeFalse("no report is written for an audit that did not run");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Writes the people file and runs the command once for the class.</summary>
     public sealed class PeopleJob : IAsyncLifetime
     {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using FaceEmbeddings.Audit;
 using FaceEmbeddings.Datasets;
-using Spectre.Console;
 
 namespace FaceEmbeddings.Cli.Commands;
 
@@ -148,23 +147,24 @@ internal static class AuditCommand
 
             var reportOptions = new BiasAuditReportOptions();
             using FaceEmbeddingSet set = await EmbedAllAsync().ConfigureAwait(false);
-            IReadOnlyList<string> groups = AsUsage(() => grouping.GroupsOf(set));
-            options = options with { Comparisons = Comparisons(compared, scheme, keys, groups) };
+            options = options with { Comparisons = compared is { Length: 2 } ? [new GroupComparison(compared[0], compared[1])] : DefaultComparisons(scheme, grouping, set) };
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             BiasAuditResult result;
             try
             {
-                result = await Task.Run(() => BiasAudit.Run(set.Embeddings, groups, grouping.IdentitiesOf(set), options, cancellationToken), cancellationToken)
-                    .ConfigureAwait(false);
+                result = await Task.Run(() => BiasAudit.Run(set, grouping, options, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             catch (AuditGroupsException e)
             {
                 throw new UsageException(e.Message);
             }
+            catch (PeopleAttributesException missing)
+            {
+                throw new UsageException($"--groups {missing.Message}");
+            }
             double auditSeconds = clock.Elapsed.TotalSeconds;
-            BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(folder, result, set.Embeddings, groups, set.Crops, set.CropRows,
-                reportOptions, cancellationToken).ConfigureAwait(false);
+            BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(folder, result, set, grouping, reportOptions, cancellationToken).ConfigureAwait(false);
             await set.SaveAsync(Path.Combine(folder, EmbeddingsFileName), cancellationToken).ConfigureAwait(false);
 
             Terminal.Write(AuditTable.Of(result));
@@ -240,20 +240,15 @@ internal static class AuditCommand
     }
 
     /// <summary>
-    /// The comparison asked for with --compare; else, for UTKFace grouped by race and gender, the tutorial's question (do
-    /// Black women's faces pack closer than White women's?) when both groups are there.
+    /// With no --compare, for UTKFace grouped by race and gender, the tutorial's question (do Black women's faces pack
+    /// closer than White women's?) when both groups are there; else none.
     /// </summary>
-    private static GroupComparison[] Comparisons(string[]? compared, LabelScheme scheme, string[] keys, IReadOnlyList<string> groups)
+    private static GroupComparison[] DefaultComparisons(LabelScheme scheme, AuditGrouping grouping, FaceEmbeddingSet set)
     {
-        if (compared is { Length: 2 })
-        {
-            foreach (string name in compared.Where(name => !groups.Contains(name, StringComparer.Ordinal)))
-                throw new UsageException($"--compare: there is no group '{name}'; the groups are {string.Join(", ", groups.Distinct().Select(g => $"'{g}'"))}.");
-            return [new GroupComparison(compared[0], compared[1])];
-        }
         GroupComparison tutorial = new("Black, female", "White, female");
-        return scheme == LabelScheme.UtkFace && keys.SequenceEqual([UtkFaceLabels.RaceKey, UtkFaceLabels.GenderKey])
-            && groups.Contains(tutorial.First) && groups.Contains(tutorial.Second)
-            ? [tutorial] : [];
+        if (scheme != LabelScheme.UtkFace || !grouping.Keys.SequenceEqual([UtkFaceLabels.RaceKey, UtkFaceLabels.GenderKey]))
+            return [];
+        IReadOnlyList<string> groups = grouping.GroupsOf(set);
+        return groups.Contains(tutorial.First) && groups.Contains(tutorial.Second) ? [tutorial] : [];
     }
 }
