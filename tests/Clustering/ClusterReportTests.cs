@@ -55,6 +55,7 @@ public sealed class ClusterReportTests : IDisposable
         ClusterReport read = await ClusterReport.ReadAsync(path);
 
         read.Should().BeEquivalentTo(report);
+        File.ReadAllText(path).Should().Contain("\"clusters\": [").And.NotContain("summary", "the summary is worked out, not stored");
         read.Summary.Should().Be("4 faces in 3 photos: 2 clusters of 1 face or more, 1 face unclustered (face-api-resnet, euclidean below 0.6).");
     }
 
@@ -139,5 +140,19 @@ public sealed class ClusterReportTests : IDisposable
         File.Delete(Path.Combine(_folder, report.Embeddings));
         FluentActions.Invoking(() => ClusterEmbeddings.Open(path, report)).Should().Throw<ClusterReportException>()
             .WithMessage("*its embeddings file '*' is missing*");
+    }
+
+    [Fact]
+    public async Task Rows_are_enrolled_by_name_and_a_name_list_that_does_not_fit_is_refused()
+    {
+        using var gallery = new InMemoryFaceGallery(new GalleryDescriptor("m", 2));
+        using Tensor rows = tensor(new float[] { 0, 0, 1, 1, 2, 2, 3, 3 }).view(4, 2);
+
+        int faces = await gallery.EnrollRowsAsync(rows, ["b", null, "a", "b"]);
+
+        faces.Should().Be(3);
+        (await gallery.ListIdentitiesAsync()).Select(identity => (identity.Name, identity.FaceCount)).Should().BeEquivalentTo([("a", 1), ("b", 2)]);
+        await FluentActions.Awaiting(() => gallery.EnrollRowsAsync(rows, ["a", "b"])).Should().ThrowAsync<ArgumentException>().WithParameterName("embeddings");
+        await FluentActions.Awaiting(() => gallery.EnrollRowsAsync(rows, ["a", "", "b", "c"])).Should().ThrowAsync<ArgumentException>().WithParameterName("identities");
     }
 }

@@ -4,7 +4,8 @@ namespace FaceEmbeddings.Audit;
 /// The groups cannot be audited as asked: no group has the people the audit needs
 /// (<see cref="BiasAuditOptions.MinimumGroupSize"/>, <see cref="AttributeAuditOptions.MinimumGroupSize"/>), or a comparison
 /// names a group that is missing or too small. A fact about the data and the request, which a front end reports as
-/// such, unlike a malformed argument.
+/// such, unlike a malformed argument: its <see cref="Message"/> is that sentence alone, without the
+/// "(Parameter '…')" that <see cref="ArgumentException"/> appends for programmers (the argument is still <see cref="ArgumentException.ParamName"/>).
 /// </summary>
 public sealed class AuditGroupsException : ArgumentException
 {
@@ -14,5 +15,11 @@ public sealed class AuditGroupsException : ArgumentException
     public AuditGroupsException(string message, string paramName)
         : base(message, paramName)
     {
+        Problem = message;
     }
+
+    /// <summary>What does not fit, naming the groups.</summary>
+    public override string Message => Problem;
+
+    private string Problem { get; }
 }

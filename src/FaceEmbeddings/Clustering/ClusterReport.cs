@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.IO;
 
@@ -37,10 +38,10 @@ public sealed record ClusterReport(
     IReadOnlyList<ClusterReportFace> Unclustered,
     IReadOnlyList<ClusterReportSkip> Skipped)
 {
-    /// <summary>The file's name in the output folder.</summary>
+    /// <summary>The report's file name in the folder <c>faceembed cluster</c> writes.</summary>
     public const string FileName = "clusters.json";
 
-    /// <summary>The embeddings' file name in the output folder.</summary>
+    /// <summary>The embeddings' file name in that folder (<see cref="Embeddings"/> of the reports it writes).</summary>
     public const string EmbeddingsFileName = "embeddings.safetensors";
 
     private static readonly JsonSerializerOptions Json = new()
@@ -88,6 +89,7 @@ public sealed record ClusterReport(
     }
 
     /// <summary>"118 faces in 118 photos: 6 clusters of 2 faces or more, 3 faces unclustered (face-api-resnet, euclidean below 0.6)."</summary>
+    [JsonIgnore]
     public string Summary => string.Create(CultureInfo.InvariantCulture,
         $"{Count(FaceCount, "face")} in {Count(PhotoCount, "photo")}: {Count(Clusters.Count, "cluster")} of {Count(MinSize, "face")} or more, "
         + $"{Count(Unclustered.Count, "face")} unclustered ({Model}, {Metric} below {Threshold}).");
