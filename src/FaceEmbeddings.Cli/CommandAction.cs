@@ -58,7 +58,7 @@ internal static class CommandAction
     }
 
     /// <summary>The message without the "(Parameter 'name')" that <see cref="ArgumentException"/> appends for programmers.</summary>
-    private static string MessageOf(Exception exception)
+    internal static string MessageOf(Exception exception)
     {
         string message = exception.Message;
         if (exception is ArgumentException { ParamName: { } parameter })

@@ -76,7 +76,7 @@ internal sealed class GalleryOptions
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"{source} holds no gallery key: {e.Message}");
+            throw new UsageException($"{source} holds no gallery key:", e);
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class AttributeAuditDatasetTests(FaceApiAttributesReference refere
         (await FluentActions.Awaiting(() => AttributeAudit.RunAsync(FaceDataset.FromImageFolder(SharedData.PathOf("data/people")), detector,
                 reference.Analyzer, [FaceLabels.FolderKey]))
             .Should().ThrowAsync<AuditGroupsException>())
-            .WithMessage("The attribute audit needs age and gender labels, as UTKFace names give; the labels of '*' are label.");
+            .WithMessage("The attribute audit needs age and gender labels, as UTKFace names give; the labels of '*' are label. (Parameter 'dataset')");
     }
 
     /// <summary>Collects reports as they come, on the reporting thread (System.Progress would post them later).</summary>

@@ -39,6 +39,8 @@ public static partial class AttributeAudit
         if (missing.Length > 0)
             throw new AuditGroupsException($"The attribute audit needs {string.Join(" and ", missing)} labels, as UTKFace names give; "
                 + $"the labels of '{dataset.Source}' are {(dataset.LabelKeys.Count == 0 ? "none" : string.Join(", ", dataset.LabelKeys))}.", nameof(dataset));
+        options ??= new AttributeAuditOptions();
+        options.Validate();
         datasetOptions ??= new FaceDatasetOptions();
         datasetOptions.Validate();
 
@@ -74,6 +76,6 @@ public static partial class AttributeAudit
             if (attributes[i].Count > 0)
                 analyzed.Add((images[i].Item, attributes[i][0]));
         }
-        return (analyzed, attributes.Select(found => Math.Min(found.Count, 1)).ToArray());
+        return (analyzed, attributes.Select(found => found.Count).ToArray());
     }
 }

@@ -20,9 +20,6 @@ public sealed class AuditGrouping
     /// <summary>The labels, or the people file's attribute columns, that make a group, in order.</summary>
     public IReadOnlyList<string> Keys { get; }
 
-    /// <summary>Whether faces carry identities (their folder is their person).</summary>
-    public bool HasIdentities => people is not null;
-
     /// <summary>Groups faces by their labels <paramref name="keys"/> (<see cref="GroupLabels.Of"/>); every face is its own person.</summary>
     /// <exception cref="ArgumentException">No key is given.</exception>
     public static AuditGrouping ByLabels(IReadOnlyList<string> keys)

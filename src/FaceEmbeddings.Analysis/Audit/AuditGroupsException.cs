@@ -4,8 +4,7 @@ namespace FaceEmbeddings.Audit;
 /// The groups cannot be audited as asked: no group has the people the audit needs
 /// (<see cref="BiasAuditOptions.MinimumGroupSize"/>, <see cref="AttributeAuditOptions.MinimumGroupSize"/>), or a comparison
 /// names a group that is missing or too small. A fact about the data and the request, which a front end reports as
-/// such, unlike a malformed argument: its <see cref="Message"/> is that sentence alone, without the
-/// "(Parameter '…')" that <see cref="ArgumentException"/> appends for programmers (the argument is still <see cref="ArgumentException.ParamName"/>).
+/// such, unlike a malformed argument.
 /// </summary>
 public sealed class AuditGroupsException : ArgumentException
 {
@@ -15,11 +14,5 @@ public sealed class AuditGroupsException : ArgumentException
     public AuditGroupsException(string message, string paramName)
         : base(message, paramName)
     {
-        Problem = message;
     }
-
-    /// <summary>What does not fit, naming the groups.</summary>
-    public override string Message => Problem;
-
-    private string Problem { get; }
 }

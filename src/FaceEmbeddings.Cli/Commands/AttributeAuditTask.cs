@@ -29,7 +29,7 @@ internal static class AttributeAuditTask
             }
             catch (AuditGroupsException e)
             {
-                throw new UsageException($"--task attributes: {e.Message}");
+                throw new UsageException("--task attributes:", e);
             }
         }
         double auditSeconds = clock.Elapsed.TotalSeconds;
@@ -37,7 +37,7 @@ internal static class AttributeAuditTask
 
         Terminal.Write(AuditTable.Of(result));
         Terminal.Info(string.Create(CultureInfo.InvariantCulture,
-            $"Audited {result.Faces} faces in {result.Groups.Count} groups in {auditSeconds:0.00} s."));
+            $"Analysed and audited {result.Faces} faces in {result.Groups.Count} groups in {auditSeconds:0.00} s."));
         Terminal.Result(files.Html);
     }
 }

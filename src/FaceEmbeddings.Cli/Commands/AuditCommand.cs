@@ -111,7 +111,7 @@ internal static class AuditCommand
                 }
                 catch (Exception unusable) when (unusable is PeopleAttributesException or FileNotFoundException)
                 {
-                    throw new UsageException($"--groups {unusable.Message}");
+                    throw new UsageException("--groups", unusable);
                 }
             }
             if (peopleFile is not null && scheme != LabelScheme.Folders)
@@ -125,14 +125,16 @@ internal static class AuditCommand
             {
                 if (peopleFile is not null || parsed.GetValue(compare) is { Length: > 0 })
                     throw new UsageException("--groups and --compare belong to --task embeddings.");
-                await AttributeAuditTask.RunAsync(parsed, pipeline, dataset, keys, folder, new AttributeAuditOptions
+                var attributeOptions = new AttributeAuditOptions
                 {
                     MinimumGroupSize = parsed.GetValue(minimumGroupSize),
                     Resamples = parsed.GetValue(resamples),
                     ConfidenceLevel = parsed.GetValue(confidence),
                     Seed = parsed.GetValue(seed),
                     Permutations = parsed.GetValue(permutations),
-                }, cancellationToken).ConfigureAwait(false);
+                };
+                RequireValid(attributeOptions.Validate);
+                await AttributeAuditTask.RunAsync(parsed, pipeline, dataset, keys, folder, attributeOptions, cancellationToken).ConfigureAwait(false);
                 return;
             }
             var options = new BiasAuditOptions
@@ -143,6 +145,7 @@ internal static class AuditCommand
                 Seed = parsed.GetValue(seed),
                 Permutations = parsed.GetValue(permutations),
             };
+            RequireValid(options.Validate);
             string[]? compared = parsed.GetValue(compare);
 
             var reportOptions = new BiasAuditReportOptions();
@@ -157,11 +160,11 @@ internal static class AuditCommand
             }
             catch (AuditGroupsException e)
             {
-                throw new UsageException(e.Message);
+                throw new UsageException(null, e);
             }
             catch (PeopleAttributesException missing)
             {
-                throw new UsageException($"--groups {missing.Message}");
+                throw new UsageException("--groups", missing);
             }
             double auditSeconds = clock.Elapsed.TotalSeconds;
             BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(folder, result, set, grouping, reportOptions, cancellationToken).ConfigureAwait(false);
@@ -185,6 +188,19 @@ internal static class AuditCommand
         return command;
     }
 
+    /// <summary>Checks the audit's options before any image is read: a value the library refuses is a usage error.</summary>
+    private static void RequireValid(Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException invalid)
+        {
+            throw new UsageException(null, invalid);
+        }
+    }
+
     /// <summary>The audit group of an image (<see cref="AuditGrouping.GroupOf"/>).</summary>
     private static Func<FaceDatasetItem, string> GroupOf(AuditGrouping grouping) => item => AsUsage(() => grouping.GroupOf(item));
 
@@ -197,7 +213,7 @@ internal static class AuditCommand
         }
         catch (PeopleAttributesException missing)
         {
-            throw new UsageException($"--groups {missing.Message}");
+            throw new UsageException("--groups", missing);
         }
     }
 
@@ -235,7 +251,7 @@ internal static class AuditCommand
         }
         catch (ArgumentException unknown)
         {
-            throw new UsageException($"--group-by {unknown.Message}");
+            throw new UsageException("--group-by", unknown);
         }
     }
 
