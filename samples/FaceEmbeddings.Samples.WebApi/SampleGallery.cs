@@ -37,7 +37,7 @@ internal sealed class SampleGallery(IFaceGallery gallery, IOptions<SampleOptions
         SampleOptions sample = provider.GetRequiredService<IOptions<SampleOptions>>().Value;
         FaceEmbeddingsOptions settings = provider.GetRequiredService<IOptions<FaceEmbeddingsOptions>>().Value;
         IFaceEncoder encoder = provider.GetRequiredService<IFaceEncoder>();
-        var descriptor = new GalleryDescriptor(settings.EncoderName, encoder.EmbeddingSize, Geometry: encoder.Input.Crop.Name);
+        GalleryDescriptor descriptor = settings.ModelSource.GalleryDescriptorFor(encoder);
         var galleryOptions = new InMemoryFaceGalleryOptions
         {
             Device = encoder.Device,

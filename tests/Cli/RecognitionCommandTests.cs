@@ -49,7 +49,7 @@ public sealed class RecognitionCommandTests : IDisposable
             // The name a service configured with the same checkpoint gives its encoder, so that it reads this gallery.
             string checkpoint = SharedData.PathOf(FaceNetReference.CheckpointPath);
             listed.RootElement.GetProperty("model").GetString().Should().Be(Path.GetFileNameWithoutExtension(checkpoint))
-                .And.Be(new FaceEmbeddingsOptions { EncoderCheckpoint = checkpoint }.EncoderName);
+                .And.Be(new FaceEmbeddingsOptions { EncoderCheckpoint = checkpoint }.ModelSource.Name);
         }
 
         identify.ExitCode.Should().Be(0, identify.ToString());

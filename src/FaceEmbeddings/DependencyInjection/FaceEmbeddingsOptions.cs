@@ -33,7 +33,7 @@ public sealed record FaceEmbeddingsOptions
     /// <summary>The encoder to load from the store: <c>vggface2</c> (default) or <c>casia-webface</c> for FaceNet's
     /// InceptionResnetV1 (512-d), or <c>face-api-resnet</c> for face-api's dlib ResNet (<see cref="FaceApiEncoder"/>,
     /// 128-d; the detector then cuts its 150×150 aligned chips, whatever <see cref="Detection"/> sets for size, margin and
-    /// alignment). FaceNet's choices are ignored when <see cref="EncoderCheckpoint"/> is set.</summary>
+    /// alignment). With <see cref="EncoderCheckpoint"/> set it still says which network the file holds.</summary>
     public string EncoderModel { get; set; } = ModelCatalog.VggFace2;
 
     /// <summary>A local weights file to load instead of the store's <see cref="EncoderModel"/>: an InceptionResnetV1
@@ -47,10 +47,6 @@ public sealed record FaceEmbeddingsOptions
 
     /// <summary>The encoder these settings choose, as the library decides it for every front end.</summary>
     public FaceModelSource ModelSource => new() { Model = EncoderModel, Weights = EncoderCheckpoint, Alignment = Alignment, Device = Device };
-
-    /// <summary>The encoder's name, as the gallery's descriptor and <c>VerificationThreshold.ForModel</c> know it
-    /// (<see cref="FaceModelSource.Name"/>: the weights file's name without its extension, else <see cref="EncoderModel"/>).</summary>
-    public string EncoderName => ModelSource.Name;
 
     /// <summary>When the detector and the encoder load (default <see cref="ModelLoading.Lazy"/>).</summary>
     public ModelLoading Loading { get; set; } = ModelLoading.Lazy;

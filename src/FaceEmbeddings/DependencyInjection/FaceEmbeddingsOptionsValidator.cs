@@ -11,7 +11,7 @@ internal sealed class FaceEmbeddingsOptionsValidator : IValidateOptions<FaceEmbe
     {
         var failures = new List<string>();
         foreach (FaceModelSourceException problem in options.ModelSource.Problems())
-            failures.Add($"{FaceEmbeddingsOptions.SectionName}:{SettingName(problem.Setting)}: {problem.Message}");
+            failures.Add(Describe(problem));
         if (!Enum.IsDefined(options.Loading))
             failures.Add($"{FaceEmbeddingsOptions.SectionName}:{nameof(options.Loading)} must be Lazy or AtStartup; got '{options.Loading}'.");
         if (options.Detection is null)
@@ -26,7 +26,11 @@ internal sealed class FaceEmbeddingsOptionsValidator : IValidateOptions<FaceEmbe
     }
 
     /// <summary>The configuration key of a <see cref="FaceModelSource"/> setting.</summary>
-    internal static string SettingName(FaceModelSetting setting) => setting switch
+    /// <summary>The failure for <paramref name="problem"/>, under the configuration key at fault.</summary>
+    internal static string Describe(FaceModelSourceException problem) =>
+        $"{FaceEmbeddingsOptions.SectionName}:{SettingName(problem.Setting)}: {problem.Message}";
+
+    private static string SettingName(FaceModelSetting setting) => setting switch
     {
         FaceModelSetting.Model => nameof(FaceEmbeddingsOptions.EncoderModel),
         FaceModelSetting.Weights => nameof(FaceEmbeddingsOptions.EncoderCheckpoint),

@@ -16,6 +16,7 @@ namespace FaceEmbeddings.DependencyInjection;
 internal sealed class FaceModels
 {
     private readonly FaceEmbeddingsOptions options;
+    private readonly FaceModelSource source;
     private readonly ModelStore store;
     private readonly ILogger logger;
     private readonly Lazy<Task<MtcnnFaceDetector>> detector;
@@ -24,6 +25,7 @@ internal sealed class FaceModels
     public FaceModels(IOptions<FaceEmbeddingsOptions> options, ModelStore store, ILogger<FaceModels>? logger = null)
     {
         this.options = options.Value;
+        source = options.Value.ModelSource;
         this.store = store;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
         this.detector = new(() => Task.Run(LoadDetectorAsync));
@@ -50,7 +52,7 @@ internal sealed class FaceModels
     private async Task<MtcnnFaceDetector> LoadDetectorAsync()
     {
         var started = Stopwatch.StartNew();
-        MtcnnOptions options = Resolve(source => source.DetectorOptions(this.options.Detection));
+        MtcnnOptions options = await ResolveAsync(model => Task.FromResult(model.DetectorOptions(this.options.Detection))).ConfigureAwait(false);
         MtcnnFaceDetector detector = await MtcnnFaceDetector.CreateAsync(options, this.store).ConfigureAwait(false);
         FaceEmbeddingsLog.DetectorLoaded(this.logger, options.Device!.ToString(), started.Elapsed);
         return detector;
@@ -59,8 +61,7 @@ internal sealed class FaceModels
     private async Task<IFaceEncoder> LoadEncoderAsync()
     {
         var started = Stopwatch.StartNew();
-        FaceModelSource source = this.options.ModelSource;
-        IFaceEncoder encoder = await Resolve(source => source.CreateEncoderAsync(this.store, this.options.Encoding)).ConfigureAwait(false);
+        IFaceEncoder encoder = await ResolveAsync(model => model.CreateEncoderAsync(store, this.options.Encoding)).ConfigureAwait(false);
         FaceEmbeddingsLog.EncoderLoaded(this.logger, encoder.GetType().Name, source.Weights ?? source.Model, encoder.Device.ToString(),
             this.options.Encoding.Precision, started.Elapsed);
         return encoder;
@@ -68,16 +69,17 @@ internal sealed class FaceModels
 
     /// <summary>Runs <paramref name="use"/> on the configured model source; a setting at fault surfaces as the options
     /// pattern's <see cref="OptionsValidationException"/>, naming its configuration key.</summary>
-    private T Resolve<T>(Func<FaceModelSource, T> use)
+    /// <remarks>Awaited inside the catch, so that an asynchronous load's failure surfaces the same way.</remarks>
+    private async Task<T> ResolveAsync<T>(Func<FaceModelSource, Task<T>> use)
     {
         try
         {
-            return use(this.options.ModelSource);
+            return await use(source).ConfigureAwait(false);
         }
         catch (FaceModelSourceException invalid)
         {
             throw new OptionsValidationException(FaceEmbeddingsOptions.SectionName, typeof(FaceEmbeddingsOptions),
-                [$"{FaceEmbeddingsOptions.SectionName}:{FaceEmbeddingsOptionsValidator.SettingName(invalid.Setting)}: {invalid.Message}"]);
+                [FaceEmbeddingsOptionsValidator.Describe(invalid)]);
         }
     }
 }
