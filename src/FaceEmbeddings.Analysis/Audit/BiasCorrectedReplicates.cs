@@ -62,7 +62,7 @@ internal sealed class BiasCorrectedReplicates
     public double PValue(double confidenceLevel, double significanceLevel)
     {
         // The interval widens as α falls, so zero is left out for every α above one boundary: find it by bisection.
-        double low = 1.0 / (this.sorted.Length + 1), high = 1;
+        double low = 1.0 / (sorted.Length + 1), high = 1;
         double p;
         if (ExcludesZero(low)) p = low;
         else if (!ExcludesZero(high)) p = 1;
@@ -88,20 +88,20 @@ internal sealed class BiasCorrectedReplicates
     /// <summary>The interval that leaves out α of the distribution, half in each tail.</summary>
     private ConfidenceInterval IntervalOutside(double alpha)
     {
-        double tail = Math.Abs(Math.Sqrt(this.people / (this.people - 1.0)) * StudentT.InvCDF(0, 1, this.people - 1, alpha / 2));
+        double tail = Math.Abs(Math.Sqrt(people / (people - 1.0)) * StudentT.InvCDF(0, 1, people - 1, alpha / 2));
         return new ConfidenceInterval
         {
-            Lower = PercentileBootstrap.Quantile(this.sorted, Adjusted(-tail)),
-            Upper = PercentileBootstrap.Quantile(this.sorted, Adjusted(tail)),
+            Lower = PercentileBootstrap.Quantile(sorted, Adjusted(-tail)),
+            Upper = PercentileBootstrap.Quantile(sorted, Adjusted(tail)),
             Kind = IntervalKind.BiasCorrectedAccelerated,
         };
     }
 
     private double Adjusted(double z)
     {
-        double shifted = this.z0 + z, denominator = 1 - this.acceleration * shifted;
+        double shifted = z0 + z, denominator = 1 - acceleration * shifted;
         // A denominator at or below zero (extreme acceleration) sends the level to the end it leans towards.
-        return denominator <= 0 ? (shifted > 0 ? 1 : 0) : Normal.CDF(0, 1, this.z0 + shifted / denominator);
+        return denominator <= 0 ? (shifted > 0 ? 1 : 0) : Normal.CDF(0, 1, z0 + shifted / denominator);
     }
 
     /// <summary>Σ d³ / (6 (Σ d²)^{3/2}), d = each sample's mean − each of its values; 0 when they are all equal.</summary>

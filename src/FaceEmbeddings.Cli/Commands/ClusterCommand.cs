@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FaceEmbeddings.Clustering;
 using FaceEmbeddings.Datasets;
+using FaceEmbeddings.Detection;
 using FaceEmbeddings.Metrics;
 
 namespace FaceEmbeddings.Cli.Commands;
@@ -43,7 +44,8 @@ internal static class ClusterCommand
         });
         var minProbability = new Option<float?>("--min-probability")
         {
-            Description = "Faces MTCNN is less sure of than this (hands, half faces) are joined to no other face and listed as unclustered (default 0.95).",
+            Description = "Faces MTCNN is less sure of than this (hands, half faces) are joined to no other face and listed as unclustered "
+                + $"(default {MtcnnOptions.DefaultConfidentProbability.ToString(CultureInfo.InvariantCulture)}).",
             HelpName = "probability",
         };
         minProbability.Validators.Add(result =>

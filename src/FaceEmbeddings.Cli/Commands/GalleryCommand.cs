@@ -88,31 +88,28 @@ internal static class GalleryCommand
     {
         ClusterReport file;
         IReadOnlyList<NamedCluster> named;
+        ClusterEmbeddings embeddings;
         try
         {
             file = await ClusterReport.ReadAsync(clustersPath, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ClusterReportException e)
-        {
-            throw new UsageException($"--from-clusters {e.Message}");
-        }
-        try
-        {
             named = ClusterNames.Read(namesPath, file);
+            embeddings = ClusterEmbeddings.Open(clustersPath, file);
         }
-        catch (ClusterReportException e)
+        catch (ClusterReportException unusable)
         {
-            throw new UsageException($"--names {e.Message}");
+            throw new UsageException(unusable.Path == namesPath ? "--names" : "--from-clusters", unusable);
         }
-        using ClusterEmbeddings embeddings = OpenEmbeddings(clustersPath, file);
-        using OpenedGallery opened = await gallery.OpenAsync(parsed, embeddings.DescriptorFor(metric), device: null, cancellationToken).ConfigureAwait(false);
-        int faces = await embeddings.EnrollAsync(opened.Gallery, named, cancellationToken).ConfigureAwait(false);
-        int people = named.Select(name => name.Name).Distinct(StringComparer.Ordinal).Count();
-        await opened.CommitAsync(cancellationToken).ConfigureAwait(false);
-        GalleryCounts counts = await opened.Gallery.CountAsync(cancellationToken).ConfigureAwait(false);
-        Terminal.Info($"Enrolled {faces} faces of {people} people from {named.Count} clusters of {clustersPath}; "
-            + $"the gallery now holds {counts.Identities} people and {counts.Faces} faces.");
-        Terminal.Result(opened.Location);
+        using (embeddings)
+        {
+            using OpenedGallery opened = await gallery.OpenAsync(parsed, embeddings.DescriptorFor(metric), device: null, cancellationToken).ConfigureAwait(false);
+            int faces = await embeddings.EnrollAsync(opened.Gallery, named, cancellationToken).ConfigureAwait(false);
+            int people = named.Select(name => name.Name).Distinct(StringComparer.Ordinal).Count();
+            await opened.CommitAsync(cancellationToken).ConfigureAwait(false);
+            GalleryCounts counts = await opened.Gallery.CountAsync(cancellationToken).ConfigureAwait(false);
+            Terminal.Info($"Enrolled {faces} faces of {people} people from {named.Count} clusters of {clustersPath}; "
+                + $"the gallery now holds {counts.Identities} people and {counts.Faces} faces.");
+            Terminal.Result(opened.Location);
+        }
     }
 
     private static Command CreateList()
@@ -170,18 +167,5 @@ internal static class GalleryCommand
             Terminal.Result(opened.Location);
         });
         return command;
-    }
-
-    /// <summary>The embeddings beside <paramref name="clustersPath"/>, a usage error when they do not fit it.</summary>
-    private static ClusterEmbeddings OpenEmbeddings(string clustersPath, ClusterReport file)
-    {
-        try
-        {
-            return ClusterEmbeddings.Open(clustersPath, file);
-        }
-        catch (ClusterReportException e)
-        {
-            throw new UsageException($"--from-clusters {e.Message}");
-        }
     }
 }

@@ -21,7 +21,7 @@ internal static class VerifyCommand
         var json = new Option<bool>("--json") { Description = "Write JSON instead of a sentence." };
         var pipeline = new PipelineOptions(embeds: true, cropGeometry: false, onePerPhoto: true);
 
-        var command = new Command("verify", "Detect the largest face of each image (MTCNN), embed both (the --encoder) and say whether they are the same person.")
+        var command = new Command("verify", "Detect the face of each image that --select picks (MTCNN; by default the largest it is confident of), embed both (the --encoder) and say whether they are the same person.")
         {
             first, second, threshold, metric, json,
         };

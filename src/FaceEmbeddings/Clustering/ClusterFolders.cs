@@ -33,9 +33,7 @@ public static class ClusterFolders
     }
 
     /// <summary>The folder of cluster <paramref name="id"/>.</summary>
-    /// <param name="id">The cluster's id.</param>
-    /// <returns>Its folder's name.</returns>
-    public static string FolderName(int id) => string.Create(CultureInfo.InvariantCulture, $"cluster-{id}");
+    private static string FolderName(int id) => string.Create(CultureInfo.InvariantCulture, $"cluster-{id}");
 
     /// <summary>Copies <paramref name="photo"/> into <paramref name="folder"/> under the first name that is free or already
     /// holds the same bytes; false when such a copy was there. The bytes go to a temporary file first, moved to the name

@@ -39,18 +39,18 @@ public sealed record FaceClusteringOptions
     /// <see cref="MtcnnOptions.ConfidentProbability"/>): MTCNN's last stage lets through hands and half faces at this
     /// level, whose embeddings lie close to other poor ones and would join people's clusters together.
     /// </summary>
-    public float MinProbability { get; init; } = 0.95f;
+    public float MinProbability { get; init; } = MtcnnOptions.DefaultConfidentProbability;
 
     /// <summary>
     /// Shorter side of its box, in image pixels, below which a detected face is doubtful (default 20, MTCNN's smallest
     /// face, <see cref="MtcnnOptions.MinFaceSize"/>): smaller boxes are faces cut by the image's border or blurred
     /// background faces, enlarged many times into the encoder's chip, whose embeddings lie close to anyone's.
     /// </summary>
-    public float MinFaceSide { get; init; } = 20;
+    public float MinFaceSide { get; init; } = MtcnnOptions.DefaultMinFaceSize;
 
     /// <summary>Whether <paramref name="face"/> is too doubtful a detection to join others: less probable than
     /// <see cref="MinProbability"/>, or smaller than <see cref="MinFaceSide"/>.</summary>
-    public bool IsDoubtful(DetectedFace face)
+    internal bool IsDoubtful(DetectedFace face)
     {
         ArgumentNullException.ThrowIfNull(face);
         return face.Probability < MinProbability || Math.Min(face.Box.Width, face.Box.Height) < MinFaceSide;

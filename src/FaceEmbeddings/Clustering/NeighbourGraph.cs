@@ -44,8 +44,7 @@ internal sealed class NeighbourGraph
         }
 
         var degrees = new int[nodes + 1];
-        Func<int, bool> joins = joinable is null ? _ => true : node => joinable[node];
-        ForEachEdge(nodes, k, threshold, distances, indices, joins, (from, to) =>
+        ForEachEdge(nodes, k, threshold, distances, indices, joinable, (from, to) =>
         {
             degrees[from]++;
             degrees[to]++;
@@ -55,7 +54,7 @@ internal sealed class NeighbourGraph
             offsets[node + 1] = offsets[node] + degrees[node];
         var targets = new int[offsets[nodes]];
         var filled = (int[])offsets.Clone();
-        ForEachEdge(nodes, k, threshold, distances, indices, joins, (from, to) =>
+        ForEachEdge(nodes, k, threshold, distances, indices, joinable, (from, to) =>
         {
             targets[filled[from]++] = to;
             targets[filled[to]++] = from;
@@ -65,12 +64,12 @@ internal sealed class NeighbourGraph
 
     /// <summary>Each neighbour pair (i, j ≠ i) of joinable faces closer than the threshold, once per direction it was
     /// found in.</summary>
-    private static void ForEachEdge(int nodes, int k, double threshold, double[] distances, long[] indices, Func<int, bool> joins,
+    private static void ForEachEdge(int nodes, int k, double threshold, double[] distances, long[] indices, IReadOnlyList<bool>? joinable,
                                     Action<int, int> edge)
     {
         for (int node = 0; node < nodes; node++)
         {
-            if (!joins(node))
+            if (joinable is not null && !joinable[node])
                 continue;
             for (int rank = 0; rank < k; rank++)
             {
@@ -78,7 +77,7 @@ internal sealed class NeighbourGraph
                 if (distances[position] >= threshold)
                     break;   // closest first: the rest are no closer
                 int other = (int)indices[position];
-                if (other != node && joins(other))
+                if (other != node && (joinable is null || joinable[other]))
                     edge(node, other);
             }
         }

@@ -31,7 +31,7 @@ internal sealed class KeptCrops : IDisposable
     /// <summary>Frees the copies (the stacked tensor, once made, is the caller's).</summary>
     public void Dispose()
     {
-        foreach (Tensor pixels in pixels)
-            pixels.Dispose();
+        foreach (Tensor crop in pixels)
+            crop.Dispose();
     }
 }

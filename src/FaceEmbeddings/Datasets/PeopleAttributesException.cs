@@ -10,12 +10,8 @@ public sealed class PeopleAttributesException : FormatException
         : base($"{source}: {problem}")
     {
         Table = source;
-        Problem = problem;
     }
 
     /// <summary>The file (or other source) of the table.</summary>
     public string Table { get; }
-
-    /// <summary>What is wrong, without the source.</summary>
-    public string Problem { get; }
 }

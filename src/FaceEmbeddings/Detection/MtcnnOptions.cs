@@ -28,8 +28,14 @@ public sealed record MtcnnOptions
     /// <see cref="ImageSize"/>, <see cref="Margin"/> and <see cref="Alignment"/>.</summary>
     public FaceCropGeometry Geometry => new(ImageSize, Margin, Alignment);
 
+    /// <summary>The default of <see cref="MinFaceSize"/>: facenet-pytorch's <c>min_face_size</c>.</summary>
+    public const int DefaultMinFaceSize = 20;
+
+    /// <summary>The default of <see cref="ConfidentProbability"/>, the probability from which a detection counts as confident.</summary>
+    public const float DefaultConfidentProbability = 0.95f;
+
     /// <summary>Smallest face searched for, in source pixels (default 20; <c>min_face_size</c>).</summary>
-    public int MinFaceSize { get; init; } = 20;
+    public int MinFaceSize { get; init; } = DefaultMinFaceSize;
 
     /// <summary>The three stages' probability thresholds (default 0.6, 0.7, 0.7; <c>thresholds</c>).</summary>
     public MtcnnThresholds Thresholds { get; init; } = MtcnnThresholds.Default;
@@ -49,7 +55,7 @@ public sealed record MtcnnOptions
 
     /// <summary>Probability from which <see cref="FaceSelection.LargestConfident"/> counts a face as confident (default
     /// 0.95).</summary>
-    public float ConfidentProbability { get; init; } = 0.95f;
+    public float ConfidentProbability { get; init; } = DefaultConfidentProbability;
 
     /// <summary>Weight of the squared centre offset for <see cref="FaceSelection.CenterWeightedSize"/> (default 2.0).</summary>
     public float CenterWeight { get; init; } = 2.0f;

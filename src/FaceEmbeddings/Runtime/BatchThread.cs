@@ -9,15 +9,15 @@ namespace FaceEmbeddings.Runtime;
 /// </summary>
 internal sealed class BatchThread : IDisposable
 {
-    private readonly BlockingCollection<Action> work = new();
+    private readonly BlockingCollection<Action> queue = new();
     private readonly Thread thread;
 
     public BatchThread(string name)
     {
         thread = new Thread(() =>
         {
-            foreach (Action work in work.GetConsumingEnumerable())
-                work();
+            foreach (Action next in queue.GetConsumingEnumerable())
+                next();
         })
         { IsBackground = true, Name = name };
         thread.Start();
@@ -28,7 +28,7 @@ internal sealed class BatchThread : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.work.Add(() =>
+        queue.Add(() =>
         {
             try
             {
@@ -45,8 +45,8 @@ internal sealed class BatchThread : IDisposable
     /// <summary>Lets the thread finish what it was given, then end.</summary>
     public void Dispose()
     {
-        work.CompleteAdding();
+        queue.CompleteAdding();
         thread.Join();
-        work.Dispose();
+        queue.Dispose();
     }
 }
