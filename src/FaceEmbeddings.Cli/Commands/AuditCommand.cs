@@ -149,6 +149,7 @@ internal static class AuditCommand
             string[]? compared = parsed.GetValue(compare);
 
             var reportOptions = new BiasAuditReportOptions();
+            Dictionary<FaceDatasetItem, string> groupOfImage = GroupOfEachImage(grouping, dataset);
             using FaceEmbeddingSet set = await EmbedAllAsync().ConfigureAwait(false);
             options = options with { Comparisons = compared is { Length: 2 } ? [new GroupComparison(compared[0], compared[1])] : DefaultComparisons(scheme, grouping, set) };
 
@@ -161,10 +162,6 @@ internal static class AuditCommand
             catch (AuditGroupsException e)
             {
                 throw new UsageException(null, e);
-            }
-            catch (PeopleAttributesException missing)
-            {
-                throw new UsageException("--groups", missing);
             }
             double auditSeconds = clock.Elapsed.TotalSeconds;
             BiasAuditReportFiles files = await BiasAuditReport.SaveAsync(folder, result, set, grouping, reportOptions, cancellationToken).ConfigureAwait(false);
@@ -182,7 +179,7 @@ internal static class AuditCommand
                 using var encoder = await pipeline.CreateEncoderAsync(parsed, cancellationToken).ConfigureAwait(false);
                 using var detector = await pipeline.CreateDetectorAsync(parsed, keepAll: false, encoder, cancellationToken).ConfigureAwait(false);
                 return await DatasetRun.EmbedAllAsync(dataset, detector, encoder,
-                    pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(GroupOf(grouping), reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
+                    pipeline.DatasetOptions(parsed, KeepFirstOfEachGroup(item => groupOfImage[item], reportOptions.FacesPerGroup)), cancellationToken).ConfigureAwait(false);
             }
         });
         return command;
@@ -201,15 +198,13 @@ internal static class AuditCommand
         }
     }
 
-    /// <summary>The audit group of an image (<see cref="AuditGrouping.GroupOf"/>).</summary>
-    private static Func<FaceDatasetItem, string> GroupOf(AuditGrouping grouping) => item => AsUsage(() => grouping.GroupOf(item));
-
-    /// <summary>Runs <paramref name="group"/>; a person missing from the people file is the user's --groups argument at fault.</summary>
-    private static T AsUsage<T>(Func<T> group)
+    /// <summary>The audit group of each image, worked out once before any model loads; a person missing from the people
+    /// file is the user's --groups argument at fault.</summary>
+    private static Dictionary<FaceDatasetItem, string> GroupOfEachImage(AuditGrouping grouping, FaceDataset dataset)
     {
         try
         {
-            return group();
+            return dataset.Items.ToDictionary<FaceDatasetItem, FaceDatasetItem, string>(item => item, grouping.GroupOf, ReferenceEqualityComparer.Instance);
         }
         catch (PeopleAttributesException missing)
         {
