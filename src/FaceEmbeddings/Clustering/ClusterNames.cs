@@ -21,8 +21,8 @@ public static class ClusterNames
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(clusters);
         if (!File.Exists(path)) throw new ClusterReportException(path, "no such file.");
-        List<string[]> records = CsvRecords.Parse(File.ReadAllText(path)).Where(r => !(r.Length == 1 && r[0].Trim().Length == 0)).ToList();
-        string[] header = records.Count > 0 ? records[0].Select(h => h.Trim()).ToArray() : [];
+        List<CsvRecord> records = CsvRecords.Parse(File.ReadAllText(path)).ToList();
+        string[] header = records.Count > 0 ? records[0].Cells.Select(h => h.Trim()).ToArray() : [];
         if (header is not ["cluster", "name"])
             throw new ClusterReportException(path, $"the header must be 'cluster,name'; it is '{string.Join(",", header)}'.");
         var known = clusters.Clusters.Select(cluster => cluster.Id).ToHashSet();
@@ -30,11 +30,11 @@ public static class ClusterNames
         var seen = new HashSet<int>();
         for (int r = 1; r < records.Count; r++)
         {
-            string[] cells = records[r];
+            var (line, cells) = records[r];
             if (cells.Length != 2 || !int.TryParse(cells[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int id) || cells[1].Trim().Length == 0)
-                throw new ClusterReportException(path, $"line {r + 1} must be a cluster id and a name; it is '{string.Join(",", cells)}'.");
+                throw new ClusterReportException(path, $"line {line} must be a cluster id and a name; it is '{string.Join(",", cells)}'.");
             if (!known.Contains(id))
-                throw new ClusterReportException(path, $"line {r + 1} names cluster {id}, which the cluster report does not hold "
+                throw new ClusterReportException(path, $"line {line} names cluster {id}, which the cluster report does not hold "
                     + $"(its clusters are 1 to {clusters.Clusters.Count}; smaller groups are unclustered).");
             if (!seen.Add(id))
                 throw new ClusterReportException(path, $"cluster {id} is named twice.");

@@ -50,10 +50,10 @@ public sealed class PeopleAttributes
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrEmpty(source);
-        List<string[]> records = CsvRecords.Parse(text).Where(record => !(record.Length == 1 && record[0].Length == 0)).ToList();
+        List<CsvRecord> records = CsvRecords.Parse(text).ToList();
         if (records.Count == 0)
             throw new PeopleAttributesException(source, $"the file is empty; it needs a header with an '{IdentityColumn}' column.");
-        string[] header = records[0].Select(name => name.Trim()).ToArray();
+        string[] header = records[0].Cells.Select(name => name.Trim()).ToArray();
         int identity = Array.IndexOf(header, IdentityColumn);
         if (identity < 0 || header.Length < 2)
             throw new PeopleAttributesException(source,
@@ -61,13 +61,13 @@ public sealed class PeopleAttributes
         var rows = new Dictionary<string, string[]>(StringComparer.Ordinal);
         for (int r = 1; r < records.Count; r++)
         {
-            string[] cells = records[r];
+            string[] cells = records[r].Cells;
             if (cells.Length != header.Length)
-                throw new PeopleAttributesException(source, $"line {r + 1} has {cells.Length} cells, the header {header.Length}.");
+                throw new PeopleAttributesException(source, $"line {records[r].Line} has {cells.Length} cells, the header {header.Length}.");
             string person = cells[identity].Trim();
             string[] values = cells.Where((_, c) => c != identity).Select(value => value.Trim()).ToArray();
             if (person.Length == 0 || values.Any(value => value.Length == 0))
-                throw new PeopleAttributesException(source, $"line {r + 1} has an empty cell.");
+                throw new PeopleAttributesException(source, $"line {records[r].Line} has an empty cell.");
             if (!rows.TryAdd(person, values))
                 throw new PeopleAttributesException(source, $"person '{person}' appears twice.");
         }
