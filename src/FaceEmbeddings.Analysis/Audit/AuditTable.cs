@@ -66,12 +66,8 @@ public sealed record AuditTable(string Title, IReadOnlyList<string> Columns, IRe
                 + $"of each group's people (seed {settings.Seed}); \"–\" none: no event to resample.");
         foreach (VerificationAtFalseMatchRate view in result.Verification)
         {
-            string ratio = view.RatioKind switch
-            {
-                WorstToBestRatioKind.Finite => AuditText.Ratio(view.WorstToBestRatio!.Value) + "×" + AuditText.Interval(view.WorstToBestRatioInterval, AuditText.Ratio),
-                WorstToBestRatioKind.Infinite => "∞ (the best group has no false match)",
-                _ => "undefined (no group has a false match)",
-            };
+            string ratio = AuditText.WorstToBest(view)
+                + (view.RatioKind == WorstToBestRatioKind.Finite ? "×" + AuditText.Interval(view.WorstToBestRatioInterval, AuditText.Ratio) : "");
             notes.Add($"At a false-match rate of {AuditText.Rate(view.TargetFalseMatchRate)} (threshold {AuditText.Quantity(view.Threshold)}): "
                 + $"worst group {view.WorstGroup}, best {view.BestGroup}, worst/best {ratio}");
             notes.AddRange(AuditText.SpreadSentences(result, view).Where(s => s.Length > 0).Select(s => "  " + s));

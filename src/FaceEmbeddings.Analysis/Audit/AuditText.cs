@@ -45,14 +45,16 @@ internal static class AuditText
     {
         GroupFalseMatchRate worst = view.Groups.First(g => g.Group == view.WorstGroup);
         GroupFalseMatchRate best = view.Groups.First(g => g.Group == view.BestGroup);
-        string ratio = view.RatioKind switch
-        {
-            WorstToBestRatioKind.Finite => Ratio(view.WorstToBestRatio!.Value),
-            WorstToBestRatioKind.Infinite => "∞ (the best group has no false match)",
-            _ => "undefined (no group has a false match)",
-        };
-        return $"Worst to best: {view.WorstGroup} ({Rate(worst.FalseMatchRate)}) / {view.BestGroup} ({Rate(best.FalseMatchRate)}) = {ratio}{Interval(view.WorstToBestRatioInterval, Ratio)}";
+        return $"Worst to best: {view.WorstGroup} ({Rate(worst.FalseMatchRate)}) / {view.BestGroup} ({Rate(best.FalseMatchRate)}) = {WorstToBest(view)}{Interval(view.WorstToBestRatioInterval, Ratio)}";
     }
+
+    /// <summary>The worst-to-best ratio of false-match rates, or why there is none.</summary>
+    public static string WorstToBest(VerificationAtFalseMatchRate view) => view.RatioKind switch
+    {
+        WorstToBestRatioKind.Finite => Ratio(view.WorstToBestRatio!.Value),
+        WorstToBestRatioKind.Infinite => "∞ (the best group has no false match)",
+        _ => "undefined (no group has a false match)",
+    };
 
     /// <summary>Groups with fewer people than this get a warning that their intervals are wide and rough.</summary>
     public const int FewPeople = 20;

@@ -56,7 +56,7 @@ public sealed class FaceCrop : IDisposable
     internal byte[] ToRgbBytes()
     {
         using var scope = NewDisposeScope();
-        return ToByteTensor().to(CPU).permute(1, 2, 0).contiguous().data<byte>().ToArray();
+        return FaceImage.Interleaved(ToByteTensor());
     }
 
     /// <summary>The crop as 3×S×S uint8 values on its device; see <see cref="ToBytes"/>.</summary>

@@ -122,12 +122,15 @@ public sealed class FaceImage : IDisposable
     /// <summary>Encodes a 3×H×W uint8 RGB tensor as an opaque image, a PNG unless <paramref name="format"/> says otherwise.</summary>
     internal static byte[] EncodeRgb(Tensor rgb, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
     {
-        int height = (int)rgb.shape[1], width = (int)rgb.shape[2];
-        byte[] interleaved;
-        using (NewDisposeScope())
-            interleaved = rgb.permute(1, 2, 0).contiguous().cpu().data<byte>().ToArray(); // [H, W, 3]
-        using FaceImage image = FaceImage.Wrap(interleaved, width, height);
+        using FaceImage image = Wrap(Interleaved(rgb), (int)rgb.shape[2], (int)rgb.shape[1]);
         return image.Encode(format);
+    }
+
+    /// <summary>A 3×H×W uint8 RGB tensor's bytes interleaved (H×W×3), as <see cref="Wrap"/> takes them.</summary>
+    internal static byte[] Interleaved(Tensor rgb)
+    {
+        using var scope = NewDisposeScope();
+        return rgb.permute(1, 2, 0).contiguous().cpu().data<byte>().ToArray(); // [H, W, 3]
     }
 
     /// <summary>The image encoded in <paramref name="format"/>.</summary>
