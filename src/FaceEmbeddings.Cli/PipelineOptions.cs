@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Diagnostics;
 using FaceEmbeddings.Attributes;
 using FaceEmbeddings.Datasets;
 using FaceEmbeddings.Detection;
@@ -257,11 +258,13 @@ internal sealed class PipelineOptions
             return null;
         return FaceAlignment.TryParse(text, out FaceAlignment? alignment)
             ? alignment
-            : throw new UsageException($"--align must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{text}'.");
+            : throw new UnreachableException("--align is checked when the command line is parsed.");
     }
 
     /// <summary>The <c>--device</c> value as a torch device, checked to be usable.</summary>
-    private Device DeviceOf(ParseResult parsed) => DeviceCheck.Resolve(parsed.GetRequiredValue(this.device), "--device");
+    private Device DeviceOf(ParseResult parsed) => DeviceCheck.TryParse(parsed.GetRequiredValue(this.device), out Device? device)
+        ? DeviceCheck.Require(device, "--device")
+        : throw new UnreachableException("--device is checked when the command line is parsed.");
 
     /// <summary>"3 keys missing (a, b, …)": a count and the first few, as a long list helps nobody on one line.</summary>
     private static string Describe(IReadOnlyList<string> keys, string what) => keys.Count switch

@@ -84,17 +84,9 @@ public sealed record FaceModelSource
     /// names a device that is not available.</exception>
     public Device ResolveDevice()
     {
-        try
-        {
-            return DeviceCheck.Resolve(Device, nameof(Device));
-        }
-        catch (ArgumentException unusable)
-        {
-            // The setting travels as Setting, not as the library's parameter name the message would end with.
-            string suffix = $" (Parameter '{unusable.ParamName}')";
-            string message = unusable.Message.EndsWith(suffix, StringComparison.Ordinal) ? unusable.Message[..^suffix.Length] : unusable.Message;
-            throw new FaceModelSourceException(FaceModelSetting.Device, message);
-        }
+        if (!DeviceCheck.TryParse(Device, out Device? device))
+            throw DeviceProblem();
+        return DeviceCheck.UnavailableReason(device) is { } reason ? throw new FaceModelSourceException(FaceModelSetting.Device, reason) : device;
     }
 
     /// <summary>Checks what can be checked without loading anything: the model is named, the alignment and device are
@@ -122,7 +114,7 @@ public sealed record FaceModelSource
         if (Alignment is not null && !FaceAlignment.TryParse(Alignment, out _))
             problems.Add(AlignmentProblem());
         if (!DeviceCheck.TryParse(Device, out _))
-            problems.Add(new(FaceModelSetting.Device, $"The device must be cpu, cuda or cuda:N; got '{Device}'."));
+            problems.Add(DeviceProblem());
         return problems;
     }
 
@@ -176,6 +168,9 @@ public sealed record FaceModelSource
             : configured with { Alignment = alignment };
         return options with { Device = ResolveDevice() };
     }
+
+    private FaceModelSourceException DeviceProblem() =>
+        new(FaceModelSetting.Device, $"The device must be cpu, cuda or cuda:N; got '{Device}'.");
 
     private FaceModelSourceException AlignmentProblem() =>
         new(FaceModelSetting.Alignment, $"The alignment must be {FaceAlignment.DlibMeanFace.Name} or {FaceAlignment.NoneName}; got '{Alignment}'.");

@@ -26,14 +26,6 @@ public static class DeviceCheck
         return device is not null;
     }
 
-    /// <summary>The device <paramref name="text"/> names (<see cref="TryParse"/>), checked to exist (<see cref="Require"/>).</summary>
-    /// <param name="text">The setting's value: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</param>
-    /// <param name="settingName">The setting, as the user knows it, for the exception.</param>
-    /// <exception cref="ArgumentException"><paramref name="text"/> names no such device, or the device is not available.</exception>
-    public static Device Resolve(string? text, string settingName) => TryParse(text, out Device? device)
-        ? Require(device, settingName)
-        : throw new ArgumentException($"{settingName} must be cpu, cuda or cuda:N; got '{text}'.", settingName);
-
     /// <summary>The device to run on: the CPU for null, otherwise <paramref name="device"/> once it is known to exist.</summary>
     /// <param name="device">The requested device: null or a CPU device, or a CUDA device.</param>
     /// <param name="parameterName">The argument or setting that requested it, for the exception.</param>
@@ -42,20 +34,23 @@ public static class DeviceCheck
     public static Device Require(Device? device, string parameterName)
     {
         if (device is null) return CPU;
-        switch (device.type)
+        return UnavailableReason(device) is { } reason ? throw new ArgumentException(reason, parameterName) : device;
+    }
+
+    /// <summary>Why <paramref name="device"/> cannot run the networks on this machine, or null when it can.</summary>
+    /// <param name="device">The device asked for.</param>
+    /// <returns>The reason, as a sentence; null for the CPU and for a CUDA device that exists.</returns>
+    public static string? UnavailableReason(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.type switch
         {
-            case DeviceType.CPU:
-                return device;
-            case DeviceType.CUDA when !cuda.is_available():
-                throw new ArgumentException(
-                    $"Device '{device}' was requested, but no CUDA device is available to TorchSharp (a TorchSharp-cuda package, an NVIDIA driver and a GPU are needed). Run on the CPU instead.",
-                    parameterName);
-            case DeviceType.CUDA when device.index >= cuda.device_count():
-                throw new ArgumentException($"Device '{device}' was requested, but only {cuda.device_count()} CUDA device(s) exist.", parameterName);
-            case DeviceType.CUDA:
-                return device;
-            default:
-                throw new ArgumentException($"Device type {device.type} is not supported; use the CPU or CUDA.", parameterName);
-        }
+            DeviceType.CPU => null,
+            DeviceType.CUDA when !cuda.is_available() =>
+                $"Device '{device}' was requested, but no CUDA device is available to TorchSharp (a TorchSharp-cuda package, an NVIDIA driver and a GPU are needed). Run on the CPU instead.",
+            DeviceType.CUDA when device.index >= cuda.device_count() => $"Device '{device}' was requested, but only {cuda.device_count()} CUDA device(s) exist.",
+            DeviceType.CUDA => null,
+            _ => $"Device type {device.type} is not supported; use the CPU or CUDA.",
+        };
     }
 }
